@@ -1,0 +1,46 @@
+# Two commands matter: `make lab` and `make test`. Both set up .venv/ first when it is
+# missing or stale (scripts/bootstrap.py; quick when nothing changed).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# JupyterLab refuses to run as root unless told to (containers, CI).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_NB := -n 2 --dist loadscope --nbval --nbval-cell-timeout=600 \
+             --sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: setup lab test test-fast test-notebooks test-browser lint execute bench clean
+
+setup:
+	@$(PYTHON) scripts/bootstrap.py
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=labs $(ROOT_FLAG)
+
+## every test: lint, unit tests and nbval over labs/, then the browser suite
+test: setup lint
+	$(PY) -m pytest $(PYTEST_NB) -m "not browser" tests labs
+	$(PY) -m pytest -m browser tests
+
+## unit tests only (seconds)
+test-fast: setup
+	$(PY) -m pytest -n 2 -m "not browser" tests
+
+test-notebooks: setup
+	$(PY) -m pytest $(PYTEST_NB) labs
+
+test-browser: setup
+	$(PY) -m pytest -m browser tests
+
+lint: setup
+	$(PY) -m ruff check utils tests scripts labs
+
+## re-execute labs in place (all, or LABS="labs/01_training.ipynb ...")
+execute: setup
+	$(PY) scripts/execute_labs.py $(LABS)
+
+## fresh-kernel run time of every lab (median of 3) against the kernel-ready floor
+bench: setup
+	$(PY) scripts/bench.py $(LABS)
+
+clean:
+	rm -rf $(VENV) build .ruff_cache

@@ -1,0 +1,33 @@
+"""live_figure: pure drawing, sliders wired to the image, clear errors."""
+import ipywidgets as widgets
+import pytest
+
+from utils.widgets import live_figure, render_png
+
+
+def draw_line(fig, slope):
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, slope])
+    ax.set_xlabel("x")
+    return f"slope {slope}"
+
+
+def test_render_png_returns_png_and_caption():
+    png, caption = render_png(draw_line, slope=2)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and caption == "slope 2"
+
+
+def test_moving_a_slider_redraws_the_image():
+    slider = widgets.FloatSlider(value=1.0, min=0, max=3)
+    box = live_figure(draw_line, slope=slider)
+    image, caption = box.children[1], box.children[2]
+    before = image.value
+    slider.value = 2.5
+    assert image.value != before and "slope 2.5" in caption.value
+
+
+def test_bad_controls_are_explained():
+    with pytest.raises(ValueError, match="at least one control"):
+        live_figure(draw_line)
+    with pytest.raises(TypeError, match="'slope' must be an ipywidgets value widget"):
+        live_figure(draw_line, slope=3)
