@@ -1,0 +1,173 @@
+"""Lab 03 helpers: references, the my_softmax and cross-entropy checks, the widget drawing."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from utils.softmax import (
+    check_cross_entropy_loss,
+    check_my_softmax,
+    draw_softmax_explorer,
+    evaluate_cross_entropy_loss,
+    evaluate_my_softmax,
+    log_sum_exp,
+    reference_softmax,
+    softmax_and_loss,
+    stable_softmax,
+)
+from utils.widgets import render_png
+
+# ------------------------------------------------------------------ students' versions of my_softmax
+
+
+def good_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def naive_softmax(z):
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def global_max_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def column_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def whole_batch_sum_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e)
+
+
+def no_keepdims_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1)
+
+
+def list_unfriendly_softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def in_place_softmax(z):
+    z = np.asarray(z, dtype=float)
+    z -= np.max(z, axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def crashing_softmax(z):
+    raise RuntimeError("not written yet")
+
+
+def text(problems):
+    return "\n".join(problems)
+
+
+def test_reference_and_stable_softmax_agree_with_tensorflow():
+    for z in ([1.0, 2.0, 3.0], [1000.0, 1001.0], [-1000.0, -1001.0], [[1, 2], [3, 5]]):
+        assert np.allclose(stable_softmax(z), reference_softmax(z), atol=1e-12)
+    assert np.allclose(stable_softmax([1000.0, 1001.0]), [0.2689414213699951, 0.7310585786300049])
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)),
+              elements=st.floats(-1e4, 1e4)))
+def test_stable_softmax_is_a_distribution_for_any_logits(z):
+    a = stable_softmax(z)
+    assert np.isfinite(a).all() and (a >= 0).all() and (a <= 1).all()
+    assert np.allclose(a.sum(axis=-1), 1.0)
+    assert np.allclose(log_sum_exp(z), np.log(np.sum(np.exp(z - z.max(axis=-1, keepdims=True)), axis=-1))
+                       + z.max(axis=-1))
+
+
+def test_correct_softmax_passes(capsys):
+    assert evaluate_my_softmax(good_softmax) == []
+    assert evaluate_my_softmax(stable_softmax) == []
+    check_my_softmax(good_softmax)
+    assert capsys.readouterr().out.startswith("✅ my_softmax: all 7 checks passed.")
+
+
+def test_forgetting_the_max_is_named(capsys):
+    problems = text(evaluate_my_softmax(naive_softmax))
+    assert "forgot to subtract the max: nan for z = [1000., 1001.]" in problems
+    assert "overflows to inf" in problems
+    check_my_softmax(naive_softmax)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ my_softmax: 3 of 7 checks failed.") and "forgot to subtract the max" in out
+    assert "underflows to 0 and 0 / 0 is nan" in text(evaluate_my_softmax(naive_softmax))
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (global_max_softmax, "each row's own max"),
+    (column_softmax, "normalize along axis=-1, not axis=0"),
+    (whole_batch_sum_softmax, "sum of the whole batch"),
+    (no_keepdims_softmax, "keepdims=True"),
+    (list_unfriendly_softmax, "np.asarray(z, dtype=float)"),
+    (in_place_softmax, "changed the caller's array in place"),
+])
+def test_typical_mistakes_fail_with_a_specific_hint(fn, phrase):
+    problems = evaluate_my_softmax(fn)
+    assert problems and phrase in text(problems)
+
+
+def test_the_softmax_check_never_raises(capsys):
+    check_my_softmax(crashing_softmax)
+    check_my_softmax(good_softmax([1.0, 2.0]))
+    check_my_softmax(lambda z: None)
+    check_my_softmax(lambda z: "text")
+    check_my_softmax(lambda z: 1.0)
+    out = capsys.readouterr().out
+    assert out.count("❌") == 5 and "RuntimeError: not written yet" in out
+    assert "pass the function itself" in out and "returned None" in out
+
+
+def test_cross_entropy_check_passes_the_right_loss_and_names_mistakes(capsys):
+    assert evaluate_cross_entropy_loss(lambda a, y: -np.log(np.asarray(a)[y])) == []
+    mistakes = {
+        "missing minus sign": lambda a, y: np.log(np.asarray(a)[y]),
+        "log base 10": lambda a, y: -np.log10(np.asarray(a)[y]),
+        "not a sum over all classes": lambda a, y: -np.sum(np.log(np.asarray(a))),
+        "use the probability of the true class": lambda a, y: -np.log(np.asarray(a)[0]),
+        "return one number": lambda a, y: -np.log(np.asarray(a)),
+        "not 1 - a_y": lambda a, y: 1 - np.asarray(a)[y],
+        "a can be a plain list": lambda a, y: -np.log(a[y] + 0 * a),
+    }
+    for phrase, fn in mistakes.items():
+        problems = evaluate_cross_entropy_loss(fn)
+        assert problems and phrase in text(problems), phrase
+    check_cross_entropy_loss(lambda a, y: 1 / 0)
+    assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_softmax_and_loss_is_stable_and_validates():
+    a, loss = softmax_and_loss([0.0, -200.0], 1)
+    assert a[1] < 1e-80 and loss == pytest.approx(200.0)
+    a, loss = softmax_and_loss([1.0, 1.0, 1.0, 1.0], 2)
+    assert np.allclose(a, 0.25) and loss == pytest.approx(math.log(4))
+    with pytest.raises(ValueError, match="between 0 and 3"):
+        softmax_and_loss([1, 2, 3, 4], 4)
+    with pytest.raises(ValueError, match="non-empty vector"):
+        softmax_and_loss([[1, 2]], 0)
+
+
+def test_widget_drawing_renders_and_reports_the_loss():
+    png, caption = render_png(draw_softmax_explorer, z1=2.0, z2=1.0, z3=0.0, z4=-1.0, true_class=0)
+    assert png[:4] == b"\x89PNG"
+    assert "sum 1.000" in caption and "loss = -log(a_0) = 0.440" in caption
+    _, caption = render_png(draw_softmax_explorer, z1=10.0, z2=-10.0, z3=-10.0, z4=-10.0, true_class=3)
+    assert "loss = -log(a_3) = 20.000" in caption
