@@ -1,0 +1,164 @@
+"""Draw a computation graph built with utils.autodiff as a Matplotlib figure (no graphviz).
+
+Only *named* values are drawn as boxes (give a Value a name: `c = w * x; c.name = "c"`).
+Unnamed steps in between, such as the `d ** 2` inside `J = 0.5 * d ** 2`, are folded into the
+arrow that joins two named boxes, and constants are left out. Each box shows the value computed
+going forward and dJ/dv from the last `J.backward()`; each arrow shows the local derivative.
+"""
+import numpy as np
+from matplotlib.patches import FancyBboxPatch
+
+from utils.autodiff import RULES, Value
+
+VALUE_COLOR = "#0072B2"      # Okabe-Ito blue: forward values
+GRAD_COLOR = "#D55E00"       # Okabe-Ito vermillion: derivatives (backward)
+INPUT_FILL = "#F2F2F2"
+STEP_FILL = "#E8F1F8"
+SYMBOLS = {"add": "+", "sub": "−", "mul": "·"}
+
+# Where the boxes of the course example J = 1/2 (w x + b - y)^2 go (x to the right, y up).
+COURSE_LAYOUT = {"w": (0, 0.75), "x": (0, -0.75), "c": (1.6, 0), "b": (1.6, -1.5), "a": (3.2, 0),
+                 "y": (3.2, -1.5), "d": (4.8, 0), "J": (6.4, 0)}
+COURSE_FORMULAS = {"c": "c = w·x", "a": "a = c + b", "d": "d = a − y", "J": "J = ½ d²"}
+
+
+def named_inputs(node):
+    """[(named input, local derivative d node / d input)] for the boxes drawn to the left of node.
+
+    Walks back from node through unnamed intermediate steps, applying their backward rules,
+    and stops at named values; unnamed constants are skipped.
+    """
+    order, seen = [], set()
+
+    def visit(v):
+        if id(v) not in seen:
+            seen.add(id(v))
+            if v is node or not v.name:
+                for p in v.parents:
+                    visit(p)
+            order.append(v)
+    visit(node)
+    grads = {id(node): 1.0}
+    found = []
+    for v in reversed(order):
+        g = grads.get(id(v), 0.0)
+        if v is not node and v.name:
+            found.append((v, g))
+        elif v.op:
+            for parent, pg in zip(v.parents, RULES[v.op](*(p.data for p in v.parents), g), strict=True):
+                grads[id(parent)] = grads.get(id(parent), 0.0) + pg
+    return found[::-1]
+
+
+def named_graph(root):
+    """The named values that root depends on (inputs first) and their edges with local derivatives."""
+    nodes = [v for v in root.graph() if v.name]
+    edges = [(parent, child, local) for child in nodes for parent, local in named_inputs(child)]
+    return nodes, edges
+
+
+def auto_layout(root):
+    """Place each named value in a column by its depth from the inputs; spread columns vertically."""
+    nodes, edges = named_graph(root)
+    depth = {}
+    for v in nodes:  # inputs come first, so every input's depth is known already
+        depth[id(v)] = max((depth[id(p)] + 1 for p, c, _ in edges if c is v), default=0)
+    layout = {}
+    for col in sorted(set(depth.values())):
+        column = [v for v in nodes if depth[id(v)] == col]
+        for row, v in enumerate(column):
+            layout[v.name] = (1.6 * col, 1.2 * ((len(column) - 1) / 2 - row))
+    return layout
+
+
+def _fmt(x):
+    text = f"{x:.3g}" if abs(x) < 1e4 else f"{x:.2e}"
+    return text.replace("-", "−")
+
+
+def draw_graph(ax, root, layout=None, formulas=None, wrt="J", show_grads=True, show_local=True,
+               box_size=(1.05, 0.72)):
+    """Draw the named values of root's graph as boxes (formula, value, dJ/dv) joined by arrows.
+
+    layout: {name: (x, y)} (default: auto_layout); formulas: {name: text for the box's first line}.
+    wrt: the name used for the output in the derivative labels (dJ/dv).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph needs the output Value of a computation, got {type(root).__name__}")
+    nodes, edges = named_graph(root)
+    layout = layout or auto_layout(root)
+    missing = [v.name for v in nodes if v.name not in layout]
+    if missing:
+        raise KeyError(f"layout has no position for {missing}")
+    formulas = formulas or {}
+    width, height = box_size
+    boxes = {}
+    for v in nodes:
+        x, y = layout[v.name]
+        box = FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                             boxstyle="round,pad=0.02,rounding_size=0.08",
+                             fc=STEP_FILL if v.parents else INPUT_FILL, ec="0.35", lw=1.2, zorder=2)
+        ax.add_patch(box)
+        boxes[id(v)] = box
+        first = formulas.get(v.name) or _default_formula(v)
+        lines = [(first, "black", "bold"), (f"= {_fmt(v.data)}", VALUE_COLOR, "normal")]
+        if show_grads:
+            lines.append((rf"$\partial {wrt}/\partial {v.name}$ = {_fmt(v.grad)}", GRAD_COLOR, "normal"))
+        offsets = np.linspace(height * 0.28, -height * 0.28, len(lines))
+        for (text, color, weight), dy in zip(lines, offsets, strict=True):
+            ax.text(x, y + dy, text, ha="center", va="center", color=color, fontsize=10.5,
+                    fontweight=weight, zorder=3)
+    for parent, child, local in edges:
+        (x0, y0), (x1, y1) = layout[parent.name], layout[child.name]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3, shrinkA=0, shrinkB=0,
+                                    patchA=boxes[id(parent)], patchB=boxes[id(child)]))
+        if show_local:  # beside the middle of the arrow, on its upper-left side
+            dx, dy = x1 - x0, y1 - y0
+            nx, ny = -dy / np.hypot(dx, dy), dx / np.hypot(dx, dy)
+            ax.text((x0 + x1) / 2 + 0.06 * nx, (y0 + y1) / 2 + 0.06 * ny,
+                    rf"$\partial {child.name}/\partial {parent.name}$ = {_fmt(local)}",
+                    ha="center" if abs(nx) < 0.3 else ("right" if nx < 0 else "left"),
+                    va="bottom" if ny > 0.3 else ("top" if ny < -0.3 else "center"),
+                    fontsize=9, color="0.25", zorder=4)
+    xs = [p[0] for p in layout.values()]
+    ys = [p[1] for p in layout.values()]
+    ax.set_xlim(min(xs) - width * 0.6, max(xs) + width * 0.6)
+    ax.set_ylim(min(ys) - height * 0.6, max(ys) + height * 0.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def _default_formula(v):
+    if not v.parents:
+        return v.name
+    names = [p.name or _fmt(p.data) for p in v.parents]
+    if v.op in SYMBOLS and len(names) == 2:
+        return f"{v.name} = {names[0]} {SYMBOLS[v.op]} {names[1]}"
+    return f"{v.name} = {v.op}({', '.join(names)})"
+
+
+def course_example(w=2.0, b=8.0, x=-2.0, y=2.0):
+    """The course's graph J = 1/2 (w x + b - y)^2 in four named steps; returns {name: Value}."""
+    w, b, x, y = Value(w, name="w"), Value(b, name="b"), Value(x, name="x"), Value(y, name="y")
+    c = w * x
+    a = c + b
+    d = a - y
+    J = 0.5 * d ** 2
+    for value, name in ((c, "c"), (a, "a"), (d, "d"), (J, "J")):
+        value.name = name
+    return {"w": w, "x": x, "c": c, "b": b, "a": a, "y": y, "d": d, "J": J}
+
+
+def draw_course_graph(fig, w=2.0, b=8.0, x=-2.0, y=2.0):
+    """Widget drawing: the course graph for these inputs, after J.backward(); returns a caption."""
+    v = course_example(w, b, x, y)
+    v["J"].backward()
+    ax = fig.subplots()
+    draw_graph(ax, v["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
+    ax.set_title("Forward values (blue, left to right) and derivatives (orange, right to left)")
+    g = {name: value.grad for name, value in v.items()}
+    return (f"J = {v['J'].data:.4g}.  Chain rule: dJ/dd = d = {g['d']:.4g};  dJ/da = dJ/dd·1 = {g['a']:.4g};  "
+            f"dJ/db = dJ/da·1 = {g['b']:.4g};  dJ/dc = dJ/da·1 = {g['c']:.4g};  "
+            f"dJ/dw = dJ/dc·x = {g['w']:.4g}")
