@@ -23,6 +23,8 @@ def history_dict(history):
 
 def plot_history(history, metrics=("loss",), ax=None, title="Training history", log_y=False):
     """Draw per-epoch curves (training and, if present, validation) of the given metrics."""
+    from matplotlib.ticker import MaxNLocator
+
     values = history_dict(history)
     ax = _axes(ax)
     for metric in metrics:
@@ -32,6 +34,7 @@ def plot_history(history, metrics=("loss",), ax=None, title="Training history", 
         ax.plot(epochs, values[metric], label=f"training {metric}")
         if f"val_{metric}" in values:
             ax.plot(epochs, values[f"val_{metric}"], "--", label=f"validation {metric}")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel(", ".join(metrics))
     if log_y:

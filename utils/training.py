@@ -1,0 +1,169 @@
+"""Lab 01's interactive gradient-descent demo on the coffee-roasting data.
+
+The widget trains a small network with exactly the loop Lab 01 writes by hand (full-batch
+gradient descent with tf.GradientTape), compiled with tf.function so 2,000 epochs take about a
+second. Runs are cached by learning rate; the epochs slider only picks a stored snapshot.
+"""
+import numpy as np
+
+from utils.plots import plot_decision_boundary
+from utils.validation import as_2d_features, as_labels
+
+COFFEE_FEATURES = ("temperature (°C)", "duration (min)")
+
+
+def build_coffee_model(X, hidden_units=3, seed=1):
+    """Normalization -> Dense(hidden, sigmoid) -> Dense(1, sigmoid), with the normalizer adapted to X."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    normalize = keras.layers.Normalization(axis=-1)
+    normalize.adapt(np.asarray(X, dtype="float32"))
+    return keras.Sequential([
+        keras.Input(shape=(2,)),
+        normalize,
+        keras.layers.Dense(hidden_units, activation="sigmoid"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+
+
+def gradient_descent_run(X, y, learning_rate, epochs, record_every=50, seed=1):
+    """Full-batch gradient descent on the coffee model.
+
+    Returns (model, losses, snapshots): losses[k] is the cost before update k + 1, snapshots maps
+    an epoch count (0, record_every, 2 * record_every, ..., epochs) to the weights after it.
+    """
+    import tensorflow as tf
+
+    X = as_2d_features(X, name="X").astype("float32")
+    y = as_labels(y, n=len(X), name="y").astype("float32").reshape(-1, 1)
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
+    model = build_coffee_model(X, seed=seed)
+    loss_fn = tf.keras.losses.BinaryCrossentropy()
+    alpha = tf.constant(learning_rate, dtype=tf.float32)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(X))
+        grads = tape.gradient(loss, model.trainable_variables)
+        for variable, grad in zip(model.trainable_variables, grads, strict=True):
+            variable.assign_sub(alpha * grad)
+        return loss
+
+    losses, snapshots = [], {0: model.get_weights()}
+    for epoch in range(1, epochs + 1):
+        losses.append(float(step()))
+        if epoch % record_every == 0 or epoch == epochs:
+            snapshots[epoch] = model.get_weights()
+    return model, np.array(losses), snapshots
+
+
+def binary_cross_entropy(y, p, eps=1e-7):
+    """Mean of -y log p - (1 - y) log(1 - p), with p clipped away from 0 and 1 as Keras does."""
+    y = np.asarray(y, dtype=float).ravel()
+    p = np.clip(np.asarray(p, dtype=float).ravel(), eps, 1 - eps)
+    if y.shape != p.shape:
+        raise ValueError(f"y has {y.size} values but p has {p.size}; expected one probability per label")
+    return float(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
+
+
+class CoffeeTrainer:
+    """Draws the loss curve and decision boundary after `epochs` epochs at `learning_rate`."""
+
+    def __init__(self, X, y, max_epochs=2000, record_every=50):
+        self.X, self.y = X, y
+        self.max_epochs, self.record_every = max_epochs, record_every
+        self._runs = {}
+
+    def run(self, learning_rate):
+        key = round(float(learning_rate), 6)
+        if key not in self._runs:
+            self._runs[key] = gradient_descent_run(self.X, self.y, key, self.max_epochs, self.record_every)
+        return self._runs[key]
+
+    def draw(self, fig, learning_rate, epochs):
+        model, losses, snapshots = self.run(learning_rate)
+        shown = min(snapshots, key=lambda e: abs(e - epochs))
+        model.set_weights(snapshots[shown])
+        loss_ax, data_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
+        loss_ax.plot(np.arange(1, len(losses) + 1), losses, color="0.7", label="all epochs")
+        loss_ax.plot(np.arange(1, shown + 1), losses[:shown], label=f"first {shown}")
+        loss_ax.set_xlabel("epoch")
+        loss_ax.set_ylabel("cost J (binary cross-entropy)")
+        loss_ax.set_title(f"learning rate {learning_rate:g}")
+        loss_ax.legend()
+
+        def predict(grid):
+            return model(grid).numpy()[:, 0]
+
+        plot_decision_boundary(predict, self.X, self.y, ax=data_ax, feature_names=COFFEE_FEATURES,
+                               class_names=["bad roast", "good roast"], title=f"after {shown} epochs",
+                               resolution=80)
+        probabilities = predict(self.X)
+        accuracy = float(np.mean((probabilities >= 0.5) == self.y))
+        cost = binary_cross_entropy(self.y, probabilities)
+        return f"epochs {shown}: cost {cost:.4f}, training accuracy {accuracy:.1%}"
+
+
+# ------------------------------------------------------------------------- Lab 01 checks
+
+def reference_predict_labels(probabilities, threshold=0.5):
+    return (np.asarray(probabilities, dtype=float).reshape(-1) >= threshold).astype(int)
+
+
+def _diagnose_predict_labels(case, got, expected):
+    got = np.asarray(got)
+    probabilities = np.asarray(case.args[0], dtype=float).reshape(-1)
+    threshold = case.kwargs.get("threshold", 0.5)
+    if got.ndim == 2:
+        return "return one label per example as a 1-D array: flatten with .reshape(-1) or [:, 0]"
+    if got.shape == expected.shape and np.array_equal(got, (probabilities > threshold).astype(int)):
+        return "a probability equal to the threshold counts as 1: use >= rather than >"
+    if got.shape == expected.shape and np.array_equal(got, (probabilities >= 0.5).astype(int)):
+        return "use the threshold argument instead of a fixed 0.5"
+    return None
+
+
+def check_predict_labels(fn):
+    """Exercise check for predict_labels(probabilities, threshold=0.5)."""
+    from utils.checks import Case, check_function
+
+    cases = [
+        Case("a column of probabilities, as model.predict returns", (np.array([[0.1], [0.7], [0.49], [0.99]]),)),
+        Case("a probability exactly at the threshold", (np.array([[0.5], [0.2]]),)),
+        Case("a plain list", ([0.3, 0.8, 0.6],)),
+        Case("a threshold of 0.9", (np.array([[0.85], [0.95], [0.9]]),), {"threshold": 0.9}),
+        Case("a single example", (np.array([[0.51]]),)),
+    ]
+    check_function(fn, reference_predict_labels, cases, name="predict_labels",
+                   diagnose=_diagnose_predict_labels)
+
+
+def check_digits_model(build_fn):
+    """Exercise check for build_model(): 64 inputs, Dense(10, sigmoid), Dense(1, sigmoid), BCE, SGD(0.5)."""
+    from utils.checks import FAIL, Layer, evaluate_model, report
+
+    import keras
+
+    if isinstance(build_fn, keras.Model) or not callable(build_fn):
+        print(f"{FAIL} build_model: pass the function itself, check_digits_model(build_model), "
+              "not its result")
+        return
+    try:
+        model = build_fn()
+    except Exception as exc:  # the student's code: report it, never raise
+        print(f"{FAIL} build_model raised {type(exc).__name__}: {exc}")
+        return
+    layers = [Layer("Dense", units=10, activation="sigmoid"), Layer("Dense", units=1, activation="sigmoid")]
+    problems = evaluate_model(model, layers, input_shape=(64,), loss="binary_crossentropy")
+    if not problems:
+        optimizer = model.optimizer
+        if type(optimizer).__name__ != "SGD":
+            problems.append(f"optimizer is {type(optimizer).__name__}, expected SGD (plain gradient descent)")
+        elif abs(float(optimizer.learning_rate) - 0.5) > 1e-6:
+            problems.append(f"learning rate is {float(optimizer.learning_rate):g}, expected 0.5")
+    report("build_model", 5, problems)
