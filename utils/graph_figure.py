@@ -131,12 +131,16 @@ def draw_graph(ax, root, layout=None, formulas=None, wrt="J", show_grads=True, s
 
 
 def _default_formula(v):
+    """"c = w · x" for one operation on named values or constants, else "out = f(s, x)"."""
     if not v.parents:
         return v.name
-    names = [p.name or _fmt(p.data) for p in v.parents]
-    if v.op in SYMBOLS and len(names) == 2:
-        return f"{v.name} = {names[0]} {SYMBOLS[v.op]} {names[1]}"
-    return f"{v.name} = {v.op}({', '.join(names)})"
+    direct = all(p.name or not p.parents for p in v.parents)
+    if direct and v.op in SYMBOLS:
+        left, right = (p.name or _fmt(p.data) for p in v.parents)
+        return f"{v.name} = {left} {SYMBOLS[v.op]} {right}"
+    if direct:
+        return f"{v.name} = {v.op}({', '.join(p.name or _fmt(p.data) for p in v.parents)})"
+    return f"{v.name} = f({', '.join(p.name for p, _ in named_inputs(v))})"
 
 
 def course_example(w=2.0, b=8.0, x=-2.0, y=2.0):

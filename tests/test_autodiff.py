@@ -1,0 +1,294 @@
+"""The Lab 08 autodiff engine against hand-derived values and TensorFlow, and the mul_backward check."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from utils import autodiff
+from utils.autodiff import Value, count_operations, use_rules
+from utils.backprop import (
+    check_mul_backward,
+    engine_gradients,
+    evaluate_mul_backward,
+    exp,
+    log,
+    relu,
+    sigmoid,
+    tf_gradients,
+    tf_mul_backward,
+)
+
+# ------------------------------------------------------------------ hand-checked examples
+
+
+def test_course_example_forward_and_backward():
+    w, b, x, y = Value(2.0), Value(8.0), Value(-2.0), Value(2.0)
+    c = w * x
+    a = c + b
+    d = a - y
+    J = 0.5 * d ** 2
+    assert (c.data, a.data, d.data, J.data) == (-4.0, 4.0, 2.0, 2.0)
+    J.backward()
+    assert (d.grad, a.grad, c.grad, b.grad, w.grad) == (2.0, 2.0, 2.0, 2.0, -4.0)
+    assert (x.grad, y.grad, J.grad) == (4.0, -2.0, 1.0)
+
+
+def test_a_value_used_twice_collects_both_contributions():
+    s = Value(3.0)
+    (s * s).backward()
+    assert s.grad == 6.0
+    t = Value(-1.5)
+    (t * t * t + t).backward()
+    assert t.grad == pytest.approx(3 * 1.5 ** 2 + 1)
+
+
+def test_backward_twice_gives_the_same_gradients():
+    x = Value(0.7)
+    out = (x * 3).sigmoid() * x
+    out.backward()
+    first = x.grad
+    out.backward()
+    assert x.grad == first
+
+
+def test_reflected_and_derived_operators():
+    x = Value(4.0)
+    assert (1 + x).data == 5 and (1 - x).data == -3 and (2 * x).data == 8
+    assert (x / 2).data == 2 and (2 / x).data == 0.5 and (-x).data == -4
+    out = 2 / x
+    out.backward()
+    assert x.grad == pytest.approx(-2 / 16)
+
+
+@pytest.mark.parametrize("op, fn, derivative, at", [
+    ("relu", Value.relu, lambda a: 1.0, 1.3),
+    ("relu", Value.relu, lambda a: 0.0, -0.4),
+    ("sigmoid", Value.sigmoid, lambda a: math.exp(-a) / (1 + math.exp(-a)) ** 2, 0.8),
+    ("exp", Value.exp, math.exp, -0.3),
+    ("log", Value.log, lambda a: 1 / a, 2.5),
+])
+def test_unary_rules(op, fn, derivative, at):
+    x = Value(at)
+    out = fn(x)
+    assert out.op == op
+    out.backward()
+    assert x.grad == pytest.approx(derivative(at))
+
+
+def test_sigmoid_is_stable_for_large_inputs():
+    assert Value(-800.0).sigmoid().data == 0.0
+    assert Value(800.0).sigmoid().data == 1.0
+
+
+def test_graph_lists_every_value_after_its_inputs():
+    x = Value(1.0)
+    out = (x * 2 + x).relu()
+    order = out.graph()
+    position = {id(v): i for i, v in enumerate(order)}
+    assert order[-1] is out and len(order) == len(position)
+    for v in order:
+        assert all(position[id(p)] < position[id(v)] for p in v.parents)
+
+
+def test_count_operations():
+    x = Value(2.0)
+    with count_operations() as n:
+        out = 0.5 * (x * 3 + 1) ** 2     # mul, add, pow, mul
+        out.backward()
+    assert n == {"forward": 4, "backward": 4}
+
+
+def test_use_rules_swaps_a_rule_and_always_restores_it():
+    original = autodiff.RULES["mul"]
+
+    def doubled(a, b, g):
+        return 2 * g * b, 2 * g * a
+
+    x = Value(3.0)
+    with use_rules(mul=doubled):
+        (x * 5).backward()
+    assert x.grad == 10.0 and autodiff.RULES["mul"] is original
+    with pytest.raises(RuntimeError), use_rules(mul=doubled):
+        raise RuntimeError
+    assert autodiff.RULES["mul"] is original
+    with pytest.raises(KeyError, match="no operation named"), use_rules(div=doubled):
+        pass
+
+
+# ------------------------------------------------------------------ property-based: engine vs TensorFlow
+
+NAMES = ("p", "q", "r")
+LEAVES = st.one_of(
+    st.sampled_from(NAMES).map(lambda name: ("var", name)),
+    st.floats(-2, 2, allow_nan=False).map(lambda c: ("const", round(c, 3))),
+)
+UNARY = ("relu", "sigmoid", "exp", "log_positive", "square", "cube", "sqrt_positive", "neg")
+BINARY = ("add", "sub", "mul", "div_positive")
+
+
+def _extend(children):
+    return st.one_of(st.tuples(st.sampled_from(UNARY), children),
+                     st.tuples(st.sampled_from(BINARY), children, children))
+
+
+TREES = st.recursive(LEAVES, _extend, max_leaves=8)
+
+
+class Rejected(Exception):
+    """The random graph would overflow: let hypothesis draw another one."""
+
+
+def evaluate(tree, env, const):
+    kind = tree[0]
+    if kind == "var":
+        return env[tree[1]]
+    if kind == "const":
+        return const(tree[1])
+    args = [evaluate(t, env, const) for t in tree[1:]]
+    if kind == "add":
+        return args[0] + args[1]
+    if kind == "sub":
+        return args[0] - args[1]
+    if kind == "mul":
+        return args[0] * args[1]
+    if kind == "div_positive":       # a / (b² + 1): the divisor stays positive
+        return args[0] / (args[1] * args[1] + 1.0)
+    if kind == "relu":
+        return relu(args[0])
+    if kind == "sigmoid":
+        return sigmoid(args[0])
+    if kind == "exp":
+        if isinstance(args[0], Value) and abs(args[0].data) > 30:
+            raise Rejected
+        return exp(args[0])
+    if kind == "log_positive":       # log(a² + 1)
+        return log(args[0] * args[0] + 1.0)
+    if kind == "square":
+        return args[0] ** 2
+    if kind == "cube":
+        return args[0] ** 3
+    if kind == "sqrt_positive":      # (a² + 0.5) ** 0.5: a non-integer power of a positive base
+        return (args[0] * args[0] + 0.5) ** 0.5
+    if kind == "neg":
+        return -args[0]
+    raise ValueError(kind)
+
+
+def _engine_const(c):
+    return Value(c)
+
+
+def _tf_const(c):
+    import tensorflow as tf
+
+    return tf.constant(c, tf.float64)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=TREES, point=st.tuples(*[st.floats(-1.5, 1.5, allow_nan=False) for _ in NAMES]))
+def test_engine_matches_tensorflow_on_random_graphs(tree, point):
+    inputs = dict(zip(NAMES, point, strict=True))
+    try:
+        value, grads = engine_gradients(lambda **env: evaluate(tree, env, _engine_const), **inputs)
+    except (Rejected, OverflowError):
+        assume(False)
+    assume(math.isfinite(value) and all(math.isfinite(g) and abs(g) < 1e12 for g in grads.values()))
+    tf_value, tf_grads = tf_gradients(lambda **env: evaluate(tree, env, _tf_const), **inputs)
+    assert value == pytest.approx(tf_value, rel=1e-9, abs=1e-9)
+    for name in NAMES:
+        assert grads[name] == pytest.approx(tf_grads[name], rel=1e-7, abs=1e-9), (name, tree)
+
+
+@settings(max_examples=25, deadline=None)
+@given(a=st.floats(-50, 50), b=st.floats(-50, 50), g=st.floats(-10, 10))
+def test_engine_mul_rule_matches_tensorflow(a, b, g):
+    ours = autodiff.RULES["mul"](a, b, g)
+    np.testing.assert_allclose(ours, tf_mul_backward(a, b, g), rtol=1e-12, atol=1e-12)
+
+
+def test_two_layer_relu_network_matches_tensorflow():
+    def network(x1, x2, w11, w12, w21, w22, v1, v2, c):
+        h1 = relu(w11 * x1 + w21 * x2)
+        h2 = relu(w12 * x1 + w22 * x2)
+        return 0.5 * (v1 * h1 + v2 * h2 + c - 0.3) ** 2
+
+    inputs = dict(x1=0.5, x2=-1.2, w11=0.8, w12=-0.6, w21=-0.4, w22=0.9, v1=1.1, v2=-0.7, c=0.2)
+    value, grads = engine_gradients(network, **inputs)
+    tf_value, tf_grads = tf_gradients(network, **inputs)
+    assert value == pytest.approx(tf_value, rel=1e-12)
+    assert grads == pytest.approx(tf_grads, rel=1e-12, abs=1e-15)
+    assert grads["w12"] == 0.0 and grads["w21"] != 0.0     # h2 is off, h1 is on
+
+
+# ------------------------------------------------------------------ the exercise check
+
+
+def _correct(a, b, g):
+    return g * b, g * a
+
+
+def _swapped(a, b, g):
+    return g * a, g * b
+
+
+def _no_out_grad(a, b, g):
+    return b, a
+
+
+def _addition_rule(a, b, g):
+    return g, g
+
+
+def _one_number(a, b, g):
+    return g * b
+
+
+def _returns_none(a, b, g):
+    pass
+
+
+def _raises(a, b, g):
+    raise ZeroDivisionError("oops")
+
+
+def _text(a, b, g):
+    return "ab"
+
+
+def test_check_passes_the_correct_rule(capsys):
+    assert evaluate_mul_backward(_correct) == []
+    check_mul_backward(_correct)
+    assert capsys.readouterr().out.startswith("✅ mul_backward: all 8 checks passed")
+
+
+@pytest.mark.parametrize("rule, hint", [
+    (_swapped, "swapped"),
+    (_no_out_grad, "multiply the local derivative by out_grad"),
+    (_addition_rule, "rule for addition"),
+    (_one_number, "return two numbers"),
+    (_returns_none, "returned None"),
+    (_raises, "raised ZeroDivisionError: oops"),
+    (_text, "expected an array of numbers"),
+    (lambda a, b, g: (g * b, g * a + 1e-6), "differs"),
+    (3.0, "pass the function itself"),
+])
+def test_check_never_passes_a_wrong_rule_and_never_raises(rule, hint, capsys):
+    problems = evaluate_mul_backward(rule)
+    assert problems and hint in "\n".join(problems)
+    check_mul_backward(rule)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ mul_backward") and hint in out
+
+
+def test_check_catches_a_rule_that_only_fails_inside_the_engine():
+    calls = []
+
+    def right_alone_wrong_in_graphs(a, b, g):
+        calls.append(1)
+        return (g * b, g * a) if len(calls) <= 5 else (0.0, 0.0)
+
+    problems = evaluate_mul_backward(right_alone_wrong_in_graphs)
+    assert problems and "the engine's dJ/d" in problems[0]
+    assert autodiff.RULES["mul"] is not right_alone_wrong_in_graphs

@@ -1,0 +1,84 @@
+"""Drawing computation graphs: folded steps, local derivatives, layouts and the Lab 08 widget."""
+import ipywidgets as widgets
+import pytest
+from matplotlib.figure import Figure
+
+from utils.autodiff import Value
+from utils.graph_figure import (
+    COURSE_FORMULAS,
+    COURSE_LAYOUT,
+    auto_layout,
+    course_example,
+    draw_course_graph,
+    draw_graph,
+    named_graph,
+    named_inputs,
+)
+from utils.widgets import live_figure, render_png
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_unnamed_steps_fold_into_one_edge_with_the_chained_local_derivative():
+    v = course_example()
+    (parent, local), = named_inputs(v["J"])          # J = 0.5 * d ** 2: two unnamed steps
+    assert parent is v["d"] and local == pytest.approx(v["d"].data)
+    locals_of_c = {p.name: g for p, g in named_inputs(v["c"])}
+    assert locals_of_c == {"w": -2.0, "x": 2.0}
+
+
+def test_named_graph_has_the_course_edges():
+    v = course_example()
+    nodes, edges = named_graph(v["J"])
+    assert {n.name for n in nodes} == set("wxcbaydJ")
+    assert {(p.name, c.name) for p, c, _ in edges} == {("w", "c"), ("x", "c"), ("c", "a"), ("b", "a"),
+                                                       ("a", "d"), ("y", "d"), ("d", "J")}
+
+
+def test_draw_graph_shows_values_and_derivatives():
+    v = course_example()
+    v["J"].backward()
+    ax = Figure().subplots()
+    draw_graph(ax, v["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
+    texts = _texts(ax)
+    for expected in ["c = w·x", "= −4", r"$\partial J/\partial w$ = −4", r"$\partial J/\partial b$ = 2",
+                     r"$\partial c/\partial w$ = −2", r"$\partial J/\partial d$ = 2"]:
+        assert expected in texts
+    assert len(ax.patches) == 8
+
+
+def test_auto_layout_places_every_named_value_left_of_its_consumers():
+    x, y = Value(1.0, name="x"), Value(2.0, name="y")
+    s = x * y
+    s.name = "s"
+    out = (s + x).relu()
+    out.name = "out"
+    layout = auto_layout(out)
+    assert set(layout) == {"x", "y", "s", "out"}
+    assert layout["x"][0] < layout["s"][0] < layout["out"][0]
+    out.backward()
+    ax = Figure().subplots()
+    draw_graph(ax, out)                 # default layout and formulas
+    assert "s = x · y" in _texts(ax) and "out = f(s, x)" in _texts(ax)
+
+
+def test_draw_graph_errors_say_what_to_do():
+    ax = Figure().subplots()
+    with pytest.raises(TypeError, match="output Value"):
+        draw_graph(ax, 3.0)
+    with pytest.raises(KeyError, match="no position for"):
+        draw_graph(ax, course_example()["J"], layout={"w": (0, 0)})
+
+
+def test_widget_drawing_updates_with_the_sliders():
+    png, caption = render_png(draw_course_graph, w=2.0, b=8.0, x=-2.0, y=2.0)
+    assert png[:4] == b"\x89PNG" and "dJ/dw = dJ/dc·x = -4" in caption and caption.startswith("J = 2.")
+    _, at_minimum = render_png(draw_course_graph, w=2.0, b=6.0, x=-2.0, y=2.0)
+    assert at_minimum.startswith("J = 0.") and "dJ/dw = dJ/dc·x = 0" in at_minimum
+    slider = widgets.FloatSlider(value=8.0, min=-10, max=10, description="b")
+    box = live_figure(draw_course_graph, b=slider)
+    caption_widget = box.children[2]
+    slider.value = 6.0
+    assert "J = 0." in caption_widget.value
