@@ -112,7 +112,7 @@ def draw_tangent(fig, function="w**2", w=3.0, epsilon=0.5):
     ax.set_title(f"{ex.label}: slope at w = {w:.2f}, nudged by ε = {epsilon:.3g}")
     ax.legend(loc="best", fontsize="small")
     return (f"J({w:.2f}) = {s['J0']:.4f}, J({w:.2f} + {epsilon:.3g}) = {s['J1']:.4f}: "
-            f"J rose by {s['rise']:.4f} = {s['secant']:.4f} × ε\n"
+            f"J changed by {s['rise']:+.4f} = {s['secant']:.4f} × ε\n"
             f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {s['gap']:+.4f}")
 
 
