@@ -43,8 +43,8 @@ def test_draw_graph_shows_values_and_derivatives():
     ax = Figure().subplots()
     draw_graph(ax, v["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
     texts = _texts(ax)
-    for expected in ["c = w·x", "= −4", r"$\partial J/\partial w$ = −4", r"$\partial J/\partial b$ = 2",
-                     r"$\partial c/\partial w$ = −2", r"$\partial J/\partial d$ = 2"]:
+    for expected in ["c = w·x", "= −4", "∂J/∂w = −4", "∂J/∂b = 2",
+                     "∂c/∂w = −2", "∂J/∂d = 2"]:
         assert expected in texts
     assert len(ax.patches) == 8
 

@@ -103,7 +103,7 @@ def draw_graph(ax, root, layout=None, formulas=None, wrt="J", show_grads=True, s
         first = formulas.get(v.name) or _default_formula(v)
         lines = [(first, "black", "bold"), (f"= {_fmt(v.data)}", VALUE_COLOR, "normal")]
         if show_grads:
-            lines.append((rf"$\partial {wrt}/\partial {v.name}$ = {_fmt(v.grad)}", GRAD_COLOR, "normal"))
+            lines.append((f"∂{wrt}/∂{v.name} = {_fmt(v.grad)}", GRAD_COLOR, "normal"))
         offsets = np.linspace(height * 0.28, -height * 0.28, len(lines))
         for (text, color, weight), dy in zip(lines, offsets, strict=True):
             ax.text(x, y + dy, text, ha="center", va="center", color=color, fontsize=10.5,
@@ -117,7 +117,7 @@ def draw_graph(ax, root, layout=None, formulas=None, wrt="J", show_grads=True, s
             dx, dy = x1 - x0, y1 - y0
             nx, ny = -dy / np.hypot(dx, dy), dx / np.hypot(dx, dy)
             ax.text((x0 + x1) / 2 + 0.06 * nx, (y0 + y1) / 2 + 0.06 * ny,
-                    rf"$\partial {child.name}/\partial {parent.name}$ = {_fmt(local)}",
+                    f"∂{child.name}/∂{parent.name} = {_fmt(local)}",
                     ha="center" if abs(nx) < 0.3 else ("right" if nx < 0 else "left"),
                     va="bottom" if ny > 0.3 else ("top" if ny < -0.3 else "center"),
                     fontsize=9, color="0.25", zorder=4)
