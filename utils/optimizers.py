@@ -1,0 +1,500 @@
+"""Lab 05 helpers: gradient descent and Adam on an elongated bowl, the Keras Adam reference,
+the check of the student's `adam_step`, and the figures and widget drawing of the lab.
+
+Everything here is plain NumPy except the functions whose name says Keras; those import
+TensorFlow/Keras when they are called, so importing this module stays cheap.
+
+Keras 3 writes one Adam step (keras/src/optimizers/adam.py) as
+
+    t       = iterations + 1                      (the first step has t = 1)
+    alpha_t = alpha * sqrt(1 - beta2**t) / (1 - beta1**t)
+    m      += (g - m) * (1 - beta1)               (= beta1 * m + (1 - beta1) * g)
+    v      += (g**2 - v) * (1 - beta2)            (= beta2 * v + (1 - beta2) * g**2)
+    w      -= alpha_t * m / (sqrt(v) + epsilon)   (epsilon added to the uncorrected sqrt(v))
+
+`adam_step` below follows exactly this form.
+"""
+import numpy as np
+
+from utils.checks import FAIL, PASS
+
+# ------------------------------------------------------------------ the elongated bowl
+
+GENTLE = 0.1   # curvature of the cost along w1
+STEEP = 10.0   # curvature along w2: 100 times GENTLE, an elongated bowl
+START = np.array([-4.5, 1.0])
+N_STEPS = 80
+
+
+def bowl_cost(w):
+    """J(w1, w2) = (GENTLE * w1**2 + STEEP * w2**2) / 2, for one point (2,) or many (..., 2)."""
+    w = np.asarray(w, dtype=float)
+    return 0.5 * (GENTLE * w[..., 0] ** 2 + STEEP * w[..., 1] ** 2)
+
+
+def bowl_gradient(w):
+    """The gradient (dJ/dw1, dJ/dw2) = (GENTLE * w1, STEEP * w2)."""
+    w = np.asarray(w, dtype=float)
+    return np.stack([GENTLE * w[..., 0], STEEP * w[..., 1]], axis=-1)
+
+
+# ------------------------------------------------------------------ the two optimizers
+
+def adam_step(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+    """One Adam step written the way Keras 3 writes it; returns the new (w, m, v).
+
+    t is the number of this step, starting at 1. Arrays are not modified in place.
+    """
+    w, g, m, v = (np.asarray(a, dtype=float) for a in (w, g, m, v))
+    m = m + (g - m) * (1 - beta1)
+    v = v + (g * g - v) * (1 - beta2)
+    alpha_t = alpha * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    w = w - alpha_t * m / (np.sqrt(v) + epsilon)
+    return w, m, v
+
+
+def gradient_descent_path(alpha, n_steps=N_STEPS, start=START, gradient=bowl_gradient):
+    """Points visited by gradient descent w <- w - alpha * grad J(w): array (n_steps + 1, 2)."""
+    path = [np.array(start, dtype=float)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(n_steps):
+            path.append(path[-1] - alpha * gradient(path[-1]))
+    return np.array(path)
+
+
+def adam_path(alpha, beta1=0.9, beta2=0.999, epsilon=1e-7, n_steps=N_STEPS, start=START,
+              gradient=bowl_gradient, step=adam_step):
+    """Points visited by Adam (`step` does one update): array (n_steps + 1, 2)."""
+    w = np.array(start, dtype=float)
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    path = [w]
+    for t in range(1, n_steps + 1):
+        w, m, v = step(w, gradient(w), m, v, t, alpha=alpha, beta1=beta1, beta2=beta2,
+                       epsilon=epsilon)
+        path.append(np.asarray(w, dtype=float))
+    return np.array(path)
+
+
+def step_sizes(path):
+    """|change of each parameter| at every step: array (n_steps, n_parameters)."""
+    return np.abs(np.diff(np.asarray(path, dtype=float), axis=0))
+
+
+def effective_learning_rates(path, gradient=bowl_gradient):
+    """Step size divided by the gradient's size, per parameter and step: |dw_i| / |dJ/dw_i|.
+
+    Gradient descent has alpha for every parameter; Adam has one value per parameter.
+    Entries where the gradient is exactly 0 are nan.
+    """
+    path = np.asarray(path, dtype=float)
+    grads = np.abs(gradient(path[:-1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(grads > 0, step_sizes(path) / np.where(grads > 0, grads, 1.0), np.nan)
+
+
+def steps_to_reach(path, cost_below=1e-2, cost=bowl_cost):
+    """First step at which the cost is below `cost_below`, or None if it never is."""
+    below = np.flatnonzero(np.nan_to_num(cost(path), nan=np.inf) < cost_below)
+    return int(below[0]) if below.size else None
+
+
+def epochs_to_reach(losses, target):
+    """First epoch (counting from 1) whose loss is at or below target, or None."""
+    hits = np.flatnonzero(np.asarray(losses, dtype=float) <= target)
+    return int(hits[0]) + 1 if hits.size else None
+
+
+# ------------------------------------------------------------------ Keras reference
+
+def keras_adam(alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+    """tf.keras.optimizers.Adam with its hyper-parameters as float64 tensors.
+
+    Given plain Python floats, Keras turns alpha, beta1 and beta2 into float32 numbers for the
+    bias correction (0.9 becomes 0.89999998); as float64 tensors they stay exact, so the
+    optimizer computes exactly the formula of `adam_step` on float64 weights.
+    """
+    import tensorflow as tf
+
+    return tf.keras.optimizers.Adam(
+        learning_rate=lambda: tf.constant(alpha, tf.float64),
+        beta_1=tf.constant(beta1, tf.float64), beta_2=tf.constant(beta2, tf.float64),
+        epsilon=epsilon)
+
+
+def keras_adam_states(start, gradients, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7,
+                      n_steps=None):
+    """Run `keras_adam` on a float64 variable starting at `start`; one step per gradient.
+
+    `gradients` is a list of arrays, or a function of the current w (then give n_steps).
+    Returns a list of (w, m, v) after each step, read from the optimizer's own variables.
+    """
+    import tensorflow as tf
+
+    w = tf.Variable(np.array(start, dtype="float64"), name="w")
+    optimizer = keras_adam(alpha, beta1, beta2, epsilon)
+    optimizer.build([w])
+    m_var = next(x for x in optimizer.variables if "momentum" in x.path)
+    v_var = next(x for x in optimizer.variables if "velocity" in x.path)
+    if n_steps is None:
+        n_steps = len(gradients)
+    states = []
+    for step in range(n_steps):
+        g = gradients(w.numpy()) if callable(gradients) else gradients[step]
+        optimizer.apply_gradients([(tf.constant(np.asarray(g, dtype="float64")), w)])
+        states.append((w.numpy().copy(), m_var.numpy().copy(), v_var.numpy().copy()))
+    return states
+
+
+# ------------------------------------------------------------------ the exercise check
+
+def _variant(update):
+    """Build a wrong Adam step from update(w, g, m, v, t, a, b1, b2, eps) -> (w, m, v)."""
+    def step(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+        w, g, m, v = (np.asarray(a, dtype=float) for a in (w, g, m, v))
+        with np.errstate(all="ignore"):
+            return update(w, g, m, v, t, alpha, beta1, beta2, epsilon)
+    return step
+
+
+def _moments(g, m, v, b1, b2):
+    return b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+
+
+def _paper(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return w - a * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps), m, v
+
+
+def _no_correction(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return w - a * m / (np.sqrt(v) + eps), m, v
+
+
+def _correct_m_only(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return w - a * (m / (1 - b1**t)) / (np.sqrt(v) + eps), m, v
+
+
+def _correct_v_only(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return w - a * np.sqrt(1 - b2**t) * m / (np.sqrt(v) + eps), m, v
+
+
+def _keras_form(w, m, v, t, a, b1, b2, eps):
+    return w - a * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+
+
+def _swapped_betas(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b2, b1)
+    return _keras_form(w, m, v, t, a, b2, b1, eps), m, v
+
+
+def _swapped_weights(w, g, m, v, t, a, b1, b2, eps):
+    m, v = (1 - b1) * m + b1 * g, (1 - b2) * v + b2 * g * g
+    return _keras_form(w, m, v, t, a, b1, b2, eps), m, v
+
+
+def _v_without_square(w, g, m, v, t, a, b1, b2, eps):
+    m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g
+    return _keras_form(w, m, v, t, a, b1, b2, eps), m, v
+
+
+def _no_sqrt(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return w - a * (m / (1 - b1**t)) / (v / (1 - b2**t) + eps), m, v
+
+
+def _plus_sign(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return 2 * w - _keras_form(w, m, v, t, a, b1, b2, eps), m, v
+
+
+def _old_moments(w, g, m_old, v_old, t, a, b1, b2, eps):
+    m, v = _moments(g, m_old, v_old, b1, b2)
+    return _keras_form(w, m_old, v_old, t, a, b1, b2, eps), m, v
+
+
+def _t_plus_one(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return _keras_form(w, m, v, t + 1, a, b1, b2, eps), m, v
+
+
+def _gradient_not_m(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _moments(g, m, v, b1, b2)
+    return _keras_form(w, g * (1 - b1**t), v, t, a, b1, b2, eps), m, v
+
+
+def _defaults(w, g, m, v, t, a, b1, b2, eps):
+    return adam_step(w, g, m, v, t)
+
+
+def _default_betas(w, g, m, v, t, a, b1, b2, eps):
+    return adam_step(w, g, m, v, t, alpha=a, epsilon=eps)
+
+
+# (name, wrong step, explanation). The first variant that reproduces the student's result
+# names the mistake.
+MISTAKES = [
+    ("paper epsilon", _variant(_paper),
+     "this is the paper's form, alpha * m_hat / (sqrt(v_hat) + epsilon). Keras adds epsilon to "
+     "the UNcorrected sqrt(v): w - alpha_t * m / (sqrt(v) + epsilon) with "
+     "alpha_t = alpha * sqrt(1 - beta2**t) / (1 - beta1**t). The two agree except when "
+     "sqrt(v) is as small as epsilon, as with these tiny gradients."),
+    ("no bias correction", _variant(_no_correction),
+     "no bias correction: m and v start at 0, so early on they are too small. Divide m by "
+     "(1 - beta1**t) and v by (1 - beta2**t), or equivalently scale alpha by "
+     "sqrt(1 - beta2**t) / (1 - beta1**t)."),
+    ("m corrected only", _variant(_correct_m_only),
+     "only m is bias-corrected: the step also needs sqrt(1 - beta2**t), the correction of v."),
+    ("v corrected only", _variant(_correct_v_only),
+     "only v is bias-corrected: the step also needs the division by (1 - beta1**t), the "
+     "correction of m."),
+    ("swapped betas", _variant(_swapped_betas),
+     "beta1 and beta2 are swapped: beta1 (0.9 by default) averages the gradients into m, "
+     "beta2 (0.999) averages the squared gradients into v."),
+    ("swapped average weights", _variant(_swapped_weights),
+     "the running averages weigh the wrong way round: the old value keeps the beta share, "
+     "m = beta1 * m + (1 - beta1) * g (and likewise v with beta2)."),
+    ("v without square", _variant(_v_without_square),
+     "v must average the SQUARED gradient: v = beta2 * v + (1 - beta2) * g**2."),
+    ("no sqrt", _variant(_no_sqrt),
+     "the step divides by sqrt(v_hat), not by v_hat: v is a squared size."),
+    ("plus sign", _variant(_plus_sign),
+     "the step goes uphill: subtract the update from w (w - ...), do not add it."),
+    ("old moments", _variant(_old_moments),
+     "the step uses m and v from before this step's gradient: update m and v first, "
+     "then use the new values to move w."),
+    ("t + 1", _variant(_t_plus_one),
+     "the bias correction uses t + 1: t is already the number of this step (1 on the first "
+     "step), so use beta1**t and beta2**t."),
+    ("default hyper-parameters", _variant(_defaults),
+     "your function ignores the alpha, beta1, beta2 or epsilon it is given and uses the "
+     "defaults: use the arguments inside the function."),
+    ("default betas", _variant(_default_betas),
+     "your function uses beta1=0.9 and beta2=0.999 whatever it is given: use the beta1 and "
+     "beta2 arguments."),
+    ("gradient instead of m", _variant(_gradient_not_m),
+     "the step moves along the raw gradient g instead of its running average m."),
+]
+
+
+def _check_cases():
+    """(label, start w, gradients, hyper-parameters) on which a student's adam_step is run."""
+    rng = np.random.default_rng(5)
+    return [
+        ("2 parameters, gradients keep their sign", np.array([-4.5, 1.0]),
+         [np.array([-4.5, 20.0]) * 0.8**k for k in range(5)], dict(alpha=0.1)),
+        ("gradient flips sign every step, beta1=0.8, beta2=0.99", np.array([0.5, -2.0]),
+         [np.array([1.0, -3.0]) * (-1) ** k for k in range(6)],
+         dict(alpha=0.01, beta1=0.8, beta2=0.99)),
+        ("a 2x3 weight matrix, random gradients", rng.normal(size=(2, 3)),
+         [rng.normal(size=(2, 3)) for _ in range(5)], dict(alpha=0.001)),
+        ("tiny gradients (1e-7), where epsilon matters", np.array([1.0, 2.0]),
+         [np.array([1e-7, -3e-7])] * 4, dict(alpha=0.001, epsilon=1e-7)),
+    ]
+
+
+def _close(got, expected):
+    """Relative comparison, with an absolute floor far below any value in the cases."""
+    return got.shape == expected.shape and bool(
+        np.allclose(got, expected, rtol=1e-6, atol=1e-13) and np.isfinite(got).all())
+
+
+def _same(got, expected):
+    """Equal within 1e-6 (relative), nan where the other is nan: to recognise a known mistake."""
+    expected = np.asarray(expected, dtype=float)
+    return got.shape == expected.shape and bool(
+        np.allclose(got, expected, rtol=1e-6, atol=1e-13, equal_nan=True))
+
+
+def _as_state(result, shape):
+    """Turn what the student returned into three arrays of `shape`, or a message."""
+    if result is None:
+        return None, "returned None (is a `return w, m, v` missing?)"
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        kind = type(result).__name__
+        size = f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""
+        return None, f"returned a {kind}{size}; expected the three arrays `return w, m, v`"
+    try:
+        arrays = tuple(np.asarray(x, dtype=float) for x in result)
+    except (TypeError, ValueError):
+        return None, "returned something that is not three arrays of numbers"
+    for name, a in zip("wmv", arrays, strict=True):
+        if a.shape != shape:
+            return None, f"returned {name} with shape {a.shape}, expected {shape}"
+    return arrays, None
+
+
+def _show(a):
+    a = np.asarray(a)
+    text = np.array2string(a.ravel(), precision=8, separator=", ", threshold=4, edgeitems=2,
+                           max_line_width=200)
+    return text if a.ndim <= 1 else f"{text} (flattened {a.shape})"
+
+
+def _explain(w, g, m, v, t, hp, got, want):
+    """A hint naming the mistake that reproduces the student's result, or None."""
+    names = "wmv"
+    if all(_same(got[i], want[j]) for i, j in zip(range(3), (0, 2, 1), strict=True)):
+        return "you returned (w, v, m); return them in the order w, m, v."
+    for _name, wrong, explanation in MISTAKES:
+        expected = wrong(w, g, m, v, t, **hp)
+        if all(_same(got[i], expected[i]) for i in range(3)):
+            return explanation
+    wrong_parts = [names[i] for i in range(3) if not _close(got[i], want[i])]
+    if wrong_parts == ["w"]:
+        return ("m and v are right, the move of w is not: w - alpha_t * m / (sqrt(v) + epsilon) "
+                "with alpha_t = alpha * sqrt(1 - beta2**t) / (1 - beta1**t).")
+    return None
+
+
+def evaluate_adam_step(fn):
+    """Run fn next to Keras's Adam on each case; return one problem per failing case.
+
+    A problem is a dict: case (its label), step (the first step t where fn parts from Keras,
+    or where it failed), summary (one line) and details (values and the likely mistake).
+    """
+    if not callable(fn):
+        return [dict(case=None, step=None, details="",
+                     summary=f"expected a function, got {type(fn).__name__}: pass the function "
+                             "itself, check_adam_step(adam_step), not the result of calling it")]
+    problems = []
+    for label, start, gradients, hp in _check_cases():
+        keras_states = keras_adam_states(start, gradients, **hp)
+        w = np.array(start, dtype=float)
+        m, v = np.zeros_like(w), np.zeros_like(w)
+        full = dict(alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7) | hp
+        where = f"case '{label}' ({_settings(hp)})"
+        for t, (g, want) in enumerate(zip(gradients, keras_states, strict=True), start=1):
+            problem = dict(case=label, step=t, details="")
+            try:
+                result = fn(w.copy(), g.copy(), m.copy(), v.copy(), t, **full)
+            except Exception as exc:  # the student's code: report it, never raise
+                problems.append(problem | dict(
+                    summary=f"{where}, step t={t}: raised {type(exc).__name__}: {exc}"))
+                break
+            got, message = _as_state(result, w.shape)
+            if message:
+                problems.append(problem | dict(summary=f"{where}, step t={t}: {message}"))
+                break
+            bad = [i for i in range(3) if not _close(got[i], want[i])]
+            if bad:
+                matched = f" (steps 1 to {t - 1} matched)" if t > 2 else \
+                    " (step 1 matched)" if t == 2 else ""
+                lines = [f"   before this step: w = {_show(w)}, gradient g = {_show(g)}"]
+                lines += [f"   {'wmv'[i]}: yours {_show(got[i])}\n      Keras {_show(want[i])}"
+                          for i in bad]
+                hint = _explain(w, g, m, v, t, full, got, want)
+                if hint:
+                    lines.append(f"   Hint: {hint}")
+                problems.append(problem | dict(
+                    summary=f"{where}: parts from Keras at step t={t}{matched}",
+                    details="\n".join(lines)))
+                break
+            w, m, v = want  # continue from Keras's state (equal to yours within 1e-6)
+    return problems
+
+
+def _settings(hp):
+    return ", ".join(f"{k}={v:g}" for k, v in hp.items())
+
+
+def check_adam_step(fn):
+    """Compare your adam_step(w, g, m, v, t, alpha, beta1, beta2, epsilon) with Keras's Adam.
+
+    Each case runs several steps from w, m = v = 0; the first step where your w, m or v parts
+    from Keras's (relative difference above 1e-6) is shown, with the likely mistake.
+    """
+    cases = _check_cases()
+    problems = evaluate_adam_step(fn)
+    n_steps = sum(len(c[2]) for c in cases)
+    if not problems:
+        print(f"{PASS} adam_step: matches tf.keras.optimizers.Adam in all {len(cases)} cases "
+              f"({n_steps} steps; w, m and v agree to 1e-6).")
+        return
+    if problems[0]["case"] is None:
+        print(f"{FAIL} adam_step: {problems[0]['summary']}")
+        return
+    print(f"{FAIL} adam_step: parts from tf.keras.optimizers.Adam in {len(problems)} of "
+          f"{len(cases)} cases.")
+    print(f" - {problems[0]['summary']}")
+    if problems[0]["details"]:
+        print(problems[0]["details"])
+    if len(problems) > 1:
+        others = ", ".join(f"'{p['case']}' (step {p['step']})" for p in problems[1:])
+        print(f" - also parts in case{'s' if len(problems) > 2 else ''} {others}")
+    print("(Every step starts from Keras's w, m and v after the step before.)")
+
+
+# ------------------------------------------------------------------ figures
+
+COLOURS = {"gd": "C0", "adam": "C1"}
+
+
+def draw_bowl(ax, limits=((-5.2, 2.0), (-1.6, 1.6))):
+    """Contour lines of the elongated bowl, the start point and the minimum."""
+    (x0, x1), (y0, y1) = limits
+    xx, yy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 120))
+    zz = bowl_cost(np.stack([xx, yy], axis=-1))
+    ax.contour(xx, yy, zz, levels=np.geomspace(0.01, 12, 11), colors="0.75", linewidths=0.8)
+    ax.plot(*START, "ks", ms=6, label="start")
+    ax.plot(0, 0, "k*", ms=11, label="minimum")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("$w_1$ (gentle slope)")
+    ax.set_ylabel("$w_2$ (steep slope)")
+
+
+def draw_path(ax, path, label, colour, limits=((-5.2, 2.0), (-1.6, 1.6))):
+    """One trajectory as dots joined by lines; a diverging one is cut where it leaves the plot."""
+    path = np.asarray(path, dtype=float)
+    (x0, x1), (y0, y1) = limits
+    inside = np.isfinite(path).all(axis=1) & (path[:, 0] >= x0) & (path[:, 0] <= x1) \
+        & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+    outside = np.flatnonzero(~inside)
+    if outside.size:  # keep the first point outside so the line runs off the edge
+        end = outside[0] + 1
+        path = np.clip(path[:end], [x0 - 1, y0 - 1], [x1 + 1, y1 + 1])
+        label += " (leaves the plot)"
+    ax.plot(path[:, 0], path[:, 1], "o-", color=colour, ms=3, lw=1.2, label=label)
+
+
+def _describe(name, path):
+    reached = steps_to_reach(path)
+    final = bowl_cost(path[-1])
+    if not np.isfinite(final) or final > 1e6:
+        return f"{name}: diverges (the cost grows without bound)"
+    when = f"cost < 0.01 after {reached} steps" if reached is not None else \
+        f"cost still {final:.3f} after {len(path) - 1} steps"
+    return f"{name}: {when}"
+
+
+def draw_race(fig, alpha=0.15, beta1=0.9, beta2=0.999, n_steps=N_STEPS):
+    """Widget drawing: both trajectories on the bowl and each parameter's step size."""
+    ax_path, ax_steps = fig.subplots(1, 2, width_ratios=[1.5, 1])
+    gd = gradient_descent_path(alpha, n_steps)
+    adam = adam_path(alpha, beta1, beta2, n_steps=n_steps)
+    draw_bowl(ax_path)
+    draw_path(ax_path, gd, "gradient descent", COLOURS["gd"])
+    draw_path(ax_path, adam, f"Adam (beta1={beta1:g}, beta2={beta2:g})", COLOURS["adam"])
+    ax_path.set_title(f"{n_steps} steps with alpha = {alpha:g}")
+    ax_path.legend(loc="lower right", fontsize=8)
+    draw_step_sizes(ax_steps, {"GD": gd, "Adam": adam})
+    return "\n".join([_describe("gradient descent", gd), _describe("Adam            ", adam)])
+
+
+def draw_step_sizes(ax, paths):
+    """|change of w1| and |change of w2| at each step (log scale), one colour per optimizer."""
+    for name, path in paths.items():
+        colour = COLOURS["adam"] if name.startswith("Adam") else COLOURS["gd"]
+        sizes = step_sizes(path)
+        steps = np.arange(1, len(sizes) + 1)
+        with np.errstate(all="ignore"):
+            ax.plot(steps, sizes[:, 0], "-", color=colour, lw=2.2, label=f"{name}: $w_1$")
+            ax.plot(steps, sizes[:, 1], ":", color=colour, lw=1.5, label=f"{name}: $w_2$")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-5, 1e1)
+    ax.set_xlabel("step")
+    ax.set_ylabel(r"step size $|\Delta w_i|$")
+    ax.set_title("each parameter's step size")
+    ax.legend(fontsize=7, loc="lower left", ncol=2)
