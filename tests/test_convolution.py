@@ -1,0 +1,192 @@
+"""The convolution lab's helpers: reference Conv1D, exercise check, sliding-window figure, counts."""
+import ipywidgets as widgets
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from utils.convolution import (
+    check_conv1d,
+    connection_matrix,
+    conv1d_reference,
+    draw_sliding_window,
+    evaluate_conv1d,
+    layer_table,
+    multiply_adds,
+    output_length,
+    sliding_window_state,
+    spike_kernel,
+    window_starts,
+)
+from utils.widgets import live_figure, render_png
+
+
+@pytest.mark.parametrize("steps, channels, k, filters, stride",
+                         [(30, 1, 5, 1, 1), (31, 2, 4, 3, 2), (17, 3, 17, 2, 1), (40, 1, 9, 8, 3), (9, 4, 1, 2, 4)])
+def test_reference_equals_keras_conv1d(steps, channels, k, filters, stride):
+    rng = np.random.default_rng(steps)
+    x = rng.normal(size=(steps, channels)).astype("float32")
+    layer = tf.keras.layers.Conv1D(filters, k, strides=stride, bias_initializer="random_normal")
+    expected = np.asarray(layer(x[None]))[0]
+    kernel, bias = layer.get_weights()
+    got = conv1d_reference(x, kernel, bias, stride)
+    assert got.shape == expected.shape == (output_length(steps, k, stride), filters)
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_output_length_and_window_starts():
+    assert output_length(300, 9, 1) == 292
+    assert output_length(300, 9, 2) == 146
+    assert output_length(14, 4, 3) == 4
+    assert output_length(6, 6, 1) == 1
+    np.testing.assert_array_equal(window_starts(14, 4, 3), [0, 3, 6, 9])
+    with pytest.raises(ValueError, match="does not fit"):
+        output_length(5, 6)
+    with pytest.raises(ValueError, match="at least 1"):
+        output_length(5, 3, 0)
+
+
+def test_reference_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="expected x"):
+        conv1d_reference(np.zeros(10), np.zeros((3, 1, 1)), [0.0])
+
+
+def test_spike_kernel_is_a_symmetric_zero_mean_hat():
+    for width in (3, 9, 25, 41):
+        w = spike_kernel(width)
+        assert w.shape == (width,) and abs(w.sum()) < 1e-12
+        np.testing.assert_allclose(w, w[::-1])
+        assert np.argmax(w) == width // 2
+    with pytest.raises(ValueError, match="at least 3"):
+        spike_kernel(2)
+
+
+def test_sliding_window_state_snaps_to_the_stride_grid_and_the_last_window():
+    signal = np.sin(np.arange(100) / 5)
+    state = sliding_window_state(signal, position=13, width=9, stride=4)
+    assert state["index"] == 3 and state["start"] == 12
+    assert len(state["outputs"]) == output_length(100, 9, 4) and np.all(state["outputs"] >= 0)
+    last = sliding_window_state(signal, position=99, width=9, stride=4)
+    assert last["start"] + 9 <= 100 and last["index"] == len(last["starts"]) - 1
+    assert sliding_window_state(signal, position=-5, width=9, stride=1)["index"] == 0
+    relu = np.maximum(conv1d_reference(signal[:, None], spike_kernel(9)[:, None, None], [0.0], 4)[:, 0], 0)
+    np.testing.assert_allclose(state["outputs"], relu)
+
+
+def test_sliding_window_figure_renders_with_a_caption():
+    signal = np.cos(np.arange(300) / 7)
+    for width, stride in [(3, 1), (9, 2), (41, 10)]:
+        png, caption = render_png(draw_sliding_window, signal=signal, position=150, width=width, stride=stride)
+        assert png[:4] == b"\x89PNG"
+        assert caption.startswith("window ") and f"of {output_length(300, width, stride)}:" in caption
+
+
+def test_widget_redraws_when_the_position_moves():
+    signal = np.cos(np.arange(300) / 7)
+    position = widgets.IntSlider(value=0, min=0, max=299, description="position")
+    box = live_figure(lambda fig, position: draw_sliding_window(fig, signal, position, 9, 2), position=position)
+    before = box.children[2].value
+    position.value = 200
+    assert "window 1 of" in before and "window 101 of" in box.children[2].value
+
+
+def test_connection_matrix_is_the_kernel_on_a_band():
+    layer = tf.keras.layers.Conv1D(1, 5, bias_initializer="ones")
+    layer.build((None, 24, 1))
+    matrix = connection_matrix(layer, 24)
+    w = layer.kernel.numpy()[:, 0, 0]
+    assert matrix.shape == (20, 24)
+    for j in range(20):
+        np.testing.assert_allclose(matrix[j, j:j + 5], w, atol=1e-6)
+    assert np.count_nonzero(np.abs(matrix) > 1e-7) == 100
+
+
+def test_multiply_adds_and_layer_table():
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(300, 1)),
+        tf.keras.layers.Conv1D(8, 9, strides=2, name="conv1"),
+        tf.keras.layers.Flatten(name="flatten"),
+        tf.keras.layers.Dense(3, name="out"),
+    ])
+    assert multiply_adds(model) == [("conv1", 146 * 9 * 8), ("flatten", 0), ("out", 146 * 8 * 3)]
+    image = tf.keras.Sequential([tf.keras.Input(shape=(8, 8, 1)), tf.keras.layers.Conv2D(4, 3, name="c")])
+    assert multiply_adds(image) == [("c", 36 * 9 * 4)]
+    table = layer_table(model)
+    assert "conv1" in table and f"{model.count_params():,}" in table.splitlines()[-1]
+
+
+# ---------------------------------------------------------------------------------- the check
+
+def loop_solution(x, kernel, bias, stride=1):
+    k = kernel.shape[0]
+    return np.array([np.sum(x[s:s + k, :, None] * kernel, axis=(0, 1)) + bias
+                     for s in range(0, len(x) - k + 1, stride)])
+
+
+def no_stride(x, kernel, bias, stride=1):
+    return loop_solution(x, kernel, bias, 1)
+
+
+def missing_last(x, kernel, bias, stride=1):
+    k = kernel.shape[0]
+    return np.array([np.sum(x[s:s + k, :, None] * kernel, axis=(0, 1)) + bias
+                     for s in range(0, len(x) - k, stride)])
+
+
+def flipped(x, kernel, bias, stride=1):
+    return loop_solution(x, kernel[::-1], bias, stride)
+
+
+def no_bias(x, kernel, bias, stride=1):
+    return loop_solution(x, kernel, 0 * bias, stride)
+
+
+def transposed(x, kernel, bias, stride=1):
+    return loop_solution(x, kernel, bias, stride).T
+
+
+def first_channel(x, kernel, bias, stride=1):
+    return loop_solution(x[:, :1], kernel[:, :1], bias, stride)
+
+
+def padded(x, kernel, bias, stride=1):
+    k = kernel.shape[0]
+    x = np.concatenate([x, np.zeros((k - 1, x.shape[1]))])
+    return loop_solution(x, kernel, bias, stride)
+
+
+def crashes(x, kernel, bias, stride=1):
+    raise IndexError("index 12 is out of bounds")
+
+
+def test_correct_solutions_pass(capsys):
+    assert evaluate_conv1d(loop_solution) == []
+    assert evaluate_conv1d(conv1d_reference) == []
+    check_conv1d(loop_solution)
+    assert capsys.readouterr().out.startswith("✅ conv1d: all 6 checks passed.")
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (no_stride, "with stride"),
+    (missing_last, "last window is missing"),
+    (flipped, "kernel is flipped"),
+    (no_bias, "bias is missing"),
+    (transposed, "one row per window"),
+    (first_channel, "all input channels"),
+    (padded, "valid padding"),
+    (crashes, "raised IndexError"),
+])
+def test_typical_mistakes_fail_with_a_specific_hint(wrong, hint, capsys):
+    problems = evaluate_conv1d(wrong)
+    assert problems and any(hint in p for p in problems)
+    check_conv1d(wrong)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ conv1d:") and "Traceback" not in out
+
+
+@pytest.mark.parametrize("junk", [None, 3, lambda x, kernel, bias, stride=1: None,
+                                  lambda x, kernel, bias, stride=1: "text",
+                                  lambda x, kernel, bias, stride=1: [[1.0]],
+                                  lambda x, kernel, bias, stride=1: np.zeros(0)])
+def test_the_check_never_raises_and_never_passes_junk(junk, capsys):
+    check_conv1d(junk)
+    assert capsys.readouterr().out.startswith("❌ conv1d:")

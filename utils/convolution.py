@@ -1,0 +1,218 @@
+"""Helpers for the convolution lab: a reference 1-D convolution, its exercise check,
+the sliding-window figure, connection matrices and multiply-add counts.
+
+Shapes follow Keras's Conv1D: a signal x is (steps, channels), a kernel is
+(kernel_size, channels, filters), a bias is (filters,), and the output is (windows, filters).
+"""
+import numpy as np
+
+from utils.checks import Case, evaluate_function, report
+
+
+def output_length(steps, kernel_size, stride=1):
+    """How many windows of kernel_size fit in steps samples, one every stride samples (valid padding)."""
+    if kernel_size < 1 or stride < 1:
+        raise ValueError(f"kernel_size and stride must be at least 1, got {kernel_size} and {stride}")
+    if kernel_size > steps:
+        raise ValueError(f"a window of {kernel_size} samples does not fit in a signal of {steps} samples")
+    return (steps - kernel_size) // stride + 1
+
+
+def window_starts(steps, kernel_size, stride=1):
+    """First sample of every window: 0, stride, 2*stride, ... while the window still fits."""
+    return np.arange(output_length(steps, kernel_size, stride)) * stride
+
+
+def conv1d_reference(x, kernel, bias, stride=1):
+    """Valid-padding 1-D convolution as Keras's Conv1D computes it (no kernel flip, no activation).
+
+    x (steps, channels), kernel (kernel_size, channels, filters), bias (filters,) -> (windows, filters).
+    """
+    x = np.asarray(x, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    bias = np.asarray(bias, dtype=float)
+    if x.ndim != 2 or kernel.ndim != 3 or kernel.shape[1] != x.shape[1]:
+        raise ValueError(f"expected x (steps, channels) and kernel (kernel_size, channels, filters), "
+                         f"got shapes {x.shape} and {kernel.shape}")
+    k = kernel.shape[0]
+    windows = np.lib.stride_tricks.sliding_window_view(x, k, axis=0)[::stride]  # (n, channels, k)
+    return np.einsum("nck,kcf->nf", windows, kernel) + bias
+
+
+def spike_kernel(width):
+    """A zero-mean "Mexican hat" of `width` weights: it answers strongly to a sharp peak of about its size."""
+    if width < 3:
+        raise ValueError(f"a spike kernel needs at least 3 weights, got width {width}")
+    u = np.linspace(-1.0, 1.0, width) * 3.0          # +-3 standard deviations over the window
+    hat = (1 - u**2) * np.exp(-(u**2) / 2)
+    hat -= hat.mean()                                  # a flat stretch of signal gives 0
+    return hat / np.abs(hat).sum() * 4.0
+
+
+def sliding_window_state(signal, position, width, stride, kernel=None, bias=0.0):
+    """Everything the sliding-window figure shows, for a 1-D signal and a ReLU unit.
+
+    position is a sample index; the window snaps to the last start on the stride grid at or
+    before it (and to the last window that fits). Returns a dict with the window index,
+    its first sample, every window start, the unit's outputs and the kernel.
+    """
+    signal = np.asarray(signal, dtype=float)
+    kernel = spike_kernel(width) if kernel is None else np.asarray(kernel, dtype=float)
+    if kernel.shape != (width,):
+        raise ValueError(f"kernel must have {width} weights, got shape {kernel.shape}")
+    starts = window_starts(len(signal), width, stride)
+    index = int(min(max(position, 0) // stride, len(starts) - 1))
+    z = conv1d_reference(signal[:, None], kernel[:, None, None], [bias], stride)[:, 0]
+    return {"index": index, "start": int(starts[index]), "starts": starts, "z": z,
+            "outputs": np.maximum(z, 0.0), "kernel": kernel}
+
+
+def draw_sliding_window(fig, signal, position, width, stride, bias=0.0):
+    """The widget figure: the signal with the current window on top, the unit's outputs so far below."""
+    state = sliding_window_state(signal, position, width, stride, bias=bias)
+    j, start, starts, outputs = state["index"], state["start"], state["starts"], state["outputs"]
+    samples = np.arange(len(signal))
+    centres = starts + (width - 1) / 2
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+
+    top.plot(samples, signal, color="C0", lw=1, label="ECG signal")
+    top.axvspan(start - 0.5, start + width - 0.5, color="C1", alpha=0.25, label=f"window ({width} samples)")
+    lo, hi = float(np.min(signal)), float(np.max(signal))
+    weights = state["kernel"] / np.abs(state["kernel"]).max() * 0.3 * (hi - lo) + hi + 0.05 * (hi - lo)
+    top.plot(np.arange(start, start + width), weights, "o-", color="C1", ms=3, lw=1,
+             label="the unit's weights (scaled)")
+    top.set_ylim(lo - 0.1 * (hi - lo), hi + 0.45 * (hi - lo))
+    top.set_ylabel("signal (mV)")
+    top.set_title(f"A convolutional unit slides along the signal (stride {stride})")
+    top.legend(loc="lower left", fontsize=8, ncol=3)
+
+    bottom.plot(centres, outputs, color="0.8", lw=1, label="all outputs")
+    bottom.plot(centres[: j + 1], outputs[: j + 1], ".-", color="C2", ms=4, lw=1, label="computed so far")
+    bottom.plot(centres[j], outputs[j], "o", color="C1", ms=8, label="this window's output")
+    bottom.set_ylim(-0.05 * (outputs.max() + 1e-9), 1.1 * outputs.max() + 1e-9)
+    bottom.set_xlim(-1, len(signal))
+    bottom.set_xlabel("sample (100 per second); outputs drawn at the centre of their window")
+    bottom.set_ylabel("ReLU(w·x + b)")
+    bottom.legend(loc="upper left", fontsize=8)
+    return (f"window {j + 1} of {len(starts)}: samples {start} to {start + width - 1}, "
+            f"output = ReLU(w·x + b) = {outputs[j]:.3f}")
+
+
+def connection_matrix(layer, steps):
+    """The (outputs, inputs) weight matrix a 1-filter, 1-channel Conv1D applies to a signal of `steps` samples.
+
+    Found by feeding the layer each unit impulse: column i is the response to sample i alone
+    (with the bias subtracted). A dense layer's matrix is its kernel transposed.
+    """
+    eye = np.eye(steps, dtype="float32")[:, :, None]                 # (steps, steps, 1)
+    zero = np.asarray(layer(np.zeros((1, steps, 1), dtype="float32")))[0, :, 0]
+    responses = np.asarray(layer(eye))[:, :, 0]                     # (inputs, outputs)
+    return (responses - zero).T
+
+
+def multiply_adds(model):
+    """Multiplications (each followed by an addition) one example costs in each Dense/Conv1D/Conv2D layer.
+
+    Returns a list of (layer name, count); other layers (Flatten, pooling, ...) are listed with 0.
+    """
+    counts = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind in ("Dense", "Conv1D", "Conv2D"):
+            positions = int(np.prod(layer.output.shape[1:-1]))     # 1 for a Dense layer on vectors
+            counts.append((layer.name, positions * int(np.prod(layer.kernel.shape))))
+        else:
+            counts.append((layer.name, 0))
+    return counts
+
+
+def layer_table(model):
+    """A text table of a model's layers: output shape, parameters and multiply-adds per example."""
+    lines = [f"{'layer':<10} {'output shape':<14} {'parameters':>10} {'multiply-adds':>14}"]
+    for layer, (_, count) in zip(model.layers, multiply_adds(model), strict=True):
+        shape = str(tuple(layer.output.shape[1:]))
+        lines.append(f"{layer.name:<10} {shape:<14} {layer.count_params():>10,} {count:>14,}")
+    total = sum(count for _, count in multiply_adds(model))
+    lines.append(f"{'total':<10} {'':<14} {model.count_params():>10,} {total:>14,}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------- the exercise
+
+def _conv1d_cases():
+    rng = np.random.default_rng(6)
+
+    def case(label, steps, channels, k, filters, stride):
+        x = np.round(rng.normal(size=(steps, channels)), 2)
+        kernel = np.round(rng.normal(size=(k, channels, filters)), 2)
+        bias = np.round(rng.normal(size=filters), 2)
+        return Case(label, args=(x, kernel, bias), kwargs={"stride": stride})
+
+    return [
+        case("1 channel, 1 filter, stride 1", 12, 1, 3, 1, 1),
+        case("stride 2", 13, 1, 3, 1, 2),
+        case("stride 3, the last sample left over", 14, 1, 4, 1, 3),
+        case("2 channels, 3 filters, stride 2", 20, 2, 5, 3, 2),
+        case("kernel as long as the signal (one window)", 6, 1, 6, 2, 1),
+        case("kernel size 1, 3 channels, 2 filters", 5, 3, 1, 2, 1),
+    ]
+
+
+def _diagnose_conv1d(case, got, expected):
+    """Name a typical mistake by trying the usual wrong variants of the convolution."""
+    x, kernel, bias = (np.asarray(a, dtype=float) for a in case.args)
+    stride = case.kwargs["stride"]
+    got = np.asarray(got, dtype=float)
+    k, filters = kernel.shape[0], kernel.shape[2]
+    n_out = expected.shape[0]
+
+    def same(variant):
+        variant = np.asarray(variant, dtype=float)
+        return variant.shape == got.shape and np.allclose(got, variant, atol=1e-6, rtol=1e-5)
+
+    if got.size == 0:
+        return ("no windows at all: the window starts are 0, stride, 2*stride, ... up to and including "
+                "steps - kernel_size (range(0, steps - kernel_size + 1, stride))")
+    if got.shape == (filters, n_out) and filters != n_out:
+        return "return one row per window and one column per filter: shape (windows, filters)"
+    if got.ndim == 2 and got.shape[1] == filters:
+        if got.shape[0] == len(x) - k + 1 and stride > 1:
+            return (f"your result has one row per sample shift; with stride {stride} the windows start at "
+                    f"0, {stride}, {2 * stride}, ... (range(0, steps - kernel_size + 1, stride))")
+        if got.shape[0] == n_out - 1:
+            return ("the last window is missing: the last window starts at steps - kernel_size, so the range "
+                    "of starts must include it (range(0, steps - kernel_size + 1, stride))")
+        if got.shape[0] > n_out:
+            return ("valid padding: every window lies completely inside the signal; do not add windows that "
+                    "hang over the end")
+    if same(expected - bias):
+        return "the bias is missing: add bias[f] to every output of filter f"
+    if same(conv1d_reference(x, kernel[::-1], bias, stride)):
+        return ("the kernel is flipped: Conv1D multiplies window sample i by kernel[i] "
+                "(no flip, unlike the textbook convolution)")
+    if x.shape[1] > 1 and same(conv1d_reference(x[:, :1], kernel[:, :1], bias, stride)):
+        return "only channel 0 is used: sum the products over all input channels too"
+    if same(expected + (kernel.shape[1] - 1) * bias) and kernel.shape[1] > 1:
+        return "the bias is added once per channel; add it once per output"
+    return None
+
+
+def evaluate_conv1d(fn):
+    """The problems of a student's conv1d(x, kernel, bias, stride) (empty list: correct)."""
+    def safe_diagnose(case, got, expected):
+        try:
+            return _diagnose_conv1d(case, got, expected)
+        except Exception:  # a hint must never break the check
+            return None
+
+    return evaluate_function(fn, conv1d_reference, _conv1d_cases(), atol=1e-6, diagnose=safe_diagnose)
+
+
+def check_conv1d(fn):
+    """Print whether conv1d(x, kernel, bias, stride) matches Keras's Conv1D arithmetic on 6 cases."""
+    cases = _conv1d_cases()
+    problems = evaluate_conv1d(fn)
+    report("conv1d", len(cases) if callable(fn) else 1, problems,
+           hint=None if not problems else
+           "output[j, f] = sum over i < kernel_size and channels c of x[j*stride + i, c] * kernel[i, c, f], "
+           "plus bias[f]")
