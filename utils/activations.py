@@ -1,0 +1,418 @@
+"""Lab 02 (activation functions): reference functions, small data sets, widget drawings, checks.
+
+The lab's notebook shows the code a student should read; this module holds what it leans on:
+NumPy references of the three activations and their derivatives, seeded toy data, the pure
+drawing functions behind the two widgets, and the exercise checks.
+"""
+import warnings
+
+import numpy as np
+
+from utils.checks import Case, compare_arrays, evaluate_function, report
+
+ACTIVATIONS = ("linear", "sigmoid", "relu")
+
+
+# ----------------------------------------------------------------------------- the functions
+
+def linear(z):
+    """g(z) = z."""
+    return np.asarray(z, dtype=float)
+
+
+def sigmoid(z):
+    """g(z) = 1 / (1 + exp(-z)), written so that no exp() can overflow (|z| as large as you like)."""
+    z = np.asarray(z, dtype=float)
+    small = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
+
+
+def relu(z):
+    """g(z) = max(0, z), element by element."""
+    return np.maximum(0.0, np.asarray(z, dtype=float))
+
+
+def linear_derivative(z):
+    """g'(z) = 1 everywhere."""
+    return np.ones_like(np.asarray(z, dtype=float))
+
+
+def sigmoid_derivative(z):
+    """g'(z) = g(z) (1 - g(z))."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def relu_derivative(z):
+    """g'(z) = 1 for z > 0, else 0 (at z = 0 we take 0, as TensorFlow does)."""
+    return (np.asarray(z, dtype=float) > 0).astype(float)
+
+
+FUNCTIONS = {"linear": (linear, linear_derivative),
+             "sigmoid": (sigmoid, sigmoid_derivative),
+             "relu": (relu, relu_derivative)}
+
+
+def get_activation(name):
+    """Return (g, g') for 'linear', 'sigmoid' or 'relu'."""
+    if name not in FUNCTIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {list(FUNCTIONS)}")
+    return FUNCTIONS[name]
+
+
+# ----------------------------------------------------------------------------- data and training
+
+def full_batch(X, y):
+    """A tf.data pipeline that yields all of (X, y) as one batch, forever.
+
+    Use it as model.fit(full_batch(X, y), epochs=n, steps_per_epoch=1): every epoch is then one
+    gradient-descent step on all the examples. Keras builds its input pipeline once instead of
+    once per epoch (what it does for NumPy arrays), which makes many short epochs much faster.
+    """
+    import tensorflow as tf
+
+    X = np.asarray(X, dtype="float32")
+    y = np.asarray(y, dtype="float32")
+    return tf.data.Dataset.from_tensors((X, y)).repeat()
+
+
+def make_exam_results(n=60, seed=1):
+    """Hours studied (0-6) and whether the exam was passed (1) or not (0): a binary target."""
+    rng = np.random.default_rng(seed)
+    hours = np.sort(rng.uniform(0, 6, n))
+    p_pass = 1 / (1 + np.exp(-2.0 * (hours - 3.0)))
+    passed = (rng.uniform(size=n) < p_pass).astype("float32")
+    return hours.astype("float32"), passed
+
+
+def make_temperature_change(n=60, seed=2):
+    """Change in air pressure (hPa) and the next day's temperature change (°C): either sign."""
+    rng = np.random.default_rng(seed)
+    pressure = np.sort(rng.uniform(-3, 3, n))
+    change = 1.5 * pressure + rng.normal(0, 0.6, n)
+    return pressure.astype("float32"), change.astype("float32")
+
+
+def make_rainfall(n=60, seed=4):
+    """Change in air pressure (hPa) and the next day's rainfall (mm): never negative.
+
+    Falling pressure brings rain, more the faster it falls; with rising pressure it stays dry (exactly 0).
+    """
+    rng = np.random.default_rng(seed)
+    pressure = np.sort(rng.uniform(-3, 3, n))
+    rain = np.maximum(0.0, -2.0 * (pressure + 0.5) + rng.normal(0, 0.5, n))
+    return pressure.astype("float32"), rain.astype("float32")
+
+
+# ----------------------------------------------------------------------------- activation explorer
+
+def draw_activation(fig, g="relu", w=1.0, b=0.0, x_range=(-5.0, 5.0)):
+    """Widget figure: g(w x + b) for one unit, with z = w x + b drawn thin for reference."""
+    function, derivative = get_activation(g)
+    x = np.linspace(*x_range, 401)
+    z = w * x + b
+    ax = fig.subplots()
+    ax.plot(x, z, color="0.6", lw=1, ls="--", label="$z = wx + b$ (input to g)")
+    ax.plot(x, function(z), lw=2.5, color="C0", label=f"$a = g(z)$, g = {g}")
+    ax.plot(x, derivative(z) * w, lw=1.5, color="C1", ls=":", label=r"slope $da/dx = g'(z)\,w$")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_ylim(-3, 3)
+    ax.set_xlim(*x_range)
+    ax.set_xlabel("x")
+    ax.set_ylabel("unit output a")
+    ax.set_title(f"One unit: a = {g}({affine(w, b)})")
+    ax.legend(loc="upper left", fontsize=9)
+    return describe_unit(g, w, b)
+
+
+def affine(w, b):
+    """'2x - 1.5' for w = 2, b = -1.5: how the labels write w x + b."""
+    return f"{w:g}x {'-' if b < 0 else '+'} {abs(b):g}"
+
+
+def describe_unit(g, w, b):
+    """One sentence about what g(w x + b) looks like, for the explorer's caption."""
+    if w == 0:
+        value = float(get_activation(g)[0](b))
+        return f"w = 0: the output is the constant g(b) = {value:.3f}, whatever x is."
+    edge = -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
+    side = "right" if w > 0 else "left"
+    if g == "linear":
+        return f"A straight line with slope {w:g}, crossing 0 at x = {edge:.2f}. Nothing bends."
+    if g == "sigmoid":
+        return (f"An S-curve from 0 to 1 that passes 0.5 at x = {edge:.2f} and rises to the {side}; "
+                f"|w| = {abs(w):g} sets how sharp the step is.")
+    return (f"Zero on one side of x = {edge:.2f}, then a straight ramp with slope {abs(w):g} "
+            f"to the {side}: one bend, at x = -b/w.")
+
+
+# ----------------------------------------------------------------------------- ReLU builder
+
+# The output unit adds the three hidden ReLU units with these fixed weights.
+BUILDER_OUTPUT_WEIGHTS = np.array([1.0, 1.0, -1.0])
+# The target: slope 1 on [0, 1], slope 3 on [1, 2], slope -1 on [2, 3], starting at 0.
+TARGET_KNOTS = np.array([0.0, 1.0, 2.0, 3.0])
+TARGET_VALUES = np.array([0.0, 1.0, 4.0, 3.0])
+
+
+def builder_target(x):
+    """The piecewise-linear curve the ReLU builder tries to match (x in [0, 3])."""
+    return np.interp(np.asarray(x, dtype=float), TARGET_KNOTS, TARGET_VALUES)
+
+
+def relu_units(x, w, b):
+    """Outputs of the hidden ReLU units: an array (len(x), len(w)) with relu(w_j x + b_j)."""
+    x = np.asarray(x, dtype=float).reshape(-1, 1)
+    return relu(x * np.asarray(w, dtype=float) + np.asarray(b, dtype=float))
+
+
+def relu_sum(x, w, b, a=BUILDER_OUTPUT_WEIGHTS):
+    """The output unit: sum_j a_j relu(w_j x + b_j)."""
+    return relu_units(x, w, b) @ np.asarray(a, dtype=float)
+
+
+def draw_relu_builder(fig, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
+    """Widget figure: the target, the network's sum (top) and each unit's share of it (bottom)."""
+    w, b = [w1, w2, w3], [b1, b2, b3]
+    x = np.linspace(0, 3, 301)
+    units = relu_units(x, w, b) * BUILDER_OUTPUT_WEIGHTS
+    total = units.sum(axis=1)
+    target = builder_target(x)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    top.plot(x, target, color="black", lw=3, alpha=0.35, label="target")
+    top.plot(x, total, color="C0", lw=2, label="network output (sum of units)")
+    top.fill_between(x, target, total, color="C5", alpha=0.25, label="mismatch")
+    top.set_ylim(-2, 6)
+    top.set_ylabel("y")
+    top.set_title("Three ReLU units adding up to a piecewise-linear curve")
+    top.legend(loc="upper left", fontsize=9)
+    for j in range(3):
+        sign = "+" if BUILDER_OUTPUT_WEIGHTS[j] > 0 else "−"
+        bottom.plot(x, units[:, j], color=f"C{j + 1}", lw=2,
+                    label=f"{sign} unit {j + 1}: relu({affine(w[j], b[j])})")
+        if w[j] != 0 and 0 <= -b[j] / w[j] <= 3:
+            bottom.plot([-b[j] / w[j]], [0], "o", color=f"C{j + 1}")
+    bottom.axhline(0, color="black", lw=0.6)
+    bottom.set_ylim(-6, 6)
+    bottom.set_xlabel("x")
+    bottom.set_ylabel("unit's share")
+    bottom.legend(loc="lower left", fontsize=8)
+    error = float(np.max(np.abs(total - target)))
+    if error < 1e-9:
+        return "Matched: the three units reproduce the target exactly."
+    return (f"Largest gap to the target: {error:.2f}. Each dot marks where a unit switches on "
+            "(x = -b/w).")
+
+
+# ----------------------------------------------------------------------------- exercise checks
+
+def _problems_with_warnings(fn, reference, cases, atol=1e-6, diagnose=None):
+    """evaluate_function, case by case, also turning NumPy warnings (overflow, ...) into problems."""
+    problems = []
+    for case in cases:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = evaluate_function(fn, reference, [case], atol=atol, diagnose=diagnose)
+        problems += [_explain_exception(p) for p in found]
+        if not found and caught:
+            message = str(caught[0].message)
+            hint = ("np.exp(-z) overflows for large negative z (np.exp(1000) is inf). Use the form "
+                    "that only ever calls exp on -|z|: for z < 0, sigmoid(z) = exp(z) / (1 + exp(z))."
+                    if "overflow" in message else "make your function run without NumPy warnings")
+            problems.append(f"{case.describe()}\n   right values, but NumPy warned: {message}\n"
+                            f"   Hint: {hint}")
+    return problems
+
+
+def _explain_exception(problem):
+    if "truth value of an array" in problem or "only length-1 arrays" in problem \
+            or "only 0-dimensional arrays" in problem:
+        return (problem + "\n   Hint: `if z > 0:` and math.exp work on one number only. Work on the "
+                "whole array at once: np.maximum, np.where, np.exp.")
+    return problem
+
+
+def _z_cases():
+    return [
+        Case("a few values", (np.array([-3.0, -0.5, 0.0, 0.5, 3.0]),)),
+        Case("a 2-D batch", (np.array([[-2.0, 1.0, 4.0], [0.25, -7.0, 0.0]]),)),
+        Case("one number", (np.float64(-1.5),)),
+        Case("large |z|", (np.array([-1000.0, -50.0, 50.0, 1000.0]),)),
+    ]
+
+
+def _diagnose_relu(case, got, expected):
+    z = np.asarray(case.args[0], dtype=float)
+    got = np.asarray(got, dtype=float)
+    if got.shape != z.shape and got.size == 1:
+        return "you returned one number: np.max(z) is the largest entry; np.maximum(0, z) works element by element"
+    if got.shape == z.shape and np.allclose(got, np.abs(z)):
+        return "that is |z|: negative inputs must give 0, not their size"
+    if got.shape == z.shape and np.allclose(got, np.minimum(0, z)):
+        return "that keeps the negative part; ReLU keeps the positive part: max(0, z)"
+    return None
+
+
+def _diagnose_sigmoid(case, got, expected):
+    z = np.asarray(case.args[0], dtype=float)
+    got = np.asarray(got, dtype=float)
+    if got.shape == z.shape:
+        with np.errstate(all="ignore"):
+            if np.allclose(got, 1 / (1 + np.exp(z)), equal_nan=True):
+                return "sign slip: that is 1 / (1 + exp(+z)) = sigmoid(-z)"
+        if np.isnan(got).any():
+            return ("nan comes from inf / inf: exp(z) overflows for large z. Call exp only on -|z| "
+                    "(for z >= 0 use 1 / (1 + exp(-z)), for z < 0 use exp(z) / (1 + exp(z)))")
+    return None
+
+
+def check_relu(fn):
+    """Check a NumPy relu(z) on vectors, a batch, one number and very large values."""
+    def protected(z):  # the student's function must not change its input in place
+        z_copy = np.array(z, copy=True)
+        out = fn(z_copy)
+        if not np.array_equal(z_copy, z):
+            raise ValueError("your function changed its input array in place; return a new array "
+                             "(np.maximum(0, z)) and leave z as it was")
+        return out
+    protected.__name__ = getattr(fn, "__name__", "relu")
+    cases = _z_cases()
+    problems = (_problems_with_warnings(protected, relu, cases, diagnose=_diagnose_relu)
+                if callable(fn) else evaluate_function(fn, relu, cases))
+    report(protected.__name__ if callable(fn) else "relu", len(cases), problems,
+           None if not problems else "relu(z) is max(0, z) element by element: np.maximum(0, z).")
+
+
+def check_sigmoid(fn):
+    """Check a NumPy sigmoid(z): right values, vectorised, no overflow or nan for large |z|."""
+    cases = _z_cases() + [Case("very large |z|", (np.array([-1e6, -745.0, 710.0, 1e6]),))]
+    problems = (_problems_with_warnings(fn, sigmoid, cases, atol=1e-9, diagnose=_diagnose_sigmoid)
+                if callable(fn) else evaluate_function(fn, sigmoid, cases))
+    report(getattr(fn, "__name__", "sigmoid"), len(cases), problems,
+           None if not problems else "sigmoid(z) = 1 / (1 + exp(-z)); keep every exp() argument <= 0.")
+
+
+def tf_derivative(name):
+    """The derivative of TensorFlow's own activation, by automatic differentiation (a reference)."""
+    def derivative(z):
+        import tensorflow as tf
+
+        z = tf.constant(np.asarray(z, dtype="float64"))
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            out = tf.keras.activations.get(name)(z)
+        return tape.gradient(out, z).numpy()
+    return derivative
+
+
+def _diagnose_derivative(name):
+    def diagnose(case, got, expected):
+        z = np.asarray(case.args[0], dtype=float)
+        got = np.asarray(got, dtype=float)
+        if got.shape != z.shape:
+            return None
+        if name == "relu":
+            if np.allclose(got, (z >= 0).astype(float)) and (z == 0).any():
+                return "at z = 0 take the slope 0 (as TensorFlow does): use z > 0, not z >= 0"
+            if np.allclose(got, relu(z)):
+                return "that is relu(z) itself; its slope is 1 where z > 0 and 0 elsewhere"
+        if name == "sigmoid":
+            s = sigmoid(z)
+            if np.allclose(got, s):
+                return "that is sigmoid(z) itself; its slope is sigmoid(z) * (1 - sigmoid(z))"
+            if np.allclose(got, s * (1 - z)):
+                return "use s * (1 - s) with s = sigmoid(z), not sigmoid(z) * (1 - z)"
+            if np.isnan(got).any():
+                return "nan: compute s = sigmoid(z) with your safe sigmoid first, then s * (1 - s)"
+        return None
+    return diagnose
+
+
+def check_derivative(fn, name):
+    """Compare fn with the slope TensorFlow's automatic differentiation finds for activation `name`."""
+    if name not in ("relu", "sigmoid"):
+        print(f"❌ check_derivative: name must be 'relu' or 'sigmoid', got {name!r}")
+        return
+    cases = _z_cases()
+    problems = (_problems_with_warnings(fn, tf_derivative(name), cases, atol=1e-9,
+                                        diagnose=_diagnose_derivative(name))
+                if callable(fn) else evaluate_function(fn, tf_derivative(name), cases))
+    report(getattr(fn, "__name__", f"{name}_derivative"), len(cases), problems)
+
+
+# Output-activation exercise: target description -> (answer, why)
+OUTPUT_TARGETS = {
+    "whether a card payment is fraudulent (1) or not (0)":
+        ("sigmoid", "a yes/no label: sigmoid gives a probability between 0 and 1"),
+    "tomorrow's change in a share price, in dollars":
+        ("linear", "the change can be up or down: only a linear output reaches negative values"),
+    "the weight of a parcel, in kg":
+        ("relu", "a weight is never negative and has no upper limit: ReLU outputs 0 or more"),
+    "the probability that a photo shows a cat":
+        ("sigmoid", "a probability lies between 0 and 1: exactly sigmoid's range"),
+    "the noon temperature tomorrow, in °C (winters go below zero)":
+        ("linear", "temperatures in °C take either sign, so no lower bound: linear"),
+    "the number of litres of water a household uses in a day":
+        ("relu", "an amount that is never negative: ReLU cannot predict an impossible negative value"),
+}
+
+
+def evaluate_output_choices(answers):
+    """Return the problems with a dict {target description: 'sigmoid' | 'linear' | 'relu'}."""
+    if not isinstance(answers, dict):
+        return [f"expected a dict {{description: activation name}}, got {type(answers).__name__}"]
+    problems = []
+    for description, (right, why) in OUTPUT_TARGETS.items():
+        got = answers.get(description)
+        if got is None:
+            problems.append(f"'{description}': not answered yet (still None)")
+            continue
+        name = str(got).strip().lower()
+        if name not in ACTIVATIONS:
+            problems.append(f"'{description}': {got!r} is not one of 'sigmoid', 'linear', 'relu'")
+        elif name != right:
+            problems.append(f"'{description}': you chose {name!r}, but {why}")
+    extra = set(answers) - set(OUTPUT_TARGETS)
+    if extra:
+        problems.append(f"unexpected keys {sorted(extra)}: keep the descriptions exactly as given")
+    return problems
+
+
+def check_output_choices(answers):
+    """Print whether each target description got the right output activation, and why if not."""
+    report("output activations", len(OUTPUT_TARGETS), evaluate_output_choices(answers))
+
+
+def evaluate_relu_builder(w, b):
+    """Problems with the builder weights w = [w1, w2, w3], b = [b1, b2, b3] (empty: it matches)."""
+    try:
+        w = np.asarray(w, dtype=float)
+        b = np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return ["w and b must be lists of three numbers each (replace every None)"]
+    if w.shape != (3,) or b.shape != (3,):
+        return [f"w and b must hold three numbers each, one per unit; got shapes {w.shape} and {b.shape}"]
+    x = np.linspace(0, 3, 301)
+    gap = np.abs(relu_sum(x, w, b) - builder_target(x))
+    if gap.max() < 1e-6:
+        return []
+    problems = []
+    for lo, hi in zip(TARGET_KNOTS[:-1], TARGET_KNOTS[1:], strict=True):
+        xs = np.array([lo + 0.25, hi - 0.25])
+        ys = relu_sum(xs, w, b)
+        slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
+        want = (builder_target(hi) - builder_target(lo)) / (hi - lo)
+        if abs(slope - want) > 1e-6:
+            problems.append(f"between x = {lo:g} and x = {hi:g} your sum has slope {slope:g}; "
+                            f"the target's slope there is {want:g}")
+    if not problems:
+        problems.append(f"the slopes are right but the sum is off by up to {gap.max():.3g}: "
+                        "check where each unit switches on (x = -b/w)")
+    problems[-1] += ("\n   Hint: unit j bends the sum at x = -b_j/w_j and changes its slope by "
+                     "±w_j (sign of its output weight, + + -)")
+    return problems
+
+
+def check_relu_builder(w, b):
+    """Print whether the three ReLU units reproduce the target curve, or which segment is off."""
+    report("ReLU builder", 3, evaluate_relu_builder(w, b))
