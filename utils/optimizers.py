@@ -80,18 +80,6 @@ def step_sizes(path):
     return np.abs(np.diff(np.asarray(path, dtype=float), axis=0))
 
 
-def effective_learning_rates(path, gradient=bowl_gradient):
-    """Step size divided by the gradient's size, per parameter and step: |dw_i| / |dJ/dw_i|.
-
-    Gradient descent has alpha for every parameter; Adam has one value per parameter.
-    Entries where the gradient is exactly 0 are nan.
-    """
-    path = np.asarray(path, dtype=float)
-    grads = np.abs(gradient(path[:-1]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(grads > 0, step_sizes(path) / np.where(grads > 0, grads, 1.0), np.nan)
-
-
 def steps_to_reach(path, cost_below=1e-2, cost=bowl_cost):
     """First step at which the cost is below `cost_below`, or None if it never is."""
     below = np.flatnonzero(np.nan_to_num(cost(path), nan=np.inf) < cost_below)
@@ -441,8 +429,8 @@ def draw_bowl(ax, limits=((-5.2, 2.0), (-1.6, 1.6))):
     ax.plot(0, 0, "k*", ms=11, label="minimum")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_xlabel("$w_1$ (gentle slope)")
-    ax.set_ylabel("$w_2$ (steep slope)")
+    ax.set_xlabel("w₁ (gentle slope)")
+    ax.set_ylabel("w₂ (steep slope)")
 
 
 def draw_path(ax, path, label, colour, limits=((-5.2, 2.0), (-1.6, 1.6))):
@@ -490,11 +478,13 @@ def draw_step_sizes(ax, paths):
         sizes = step_sizes(path)
         steps = np.arange(1, len(sizes) + 1)
         with np.errstate(all="ignore"):
-            ax.plot(steps, sizes[:, 0], "-", color=colour, lw=2.2, label=f"{name}: $w_1$")
-            ax.plot(steps, sizes[:, 1], ":", color=colour, lw=1.5, label=f"{name}: $w_2$")
+            ax.plot(steps, sizes[:, 0], "-", color=colour, lw=2.2, label=f"{name}: w₁")
+            ax.plot(steps, sizes[:, 1], ":", color=colour, lw=1.5, label=f"{name}: w₂")
     ax.set_yscale("log")
     ax.set_ylim(1e-5, 1e1)
+    ax.set_yticks([1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.0001", "0.001", "0.01", "0.1", "1"])
+    ax.minorticks_off()
     ax.set_xlabel("step")
-    ax.set_ylabel(r"step size $|\Delta w_i|$")
+    ax.set_ylabel("step size |Δw| (log scale)")
     ax.set_title("each parameter's step size")
     ax.legend(fontsize=7, loc="lower left", ncol=2)

@@ -1,0 +1,232 @@
+"""Lab 05 helpers: Adam against Keras, the adam_step check, the bowl, the widget drawing."""
+import ipywidgets as widgets
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from utils import optimizers as opt
+from utils.widgets import live_figure, render_png
+
+# ------------------------------------------------------------------ Adam against Keras
+
+
+def test_reference_adam_step_equals_keras_with_float64_hyperparameters():
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=(3, 4))
+    gradients = [rng.normal(size=(3, 4)) * 10.0 ** rng.integers(-8, 2) for _ in range(30)]
+    hp = dict(alpha=0.01, beta1=0.85, beta2=0.995, epsilon=1e-6)
+    states = opt.keras_adam_states(start, gradients, **hp)
+    w, m, v = start, np.zeros_like(start), np.zeros_like(start)
+    for t, (g, (kw, km, kv)) in enumerate(zip(gradients, states, strict=True), start=1):
+        w, m, v = opt.adam_step(w, g, m, v, t, **hp)
+        np.testing.assert_allclose(w, kw, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(m, km, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(v, kv, rtol=1e-12, atol=1e-15)
+
+
+def test_plain_keras_adam_differs_only_by_float32_hyperparameters():
+    """What the lab shows: Adam(learning_rate=0.15) on float64 weights is ~2e-5 away from the
+    exact formula, and exactly the formula once alpha and the betas are rounded to float32 in
+    the bias correction."""
+    w = tf.Variable(opt.START, dtype=tf.float64)
+    keras_adam = tf.keras.optimizers.Adam(learning_rate=0.15)
+    plain = []
+    for _ in range(opt.N_STEPS):
+        keras_adam.apply_gradients([(tf.constant(opt.bowl_gradient(w.numpy())), w)])
+        plain.append(w.numpy())
+    plain = np.array(plain)
+    exact = opt.adam_path(0.15)[1:]
+    assert 1e-6 < np.abs(plain - exact).max() < 1e-4
+
+    f32 = lambda x: float(np.float32(x))  # noqa: E731
+
+    def rounded_step(w, g, m, v, t, alpha, beta1, beta2, epsilon):
+        m = m + (g - m) * (1 - beta1)
+        v = v + (g * g - v) * (1 - beta2)
+        alpha_t = f32(alpha) * np.sqrt(1 - f32(beta2) ** t) / (1 - f32(beta1) ** t)
+        return w - alpha_t * m / (np.sqrt(v) + epsilon), m, v
+
+    assert np.abs(plain - opt.adam_path(0.15, step=rounded_step)[1:]).max() < 1e-12
+
+
+def test_keras_adam_states_on_the_bowl_matches_adam_path():
+    states = opt.keras_adam_states(opt.START, opt.bowl_gradient, alpha=0.15, n_steps=opt.N_STEPS)
+    path = opt.adam_path(0.15)
+    np.testing.assert_allclose(np.array([s[0] for s in states]), path[1:], rtol=0, atol=1e-12)
+
+
+def test_adam_step_does_not_modify_its_inputs():
+    w, g, m, v = np.ones(2), np.array([1.0, -2.0]), np.zeros(2), np.zeros(2)
+    opt.adam_step(w, g, m, v, 1)
+    assert (w == 1).all() and (m == 0).all() and (v == 0).all()
+
+
+# ------------------------------------------------------------------ the check
+
+def correct_in_place(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+    m *= beta1
+    m += (1 - beta1) * g
+    v *= beta2
+    v += (1 - beta2) * g**2
+    w -= alpha * np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + epsilon)
+    return w, m, v
+
+
+def correct_as_lists(*args, **kwargs):
+    return [list(np.ravel(a)) if np.ndim(a) == 1 else a.tolist() for a in opt.adam_step(*args, **kwargs)]
+
+
+def correct_float32(*args, **kwargs):
+    return tuple(np.float32(a) for a in opt.adam_step(*args, **kwargs))
+
+
+@pytest.mark.parametrize("fn", [opt.adam_step, correct_in_place, correct_as_lists, correct_float32])
+def test_correct_implementations_pass(fn, capsys):
+    assert opt.evaluate_adam_step(fn) == []
+    opt.check_adam_step(fn)
+    out = capsys.readouterr().out
+    assert out.startswith("✅") and "4 cases" in out
+
+
+@pytest.mark.parametrize("name", [name for name, _, _ in opt.MISTAKES])
+def test_every_known_mistake_fails_with_its_own_hint(name):
+    _, wrong, explanation = next(m for m in opt.MISTAKES if m[0] == name)
+    problems = opt.evaluate_adam_step(wrong)
+    assert problems, f"{name} passed the check"
+    assert any(explanation in p["details"] for p in problems), [p["details"] for p in problems]
+
+
+def test_paper_epsilon_fails_only_where_epsilon_matters():
+    _, wrong, _ = opt.MISTAKES[0]
+    problems = opt.evaluate_adam_step(wrong)
+    assert [p["case"] for p in problems] == ["tiny gradients (1e-7), where epsilon matters"]
+    assert problems[0]["step"] == 1
+
+
+def test_the_first_parting_step_is_reported():
+    """A step that uses the raw gradient equals Adam at t = 1 (m_hat = g) and parts at t = 2."""
+    wrong = next(m[1] for m in opt.MISTAKES if m[0] == "gradient instead of m")
+    problems = opt.evaluate_adam_step(wrong)
+    assert problems and all(p["step"] == 2 for p in problems)
+    assert "(step 1 matched)" in problems[0]["summary"]
+
+
+def test_swapped_return_order_is_named(capsys):
+    def wvm(*args, **kwargs):
+        w, m, v = opt.adam_step(*args, **kwargs)
+        return w, v, m
+
+    opt.check_adam_step(wvm)
+    assert "order w, m, v" in capsys.readouterr().out
+
+
+def test_hard_coded_betas_are_named(capsys):
+    def fixed(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+        return opt.adam_step(w, g, m, v, t, alpha=alpha, epsilon=epsilon)
+
+    opt.check_adam_step(fixed)
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and "beta1=0.8" in out and "use the beta1 and beta2 arguments" in out
+
+
+def raises(*args, **kwargs):
+    raise ValueError("not written yet")
+
+
+def returns_none(*args, **kwargs):
+    return None
+
+
+def returns_two(*args, **kwargs):
+    return opt.adam_step(*args, **kwargs)[:2]
+
+
+def returns_text(*args, **kwargs):
+    return "w", "m", "v"
+
+
+def returns_wrong_shape(w, g, m, v, t, **kwargs):
+    return np.zeros(7), m, v
+
+
+def returns_nan(w, g, m, v, t, **kwargs):
+    return w * np.nan, m, v
+
+
+@pytest.mark.parametrize("fn, expected", [
+    (raises, "raised ValueError: not written yet"),
+    (returns_none, "returned None"),
+    (returns_two, "tuple of length 2"),
+    (returns_text, "not three arrays of numbers"),
+    (returns_wrong_shape, "returned w with shape (7,), expected (2,)"),
+    (returns_nan, "nan"),
+    (opt.adam_step(np.ones(2), np.ones(2), np.zeros(2), np.zeros(2), 1), "pass the function itself"),
+])
+def test_broken_answers_are_explained_never_raised(fn, expected, capsys):
+    opt.check_adam_step(fn)
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and expected in out
+
+
+# ------------------------------------------------------------------ the bowl and the optimizers
+
+
+def test_bowl_gradient_is_the_derivative_of_the_cost():
+    w = np.array([1.3, -0.7])
+    h = 1e-6
+    numeric = [(opt.bowl_cost(w + h * e) - opt.bowl_cost(w - h * e)) / (2 * h) for e in np.eye(2)]
+    np.testing.assert_allclose(opt.bowl_gradient(w), numeric, rtol=1e-6)
+    assert opt.bowl_cost(np.zeros((3, 4, 2))).shape == (3, 4)
+
+
+def test_gradient_descent_needs_alpha_below_two_over_the_steep_curvature():
+    limit = 2 / opt.STEEP
+    assert abs(opt.gradient_descent_path(limit * 0.95)[-1, 1]) < 1.0
+    assert abs(opt.gradient_descent_path(limit * 1.05)[-1, 1]) > 100
+
+
+def test_no_gradient_descent_alpha_reaches_the_target_but_adam_does():
+    """The lab's claim: in 80 steps no alpha gets gradient descent below cost 0.01."""
+    for alpha in np.linspace(0.001, 0.6, 120):
+        assert opt.steps_to_reach(opt.gradient_descent_path(alpha)) is None, alpha
+    assert opt.steps_to_reach(opt.adam_path(0.15)) <= 40
+    assert opt.steps_to_reach(opt.adam_path(0.5)) <= 15
+
+
+def test_adam_steps_are_about_alpha_while_the_direction_holds():
+    sizes = opt.step_sizes(opt.adam_path(0.15))
+    np.testing.assert_allclose(sizes[:10, 0], 0.15, rtol=0.05)
+    assert sizes[:10, 0].min() > 2 * opt.step_sizes(opt.gradient_descent_path(0.15))[:10, 0].max()
+
+
+def test_epochs_and_steps_to_reach():
+    assert opt.epochs_to_reach([2.0, 1.0, 0.4, 0.6], 0.5) == 3
+    assert opt.epochs_to_reach([2.0, 1.0], 0.5) is None
+    assert opt.steps_to_reach(np.array([[10.0, 1.0], [0.0, 0.0]])) == 1
+    assert opt.steps_to_reach(np.array([[np.nan, np.nan]])) is None
+
+
+# ------------------------------------------------------------------ figures and the widget
+
+
+@pytest.mark.parametrize("alpha, beta1, beta2", [(0.15, 0.9, 0.999), (0.5, 0.0, 0.9), (0.01, 0.99, 0.999)])
+def test_draw_race_renders_and_describes_both_optimizers(alpha, beta1, beta2):
+    png, caption = render_png(opt.draw_race, figsize=(10, 4.2), alpha=alpha, beta1=beta1, beta2=beta2)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert caption.startswith("gradient descent:") and "\nAdam" in caption
+    if alpha > 2 / opt.STEEP:
+        assert "diverges" in caption
+
+
+def test_widget_redraws_when_a_slider_moves():
+    sliders = dict(alpha=widgets.FloatSlider(value=0.15, min=0.01, max=0.5, step=0.01),
+                   beta1=widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01),
+                   beta2=widgets.FloatSlider(value=0.999, min=0.9, max=0.999, step=0.001))
+    box = live_figure(opt.draw_race, figsize=(10, 4.2), **sliders)
+    image, caption = box.children[1], box.children[2]
+    before = (image.value, caption.value)
+    sliders["alpha"].value = 0.3
+    assert image.value != before[0] and "diverges" in caption.value
+    previous = image.value
+    sliders["beta1"].value = 0.5
+    assert image.value != previous
