@@ -1,0 +1,280 @@
+"""Lab 04 helpers: scene generator, per-label metrics, figures, widget drawings and exercise checks."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from sklearn.metrics import precision_score, recall_score  # noqa: E402
+
+from utils.multilabel import (  # noqa: E402
+    BANDS,
+    LABELS,
+    PROBLEMS,
+    SCENE_SIZE,
+    SHAPES,
+    check_digits_model,
+    check_setup_choices,
+    draw_digit_probabilities,
+    draw_threshold_explorer,
+    evaluate_setup_choices,
+    label_metrics,
+    label_names,
+    make_scenes,
+    metrics_table,
+    plot_hidden_units,
+    plot_misclassified,
+    plot_scenes,
+    plot_softmax_vs_sigmoid,
+    precision_recall,
+    show_problems,
+    threshold_for_recall,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+# ------------------------------------------------------------------------------ scenes
+
+def test_scenes_shapes_types_and_seed():
+    X, Y = make_scenes(50, seed=3)
+    assert X.shape == (50, SCENE_SIZE, SCENE_SIZE) and Y.shape == (50, len(LABELS))
+    assert X.dtype == np.float32 and Y.dtype == np.float32
+    assert set(np.unique(Y)) <= {0.0, 1.0}
+    X2, Y2 = make_scenes(50, seed=3)
+    assert np.array_equal(X, X2) and np.array_equal(Y, Y2)
+    X3, _ = make_scenes(50, seed=4)
+    assert not np.array_equal(X, X3)
+
+
+def test_scenes_hold_any_number_of_labels_at_the_set_rates():
+    _, Y = make_scenes(4000, seed=0)
+    assert np.allclose(Y.mean(axis=0), [0.5, 0.3, 0.4], atol=0.03)
+    counts = np.bincount(Y.sum(axis=1).astype(int), minlength=4)
+    assert (counts > 0).all(), "scenes with 0, 1, 2 and 3 objects must all occur"
+
+
+def test_noise_free_scenes_draw_each_object_in_its_band():
+    X, Y = make_scenes(300, seed=1, noise=0.0)
+    assert np.all(X[Y.sum(axis=1) == 0] == 0), "an empty scene is blank without noise"
+    for k, name in enumerate(LABELS):
+        only = (Y[:, k] == 1) & (Y.sum(axis=1) == 1)
+        first, stop = BANDS[name]
+        for scene in X[only]:
+            rows = np.flatnonzero(scene.any(axis=1))
+            assert first <= rows.min() and rows.max() < stop
+            assert (scene > 0).sum() == SHAPES[name].sum(), f"{name} should be drawn whole"
+            assert 0.4 <= scene.max() <= 1.0
+
+
+def test_same_seed_with_and_without_noise_gives_the_same_objects():
+    clean, Y = make_scenes(20, seed=7, noise=0.0)
+    noisy, Y2 = make_scenes(20, seed=7)
+    assert np.array_equal(Y, Y2)
+    assert 0.15 < np.std(noisy - clean) < 0.35
+
+
+def test_bad_arguments_are_explained():
+    with pytest.raises(ValueError, match="positive whole number"):
+        make_scenes(0)
+    with pytest.raises(ValueError, match="one probability per label"):
+        make_scenes(5, presence=(0.5, 0.5))
+
+
+def test_label_names():
+    assert label_names([1, 0, 1]) == "car + pedestrian"
+    assert label_names([0, 0, 0]) == "nothing"
+    assert label_names(np.array([0.2, 0.7, 0.1]) >= 0.5) == "bus"
+
+
+# -------------------------------------------------------------------- precision, recall
+
+def test_precision_recall_matches_scikit_learn():
+    rng = np.random.default_rng(0)
+    y = rng.random(200) < 0.4
+    scores = np.clip(0.3 * y + rng.random(200) * 0.7, 0, 1)
+    for t in (0.1, 0.35, 0.5, 0.8):
+        p, r = precision_recall(y, scores, t)
+        assert p == pytest.approx(precision_score(y, scores >= t, zero_division=1))
+        assert r == pytest.approx(recall_score(y, scores >= t, zero_division=1))
+    p, r = precision_recall(y, scores, [0.2, 0.6])
+    assert p.shape == r.shape == (2,)
+    assert r[0] >= r[1], "a higher threshold never finds more"
+
+
+def test_precision_recall_edge_cases():
+    p, r = precision_recall([1, 0, 1], [0.1, 0.2, 0.3], 0.9)  # nothing flagged
+    assert p == 1.0 and r == 0.0
+    p, r = precision_recall([0, 0, 0], [0.1, 0.6, 0.9], 0.5)  # nothing to find
+    assert p == 0.0 and r == 1.0
+    with pytest.raises(ValueError, match="same length"):
+        precision_recall([1, 0], [0.5], 0.5)
+
+
+def test_label_metrics_per_label_thresholds():
+    rng = np.random.default_rng(1)
+    Y = (rng.random((300, 3)) < 0.5).astype(float)
+    P = np.clip(0.4 * Y + 0.6 * rng.random((300, 3)), 0, 1)
+    thresholds = [0.3, 0.5, 0.7]
+    precision, recall = label_metrics(Y, P, thresholds)
+    predicted = P >= np.array(thresholds)
+    assert np.allclose(precision, precision_score(Y, predicted, average=None))
+    assert np.allclose(recall, recall_score(Y, predicted, average=None))
+    same, _ = label_metrics(Y, P, 0.5)
+    assert same[1] == pytest.approx(precision[1])
+    with pytest.raises(ValueError, match="n_examples, n_labels"):
+        label_metrics(Y, P[:, :2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.floats(0, 1)), min_size=1, max_size=60),
+       st.floats(0.05, 1.0))
+def test_threshold_for_recall_is_the_highest_that_reaches_the_target(pairs, target):
+    y = np.array([p[0] for p in pairs])
+    scores = np.array([p[1] for p in pairs])
+    t = threshold_for_recall(y, scores, target)
+    if not y.any():
+        assert t == 0.5
+        return
+    _, recall = precision_recall(y, scores, t)
+    assert recall >= target - 1e-12
+    higher = scores[y & (scores > t)]
+    if len(higher):
+        _, recall_up = precision_recall(y, scores, higher.min())
+        assert recall_up < target
+
+
+def test_metrics_table_layout():
+    text = metrics_table({"all": (0.5, np.array([0.9, 1.0, 0.8]), np.array([0.7, 0.95, 0.6]))})
+    lines = text.splitlines()
+    assert lines[0].split() == list(LABELS)
+    assert lines[1].split()[-3:] == ["0.50", "0.50", "0.50"]
+    assert lines[3].split()[-3:] == ["0.700", "0.950", "0.600"]
+
+
+# ----------------------------------------------------------------------------- figures
+
+def test_hidden_unit_figure_has_a_panel_per_unit_and_the_hidden_space():
+    X = np.array([[-2.0, -1.0], [2.0, 1.0], [1.0, -2.0], [-1.0, 2.0]], dtype="float32")
+    y = np.array([0, 1, 2, 3])
+    W1, b1 = np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2)
+    W2, b2 = np.eye(2, 4), np.zeros(4)
+    fig = plot_hidden_units(X, y, lambda p: np.maximum(0, p @ W1 + b1), lambda a: a @ W2 + b2)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0].startswith("hidden unit 1") and titles[1].startswith("hidden unit 2")
+    assert "output layer" in titles[-1] or any("output layer" in t for t in titles)
+
+
+def test_misclassified_gallery():
+    images = np.zeros((4, 8, 8))
+    y = np.array([0, 1, 2, 3])
+    probs = np.eye(4, 10)[[0, 2, 2, 1]] * 0.9 + 0.01
+    fig = plot_misclassified(images, y, probs)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["true 1, predicted 2\np(2) = 0.91, p(1) = 0.01",
+                      "true 3, predicted 1\np(1) = 0.91, p(3) = 0.01"]
+    with pytest.raises(ValueError, match="no misclassified"):
+        plot_misclassified(images, y, np.eye(4, 10))
+
+
+def test_scene_figures():
+    X, Y = make_scenes(6, seed=2)
+    fig = plot_scenes(X, Y, P=Y, columns=4, rows=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 6 and "predicted" in visible[0].get_title()
+    P = np.full((2, 3), 0.9)
+    Q = np.full((2, 3), 1 / 3)
+    fig = plot_softmax_vs_sigmoid(X[:2], Y[:2], P, Q)
+    legend = [t.get_text() for t in fig.axes[2].get_legend().get_texts()]
+    assert legend == ["sigmoid (sum 2.70)", "softmax (sum 1.00)"]
+
+
+def test_widget_drawings_return_captions():
+    images = np.zeros((3, 8, 8))
+    probs = np.full((3, 10), 0.02)
+    probs[:, 4] = 0.82
+    caption = draw_digit_probabilities(Figure(), 7, images, np.array([4, 4, 1]), probs)  # clipped to 2
+    assert caption.startswith("predicted 4 with probability 0.820 (WRONG)")
+    assert "sum to 1.000" in caption
+    Y = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]], dtype=float)
+    P = np.array([[0.9, 0.2, 0.4], [0.3, 0.8, 0.1], [0.6, 0.4, 0.2], [0.2, 0.1, 0.7]])
+    caption = draw_threshold_explorer(Figure(), Y, P, (0.5, 0.5, 0.3))
+    precision, recall = label_metrics(Y, P, [0.5, 0.5, 0.3])
+    for line, p, r in zip(caption.splitlines(), precision, recall, strict=True):
+        assert f"precision {p:.3f}" in line and f"recall {r:.3f}" in line
+
+
+# --------------------------------------------------------------------------- the checks
+
+def _model(units=(64, 10), activations=("relu", None), with_input=True, loss="good", compile_it=True):
+    import keras
+
+    layers = [keras.Input(shape=(64,))] if with_input else []
+    layers += [keras.layers.Dense(u, activation=a) for u, a in zip(units, activations, strict=True)]
+    model = keras.Sequential(layers)
+    if compile_it:
+        losses = {"good": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  "no_logits": keras.losses.SparseCategoricalCrossentropy(),
+                  "categorical": keras.losses.CategoricalCrossentropy(from_logits=True)}
+        model.compile(optimizer="adam", loss=losses[loss])
+    return model
+
+
+def test_digits_model_check_passes_the_right_model(capsys):
+    check_digits_model(lambda: _model())
+    assert capsys.readouterr().out.strip() == "✅ build_digits_model: all 4 checks passed."
+    check_digits_model(_model())  # the model itself is accepted too
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("build", "fragments"),
+    [
+        (lambda: _model(activations=("relu", "softmax")),
+         ["activation='softmax', expected 'linear'", "applied twice"]),
+        (lambda: _model(units=(64, 1)), ["units=1, expected 10", "ten outputs"]),
+        (lambda: _model(loss="no_logits"), ["from_logits=False, expected from_logits=True"]),
+        (lambda: _model(loss="categorical"), ["loss 'categorical_crossentropy'", "integers 0-9"]),
+        (lambda: _model(with_input=False), ["does not know its input shape"]),
+        (lambda: _model(compile_it=False), ["not compiled"]),
+        (lambda: _model(units=(64, 32, 10), activations=("relu", "relu", None)), ["has 3 layers, expected 2"]),
+        (lambda: None, ["got None"]),
+        (lambda: 1 / 0, ["raised ZeroDivisionError"]),
+    ],
+)
+def test_digits_model_check_explains_mistakes(build, fragments, capsys):
+    check_digits_model(build)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ build_digits_model")
+    for fragment in fragments:
+        assert fragment in out
+
+
+def test_setup_choices(capsys):
+    right = {key: answer for key, (_, answer, _) in PROBLEMS.items()}
+    assert evaluate_setup_choices(right) == []
+    spelled = {key: {"multiclass": "Multi-class", "multi-label": "multilabel"}[v] for key, v in right.items()}
+    assert evaluate_setup_choices(spelled) == []
+    wrong = dict(right, b="multiclass", c="maybe")
+    wrong.pop("f")
+    problems = evaluate_setup_choices(wrong)
+    assert any(p.startswith("(b) is multi-label, not multiclass: an article") for p in problems)
+    assert any("(c) the answer 'maybe'" in p for p in problems)
+    assert any("(f) has no answer yet" in p for p in problems)
+    assert evaluate_setup_choices(dict(right, z="multiclass")) == [
+        "unknown keys ['z']: the problems are ['a', 'b', 'c', 'd', 'e', 'f']"]
+    assert "expected a dict" in evaluate_setup_choices(["multiclass"])[0]
+    check_setup_choices(wrong)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ setup choices: 3 of 6 checks failed.") and "Hint:" in out
+    check_setup_choices(right)
+    assert capsys.readouterr().out.strip() == "✅ setup choices: all 6 checks passed."
+    show_problems()
+    assert capsys.readouterr().out.count("\n") == len(PROBLEMS)

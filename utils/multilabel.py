@@ -1,0 +1,403 @@
+"""Lab 04 helpers: multiclass versus multi-label classification.
+
+- `make_scenes`: a seeded generator of tiny street scenes that may contain a car, a bus and a
+  pedestrian (any number of them at once): the multi-label data set of the lab.
+- Per-label precision and recall at a threshold per label, and choosing those thresholds.
+- The lab's figures (hidden units, misclassified digits, scenes, softmax versus sigmoid) and the
+  drawing functions its widgets call.
+- The exercise checks `check_digits_model` and `check_setup_choices`.
+"""
+import numpy as np
+
+from utils.checks import Layer, evaluate_model, report
+
+# ----------------------------------------------------------------------------- the scenes
+
+LABELS = ("car", "bus", "pedestrian")
+SCENE_SIZE = 10
+
+# 1 = object pixel. A car is a cabin on a body, a bus a long box with windows and wheels,
+# a pedestrian a stick figure.
+SHAPES = {
+    "car": np.array([[0, 1, 1, 0],
+                     [1, 1, 1, 1]], dtype="float32"),
+    "bus": np.array([[1, 1, 1, 1, 1, 1],
+                     [1, 0, 1, 0, 1, 1],
+                     [1, 1, 1, 1, 1, 1]], dtype="float32"),
+    "pedestrian": np.array([[0, 1, 0],
+                            [1, 1, 1],
+                            [0, 1, 0],
+                            [1, 0, 1]], dtype="float32"),
+}
+# Rows each object may occupy (first row, one past the last): pedestrians on the pavement at the
+# top, buses in the far lane, cars in the near lane. Neighbouring bands overlap by one row, so
+# objects sometimes touch.
+BANDS = {"car": (7, 10), "bus": (4, 8), "pedestrian": (0, 5)}
+PRESENCE = (0.5, 0.3, 0.4)
+
+
+def make_scenes(n, seed=0, noise=0.25, presence=PRESENCE, brightness=(0.4, 1.0)):
+    """n noisy 10x10 street scenes and their labels.
+
+    Returns X of shape (n, 10, 10) and Y of shape (n, 3) with Y[i, k] = 1 when scene i contains
+    object LABELS[k]. Each object is present independently with probability presence[k], so a
+    scene may hold none, one, two or all three. Objects sit at a random column, with a random
+    brightness, under Gaussian pixel noise. The same seed always gives the same scenes.
+    """
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive whole number of scenes, got {n!r}")
+    if len(presence) != len(LABELS):
+        raise ValueError(f"presence needs one probability per label {LABELS}, got {presence!r}")
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((n, len(LABELS))) < np.asarray(presence)).astype("float32")
+    X = np.zeros((n, SCENE_SIZE, SCENE_SIZE), dtype="float32")
+    for k, name in enumerate(LABELS):
+        shape = SHAPES[name]
+        height, width = shape.shape
+        first, stop = BANDS[name]
+        rows = rng.integers(first, stop - height + 1, size=n)
+        cols = rng.integers(0, SCENE_SIZE - width + 1, size=n)
+        light = rng.uniform(*brightness, size=n).astype("float32")
+        for i in np.flatnonzero(Y[:, k]):
+            r, c = rows[i], cols[i]
+            patch = X[i, r:r + height, c:c + width]
+            np.maximum(patch, light[i] * shape, out=patch)
+    X += rng.normal(0.0, noise, size=X.shape).astype("float32")
+    return X, Y
+
+
+def label_names(y_row):
+    """'car + pedestrian' for the row [1, 0, 1]; 'nothing' for an empty scene."""
+    names = [name for name, on in zip(LABELS, np.asarray(y_row) >= 0.5, strict=True) if on]
+    return " + ".join(names) if names else "nothing"
+
+
+# ------------------------------------------------------------------ precision and recall
+
+def precision_recall(y_true, scores, thresholds):
+    """Precision and recall of one label for each threshold (predict 1 when score >= threshold).
+
+    y_true (n,) of 0/1, scores (n,) probabilities, thresholds scalar or (t,).
+    Returns two arrays shaped like thresholds. With no positive predictions precision is 1
+    (no false alarms); with no positive examples recall is 1 (nothing was missed).
+    """
+    y_true = np.asarray(y_true, dtype=bool)
+    scores = np.asarray(scores, dtype=float)
+    if y_true.shape != scores.shape or y_true.ndim != 1:
+        raise ValueError(f"y_true and scores must be two 1-D arrays of the same length, "
+                         f"got shapes {y_true.shape} and {scores.shape}")
+    t = np.asarray(thresholds, dtype=float)
+    predicted = scores[None, :] >= t.reshape(-1, 1)
+    true_pos = (predicted & y_true).sum(axis=1)
+    n_predicted = predicted.sum(axis=1)
+    n_positive = y_true.sum()
+    precision = np.where(n_predicted > 0, true_pos / np.maximum(n_predicted, 1), 1.0)
+    recall = true_pos / n_positive if n_positive else np.ones(len(true_pos))
+    return precision.reshape(t.shape), recall.reshape(t.shape)
+
+
+def label_metrics(Y, P, thresholds=0.5):
+    """Per-label precision and recall of multi-label predictions P >= thresholds.
+
+    Y and P have shape (n, k); thresholds is one number or one per label.
+    Returns (precision (k,), recall (k,)).
+    """
+    Y = np.asarray(Y)
+    P = np.asarray(P)
+    if Y.shape != P.shape or Y.ndim != 2:
+        raise ValueError(f"Y and P must both have shape (n_examples, n_labels), got {Y.shape} and {P.shape}")
+    t = np.broadcast_to(np.asarray(thresholds, dtype=float), (Y.shape[1],))
+    pairs = [precision_recall(Y[:, k], P[:, k], t[k]) for k in range(Y.shape[1])]
+    return np.array([p for p, _ in pairs]), np.array([r for _, r in pairs])
+
+
+def threshold_for_recall(y_true, scores, target=0.95):
+    """The highest threshold whose recall is at least `target` (so precision stays as high as it can)."""
+    scores = np.asarray(scores, dtype=float)
+    positives = np.sort(scores[np.asarray(y_true, dtype=bool)])[::-1]
+    if len(positives) == 0:
+        return 0.5
+    needed = int(np.ceil(target * len(positives)))  # this many positives must score >= threshold
+    return float(positives[max(needed, 1) - 1])
+
+
+def metrics_table(rows):
+    """Format {name: (thresholds, precision, recall)} as a fixed-width table, one line per label."""
+    lines = [f"{'':<22}" + "".join(f"{name:>12}" for name in LABELS)]
+    for name, (thresholds, precision, recall) in rows.items():
+        t = np.broadcast_to(np.asarray(thresholds, dtype=float), (len(LABELS),))
+        lines.append(f"{name + ': threshold':<22}" + "".join(f"{v:>12.2f}" for v in t))
+        lines.append(f"{name + ': precision':<22}" + "".join(f"{v:>12.3f}" for v in precision))
+        lines.append(f"{name + ': recall':<22}" + "".join(f"{v:>12.3f}" for v in recall))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- figures
+
+def _axis_off(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plot_hidden_units(X, y, hidden, output, class_names=None, resolution=120):
+    """One panel per hidden unit (its activation over the input plane), then the hidden space.
+
+    hidden maps (m, 2) inputs to (m, units) activations; output maps activations to logits.
+    The last panel shows the data in the space of the first two hidden units, shaded by the class
+    the output layer picks there: its boundaries are straight lines.
+    """
+    import matplotlib.pyplot as plt
+
+    from utils.plots import decision_grid, plot_data, plot_decision_boundary
+
+    n_units = np.asarray(hidden(np.asarray(X[:1], dtype="float32"))).shape[1]
+    fig, axes = plt.subplots(1, n_units + 1, figsize=(4.2 * (n_units + 1), 3.8), layout="constrained")
+    for j in range(n_units):
+        ax = axes[j]
+        xx, yy, zz = decision_grid(lambda g, j=j: np.asarray(hidden(g))[:, j], X, resolution=resolution)
+        filled = ax.contourf(xx, yy, zz, levels=12, cmap="Greens")
+        ax.contour(xx, yy, zz, levels=[1e-6], colors="black", linewidths=1.2, linestyles="--")
+        fig.colorbar(filled, ax=ax, label=f"$a_{j + 1}$")
+        plot_data(X, y, ax=ax, class_names=class_names, title=f"hidden unit {j + 1}: $a_{j + 1}$ = ReLU(...)")
+        ax.get_legend().remove()
+    A = np.asarray(hidden(np.asarray(X, dtype="float32")))
+    plot_decision_boundary(output, A[:, :2], y, ax=axes[-1], class_names=class_names,
+                           feature_names=("$a_1$", "$a_2$"), title="the data as the output layer sees it")
+    axes[-1].legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def plot_misclassified(images, y_true, probs, max_shown=10, columns=5):
+    """A gallery of the misclassified digits, each with a bar chart of its predicted probabilities."""
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images)
+    probs = np.asarray(probs)
+    y_true = np.asarray(y_true)
+    predicted = probs.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != y_true)[:max_shown]
+    if len(wrong) == 0:
+        raise ValueError("no misclassified examples to show")
+    rows = int(np.ceil(len(wrong) / columns))
+    fig = plt.figure(figsize=(2.3 * columns, 3.3 * rows), layout="constrained")
+    grid = fig.add_gridspec(2 * rows, columns, height_ratios=[2.2, 1.0] * rows)
+    for n, i in enumerate(wrong):
+        r, c = divmod(n, columns)
+        ax_img = fig.add_subplot(grid[2 * r, c])
+        ax_img.imshow(images[i], cmap="gray_r")
+        guess, truth = predicted[i], y_true[i]
+        ax_img.set_title(f"true {truth}, predicted {guess}\n"
+                         f"p({guess}) = {probs[i, guess]:.2f}, p({truth}) = {probs[i, truth]:.2f}", fontsize=9)
+        _axis_off(ax_img)
+        ax_bar = fig.add_subplot(grid[2 * r + 1, c])
+        colours = ["0.7"] * probs.shape[1]
+        colours[predicted[i]] = "C3"
+        colours[y_true[i]] = "C2"
+        ax_bar.bar(np.arange(probs.shape[1]), probs[i], color=colours)
+        ax_bar.set_ylim(0, 1)
+        ax_bar.set_xticks(np.arange(probs.shape[1]))
+        ax_bar.tick_params(labelsize=7)
+        ax_bar.set_xlabel("digit", fontsize=8)
+        if c == 0:
+            ax_bar.set_ylabel("probability", fontsize=8)
+    fig.suptitle("Misclassified test digits (bars: green = true digit, red = predicted digit)")
+    return fig
+
+
+def plot_scenes(X, Y, P=None, columns=8, rows=2, threshold=0.5):
+    """A grid of scenes titled with their labels (and, given P, the predicted labels)."""
+    import matplotlib.pyplot as plt
+
+    count = min(len(X), columns * rows)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.7 * columns, 2.0 * rows), layout="constrained")
+    for n, ax in enumerate(np.ravel(axes)):
+        _axis_off(ax)
+        if n >= count:
+            ax.set_visible(False)
+            continue
+        ax.imshow(X[n], cmap="gray_r", vmin=-0.5, vmax=1.3)
+        title = label_names(Y[n]).replace(" + ", "\n+ ")
+        if P is not None:
+            title += "\npredicted: " + label_names(np.asarray(P[n]) >= threshold)
+        ax.set_title(title, fontsize=8)
+    return fig
+
+
+def plot_softmax_vs_sigmoid(X, Y, P_sigmoid, P_softmax, threshold=0.5):
+    """For each scene: the scene on top, below it the sigmoid and softmax outputs per label."""
+    import matplotlib.pyplot as plt
+
+    n = len(X)
+    fig, axes = plt.subplots(2, n, figsize=(3.0 * n, 5.4), height_ratios=[1.3, 1.0], layout="constrained")
+    x = np.arange(len(LABELS))
+    for j in range(n):
+        top, bottom = axes[0, j], axes[1, j]
+        top.imshow(X[j], cmap="gray_r", vmin=-0.5, vmax=1.3)
+        top.set_title("contains: " + label_names(Y[j]), fontsize=9)
+        _axis_off(top)
+        bottom.bar(x - 0.2, P_sigmoid[j], width=0.4, color="C0",
+                   label=f"sigmoid (sum {np.sum(P_sigmoid[j]):.2f})")
+        bottom.bar(x + 0.2, P_softmax[j], width=0.4, color="C3",
+                   label=f"softmax (sum {np.sum(P_softmax[j]):.2f})")
+        bottom.axhline(threshold, color="black", linestyle="--", linewidth=1)
+        bottom.set_xticks(x, LABELS, fontsize=8)
+        bottom.set_ylim(0, 1.25)
+        bottom.set_ylabel("probability" if j == 0 else "")
+        bottom.legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"Sigmoid outputs answer three yes/no questions; softmax shares 1 between the labels "
+                 f"(dashed: threshold {threshold})")
+    return fig
+
+
+# ---------------------------------------------------------------------- widget drawings
+
+def draw_digit_probabilities(fig, index, images, y_true, probs):
+    """Widget drawing: test digit `index` next to the softmax probabilities of the ten classes."""
+    probs = np.asarray(probs)
+    index = int(np.clip(index, 0, len(probs) - 1))
+    predicted = int(probs[index].argmax())
+    ax_img, ax_bar = fig.subplots(1, 2, width_ratios=[1, 1.8])
+    ax_img.imshow(images[index], cmap="gray_r")
+    ax_img.set_title(f"test digit {index}: a {y_true[index]}")
+    _axis_off(ax_img)
+    colours = ["0.7"] * probs.shape[1]
+    colours[predicted] = "C3"
+    colours[int(y_true[index])] = "C2"
+    ax_bar.bar(np.arange(probs.shape[1]), probs[index], color=colours)
+    ax_bar.set_xticks(np.arange(probs.shape[1]))
+    ax_bar.set_ylim(0, 1.05)
+    ax_bar.set_xlabel("digit")
+    ax_bar.set_ylabel("softmax probability")
+    ax_bar.set_title("green = true digit, red = a wrong prediction")
+    verdict = "right" if predicted == int(y_true[index]) else "WRONG"
+    return (f"predicted {predicted} with probability {probs[index, predicted]:.3f} ({verdict}); "
+            f"the ten probabilities sum to {probs[index].sum():.3f}")
+
+
+def draw_threshold_explorer(fig, Y, P, thresholds):
+    """Widget drawing: per label, precision and recall against the threshold, a marker at the chosen one."""
+    Y = np.asarray(Y)
+    P = np.asarray(P)
+    grid = np.linspace(0.01, 0.99, 99)
+    axes = fig.subplots(1, len(LABELS), sharey=True)
+    lines = []
+    for k, (ax, name) in enumerate(zip(axes, LABELS, strict=True)):
+        precision, recall = precision_recall(Y[:, k], P[:, k], grid)
+        ax.plot(grid, precision, color="C0", label="precision")
+        ax.plot(grid, recall, color="C1", linestyle="--", label="recall")
+        p_now, r_now = precision_recall(Y[:, k], P[:, k], thresholds[k])
+        ax.axvline(thresholds[k], color="black", linewidth=1)
+        ax.plot([thresholds[k]] * 2, [p_now, r_now], "o", color="black")
+        ax.set_title(f"{name}: threshold {thresholds[k]:.2f}")
+        ax.set_xlabel("threshold")
+        ax.set_ylim(0, 1.05)
+        lines.append(f"{name:<11} threshold {thresholds[k]:.2f}   precision {float(p_now):.3f}   "
+                     f"recall {float(r_now):.3f}")
+    axes[0].set_ylabel("on the test scenes")
+    axes[0].legend(loc="lower left")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- exercise checks
+
+DIGITS_LAYERS = [Layer("Dense", units=64, activation="relu"), Layer("Dense", units=10, activation="linear")]
+
+
+def _digits_hints(model):
+    """Name the typical mistakes in a 10-class model; an empty list when none is seen."""
+    hints = []
+    layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
+    if not layers:
+        return hints
+    last = layers[-1]
+    activation = getattr(getattr(last, "activation", None), "__name__", "")
+    loss = getattr(model, "loss", None)
+    from_logits = bool(loss.get_config().get("from_logits", False)) if hasattr(loss, "get_config") else False
+    if activation == "softmax":
+        hints.append("the last layer has activation='softmax'. Keep it linear (no activation) and let the loss "
+                     "apply softmax with from_logits=True: that is numerically safer"
+                     + (", and with from_logits=True softmax would be applied twice" if from_logits else ""))
+    if getattr(last, "units", None) == 1:
+        hints.append("one output unit is the binary set-up; ten classes need ten outputs, one logit per digit")
+    name = getattr(getattr(loss, "fn", None), "__name__", loss if isinstance(loss, str) else "")
+    if name in ("categorical_crossentropy", "binary_crossentropy"):
+        hints.append(f"{name} expects {'one-hot' if name.startswith('cat') else 'yes/no'} targets; the digit "
+                     "labels are integers 0-9, so use tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)")
+    return hints
+
+
+def check_digits_model(build_model):
+    """Check the 10-class digits model returned by build_model() (a function or the model itself)."""
+    import keras
+
+    name = "build_digits_model"
+    model = build_model
+    if callable(build_model) and not isinstance(build_model, keras.Model):
+        try:
+            model = build_model()
+        except Exception as exc:  # the student's code: report it, never raise
+            report(name, 1, [f"calling it raised {type(exc).__name__}: {exc}"])
+            return
+    problems = evaluate_model(model, DIGITS_LAYERS, input_shape=(64,),
+                              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                              from_logits=True)
+    if problems and isinstance(model, keras.Model):
+        problems += [f"Hint: {hint}" for hint in _digits_hints(model)]
+    report(name, len(DIGITS_LAYERS) + 2, [p for p in problems if not p.startswith("Hint:")],
+           hint="; ".join(p[len("Hint: "):] for p in problems if p.startswith("Hint:")) or None)
+
+
+# (description, right answer, why)
+PROBLEMS = {
+    "a": ("A scanned form has one handwritten capital letter in each box. Which of the 26 letters is in a box?",
+          "multiclass", "each box holds exactly one letter, so the 26 probabilities should share 1"),
+    "b": ("A news site tags each article with the topics it covers: politics, sport, business, science, health.",
+          "multi-label", "an article about a football club's finances is both sport and business"),
+    "c": ("A sound clip from a band rehearsal: which instruments are playing (guitar, drums, piano, voice)?",
+          "multi-label", "several instruments can play at the same moment, and a clip can even be silent"),
+    "d": ("A photo from a bird feeder camera that always shows exactly one bird: which of 12 species is it?",
+          "multiclass", "exactly one species per photo: the classes exclude each other"),
+    "e": ("An e-mail client files every incoming message into exactly one folder: inbox, promotions or spam.",
+          "multiclass", "one folder per message, the folders exclude each other"),
+    "f": ("A chest X-ray is screened for five findings; a scan can show none of them, one, or several.",
+          "multi-label", "the findings are independent yes/no questions, and 'none' must be possible"),
+}
+_SPELLINGS = {"multiclass": "multiclass", "multi-class": "multiclass", "multi class": "multiclass",
+              "softmax": "multiclass",
+              "multi-label": "multi-label", "multilabel": "multi-label", "multi label": "multi-label",
+              "sigmoid": "multi-label"}
+
+
+def show_problems():
+    """Print the problems of the set-up exercise."""
+    for key, (text, _, _) in PROBLEMS.items():
+        print(f"({key}) {text}")
+
+
+def evaluate_setup_choices(answers):
+    """Return the problems with the answers dict {'a': 'multiclass' or 'multi-label', ...}."""
+    if not isinstance(answers, dict):
+        return [f"expected a dict like {{'a': 'multiclass', 'b': 'multi-label', ...}}, got {type(answers).__name__}"]
+    problems = []
+    for key, (_, right, why) in PROBLEMS.items():
+        if key not in answers or answers[key] is None or answers[key] is ...:
+            problems.append(f"({key}) has no answer yet: write 'multiclass' or 'multi-label'")
+            continue
+        given = _SPELLINGS.get(str(answers[key]).strip().lower())
+        if given is None:
+            problems.append(f"({key}) the answer {answers[key]!r} is neither 'multiclass' nor 'multi-label'")
+        elif given != right:
+            problems.append(f"({key}) is {right}, not {given}: {why}")
+    extra = sorted(set(map(str, answers)) - set(PROBLEMS))
+    if extra:
+        problems.append(f"unknown keys {extra}: the problems are {sorted(PROBLEMS)}")
+    return problems
+
+
+def check_setup_choices(answers):
+    """Print whether each problem got the right set-up, with the reason for every wrong one."""
+    problems = evaluate_setup_choices(answers)
+    report("setup choices", len(PROBLEMS), problems,
+           hint="ask: can one example belong to two classes at once, or to none? If yes, it is multi-label."
+           if problems else None)
+
