@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from utils.checks import Case, compare_arrays, evaluate_function, report
+from utils.checks import Case, evaluate_function, report
 
 ACTIVATIONS = ("linear", "sigmoid", "relu")
 
@@ -210,7 +210,8 @@ def _problems_with_warnings(fn, reference, cases, atol=1e-6, diagnose=None):
     """evaluate_function, case by case, also turning NumPy warnings (overflow, ...) into problems."""
     problems = []
     for case in cases:
-        with warnings.catch_warnings(record=True) as caught:
+        # np.errstate: warn even if the notebook silenced NumPy earlier (np.seterr(all="ignore"))
+        with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn"):
             warnings.simplefilter("always")
             found = evaluate_function(fn, reference, [case], atol=atol, diagnose=diagnose)
         problems += [_explain_exception(p) for p in found]
@@ -392,6 +393,8 @@ def evaluate_relu_builder(w, b):
         return ["w and b must be lists of three numbers each (replace every None)"]
     if w.shape != (3,) or b.shape != (3,):
         return [f"w and b must hold three numbers each, one per unit; got shapes {w.shape} and {b.shape}"]
+    if not (np.isfinite(w).all() and np.isfinite(b).all()):
+        return ["w and b must be lists of three numbers each (replace every None)"]
     x = np.linspace(0, 3, 301)
     gap = np.abs(relu_sum(x, w, b) - builder_target(x))
     if gap.max() < 1e-6:

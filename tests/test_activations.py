@@ -1,0 +1,290 @@
+"""Lab 02 helpers: reference activations, data, widget drawings and exercise checks."""
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from utils.activations import (
+    ACTIVATIONS,
+    BUILDER_OUTPUT_WEIGHTS,
+    OUTPUT_TARGETS,
+    affine,
+    builder_target,
+    check_derivative,
+    check_output_choices,
+    check_relu,
+    check_relu_builder,
+    check_sigmoid,
+    describe_unit,
+    draw_activation,
+    draw_relu_builder,
+    evaluate_output_choices,
+    evaluate_relu_builder,
+    full_batch,
+    get_activation,
+    linear,
+    linear_derivative,
+    make_exam_results,
+    make_rainfall,
+    make_temperature_change,
+    relu,
+    relu_derivative,
+    relu_sum,
+    relu_units,
+    sigmoid,
+    sigmoid_derivative,
+    tf_derivative,
+)
+from utils.widgets import render_png
+
+Z = np.array([[-1000.0, -30.0, -2.5, -1e-3, 0.0], [1e-3, 0.7, 4.0, 30.0, 1000.0]])
+SOLUTION_W, SOLUTION_B = [1.0, 2.0, 4.0], [0.0, -2.0, -8.0]
+
+
+# ----------------------------------------------------------------------------- references
+
+@pytest.mark.filterwarnings("error")  # the references must never warn (no overflow)
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_references_match_tensorflow(name):
+    g, g_prime = get_activation(name)
+    np.testing.assert_allclose(g(Z), tf.keras.activations.get(name)(tf.constant(Z)).numpy(), atol=1e-12)
+    np.testing.assert_allclose(g_prime(Z), tf_derivative(name)(Z), atol=1e-12)
+
+
+def test_relu_derivative_is_zero_at_the_corner_like_tensorflow():
+    assert relu_derivative(0.0) == 0.0 == tf_derivative("relu")(0.0)
+
+
+@given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-1e300, 1e300)))
+def test_sigmoid_properties(z):
+    s = sigmoid(z)
+    assert np.all((s >= 0) & (s <= 1)) and not np.isnan(s).any()
+    np.testing.assert_allclose(sigmoid(-z), 1 - s, atol=1e-12)
+    assert np.all(np.diff(sigmoid(np.sort(z))) >= 0)
+
+
+@given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-1e6, 1e6)))
+def test_relu_and_linear_properties(z):
+    assert np.all(relu(z) >= 0) and np.array_equal(relu(z), np.where(z > 0, z, 0))
+    assert np.array_equal(linear(z), z) and np.all(linear_derivative(z) == 1)
+    assert np.all(sigmoid_derivative(z) <= 0.25)
+
+
+def test_unknown_activation_is_explained():
+    with pytest.raises(ValueError, match="choose one of"):
+        get_activation("tanh")
+
+
+# ----------------------------------------------------------------------------- data
+
+@pytest.mark.parametrize("make", [make_exam_results, make_temperature_change, make_rainfall])
+def test_data_is_seeded_float32_and_one_feature(make):
+    x, y = make()
+    x2, y2 = make()
+    assert x.shape == y.shape == (60,) and x.dtype == y.dtype == np.float32
+    assert np.array_equal(x, x2) and np.array_equal(y, y2)
+
+
+def test_each_target_has_the_kind_of_values_its_lesson_needs():
+    _, passed = make_exam_results()
+    _, change = make_temperature_change()
+    _, rain = make_rainfall()
+    assert set(np.unique(passed)) == {0.0, 1.0}
+    assert change.min() < 0 < change.max()
+    assert rain.min() == 0 and (rain == 0).sum() > 10 and rain.max() > 2
+
+
+def test_full_batch_yields_all_examples_every_time():
+    X, y = np.arange(6.0).reshape(3, 2), np.array([0.0, 1.0, 0.0])
+    batches = list(full_batch(X, y).take(2))
+    for bx, by in batches:
+        assert bx.shape == (3, 2) and by.shape == (3,) and bx.dtype == tf.float32
+        np.testing.assert_array_equal(bx.numpy(), X)
+
+
+# ----------------------------------------------------------------------------- widgets
+
+@pytest.mark.parametrize("g", ACTIVATIONS)
+def test_activation_explorer_draws_every_function(g):
+    png, caption = render_png(draw_activation, g=g, w=-1.5, b=2.0)
+    assert png[:4] == b"\x89PNG" and "x = 1.33" in caption
+
+
+def test_explorer_captions():
+    assert "constant g(b) = 0.500" in describe_unit("sigmoid", 0.0, 0.0)
+    assert "x = 0.00" in describe_unit("relu", 1.0, 0.0)  # never "-0.00"
+    assert "to the left" in describe_unit("relu", -1.0, 2.0)
+    assert "Nothing bends" in describe_unit("linear", 2.0, 1.0)
+    assert affine(2.0, -1.5) == "2x - 1.5" and affine(-1.0, 0.0) == "-1x + 0"
+
+
+def test_relu_units_and_sum():
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    units = relu_units(x, SOLUTION_W, SOLUTION_B)
+    assert units.shape == (4, 3)
+    np.testing.assert_array_equal(units[:, 1], [0, 0, 2, 4])
+    np.testing.assert_allclose(relu_sum(x, SOLUTION_W, SOLUTION_B), builder_target(x))
+    assert list(BUILDER_OUTPUT_WEIGHTS) == [1, 1, -1]
+
+
+def test_builder_caption_says_when_it_matches():
+    _, caption = render_png(draw_relu_builder, w1=1.0, b1=0.0, w2=2.0, b2=-2.0, w3=4.0, b3=-8.0)
+    assert caption.startswith("Matched")
+    _, caption = render_png(draw_relu_builder)
+    assert caption.startswith("Largest gap to the target: 2.00")
+
+
+# ----------------------------------------------------------------------------- checks: relu, sigmoid
+
+def passes(capsys):
+    out = capsys.readouterr().out
+    assert out.startswith("✅"), out
+    return out
+
+
+def fails(capsys, *fragments):
+    out = capsys.readouterr().out
+    assert out.startswith("❌"), out
+    for fragment in fragments:
+        assert fragment in out, out
+    return out
+
+
+def test_check_relu_passes_right_answers(capsys):
+    check_relu(lambda z: np.maximum(0, z))
+    passes(capsys)
+    check_relu(lambda z: z * (z > 0))
+    passes(capsys)
+
+
+def in_place_relu(z):
+    z[z < 0] = 0
+    return z
+
+
+def looping_relu(z):
+    return max(0.0, z) if np.ndim(z) == 0 else np.array([0.0 if v < 0 else v for v in z])
+
+
+@pytest.mark.parametrize(("student", "fragments"), [
+    (lambda z: np.abs(z), ["that is |z|"]),
+    (lambda z: np.max(z), ["you returned one number"]),
+    (lambda z: np.minimum(0, z), ["keeps the negative part"]),
+    (lambda z: None, ["returned None"]),
+    (in_place_relu, ["changed its input array in place"]),
+    (looping_relu, ["truth value of an array", "np.maximum, np.where"]),
+    (np.maximum(0, 3.0), ["expected a function"]),
+])
+def test_check_relu_explains_mistakes(capsys, student, fragments):
+    check_relu(student)
+    fails(capsys, *fragments)
+
+
+def test_check_sigmoid_passes_the_stable_form_and_tensorflow(capsys):
+    check_sigmoid(sigmoid)
+    passes(capsys)
+    check_sigmoid(lambda z: tf.sigmoid(tf.constant(z, tf.float64)).numpy())
+    passes(capsys)
+
+
+@pytest.mark.parametrize(("student", "fragments"), [
+    (lambda z: 1 / (1 + np.exp(-z)), ["NumPy warned: overflow", "exp(z) / (1 + exp(z))"]),
+    (lambda z: np.exp(z) / (1 + np.exp(z)), ["contains nan", "inf / inf"]),
+    (lambda z: 1 / (1 + np.exp(np.clip(z, -500, 500))), ["sign slip"]),
+    (lambda z: 1 / (1 + math.exp(-z)), ["raised TypeError", "np.maximum, np.where, np.exp"]),
+    (lambda z: 1 / (1 + np.exp(-np.clip(z, -10, 10))), ["differs"]),  # clipping too early loses accuracy
+])
+def test_check_sigmoid_explains_mistakes(capsys, student, fragments):
+    with np.errstate(all="ignore"):
+        check_sigmoid(student)
+    fails(capsys, *fragments)
+
+
+def test_checks_do_not_leak_warnings(recwarn, capsys):
+    check_sigmoid(lambda z: 1 / (1 + np.exp(-z)))
+    fails(capsys)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+# ----------------------------------------------------------------------------- checks: derivatives
+
+def test_check_derivative_passes_right_answers(capsys):
+    check_derivative(relu_derivative, "relu")
+    passes(capsys)
+    check_derivative(sigmoid_derivative, "sigmoid")
+    passes(capsys)
+
+
+@pytest.mark.parametrize(("student", "name", "fragment"), [
+    (lambda z: (np.asarray(z) >= 0).astype(float), "relu", "use z > 0, not z >= 0"),
+    (relu, "relu", "that is relu(z) itself"),
+    (sigmoid, "sigmoid", "that is sigmoid(z) itself"),
+    (lambda z: sigmoid(z) * (1 - z), "sigmoid", "not sigmoid(z) * (1 - z)"),
+])
+def test_check_derivative_explains_mistakes(capsys, student, name, fragment):
+    check_derivative(student, name)
+    fails(capsys, fragment)
+
+
+def test_check_derivative_rejects_an_unknown_name_without_raising(capsys):
+    check_derivative(relu_derivative, "tanh")
+    fails(capsys, "must be 'relu' or 'sigmoid'")
+
+
+# ----------------------------------------------------------------------------- checks: output choices
+
+RIGHT = {description: answer for description, (answer, _) in OUTPUT_TARGETS.items()}
+
+
+def test_output_choices_accept_the_right_answers_in_any_case(capsys):
+    assert evaluate_output_choices(RIGHT) == []
+    assert evaluate_output_choices({k: f" {v.upper()} " for k, v in RIGHT.items()}) == []
+    check_output_choices(RIGHT)
+    assert passes(capsys).strip() == "✅ output activations: all 6 checks passed."
+
+
+def test_output_choices_explain_each_wrong_answer():
+    answers = dict(RIGHT)
+    answers["the weight of a parcel, in kg"] = "linear"
+    answers["tomorrow's change in a share price, in dollars"] = None
+    answers["the probability that a photo shows a cat"] = "softmax"
+    problems = "\n".join(evaluate_output_choices(answers))
+    assert "you chose 'linear', but a weight is never negative" in problems
+    assert "not answered yet" in problems
+    assert "'softmax' is not one of" in problems
+
+
+def test_output_choices_with_bad_input():
+    assert "expected a dict" in evaluate_output_choices(["sigmoid"])[0]
+    answers = dict(RIGHT, **{"a made-up target": "relu"})
+    assert "keep the descriptions exactly as given" in evaluate_output_choices(answers)[-1]
+
+
+# ----------------------------------------------------------------------------- checks: ReLU builder
+
+def test_relu_builder_solution_passes(capsys):
+    assert evaluate_relu_builder(SOLUTION_W, SOLUTION_B) == []
+    check_relu_builder(SOLUTION_W, SOLUTION_B)
+    passes(capsys)
+
+
+def test_relu_builder_names_the_wrong_segment():
+    problems = evaluate_relu_builder([1.0, 1.0, 4.0], [0.0, -1.0, -8.0])
+    assert "between x = 1 and x = 2 your sum has slope 2; the target's slope there is 3" in problems[0]
+    assert "Hint:" in problems[-1]
+
+
+def test_relu_builder_offset_and_bad_input():
+    # right slopes everywhere, but unit 1 switched on too late: the sum is shifted
+    assert "the slopes are right" in evaluate_relu_builder([1.0, 2.0, 4.0], [0.5, -2.0, -8.0])[0]
+    assert "replace every None" in evaluate_relu_builder([None, None, None], [None, None, None])[0]
+    assert "three numbers each" in evaluate_relu_builder([1.0, 2.0], [0.0, -2.0])[0]
+
+
+def test_relu_builder_check_never_raises(capsys):
+    check_relu_builder("abc", None)
+    fails(capsys)
