@@ -14,7 +14,7 @@ import nbformat
 from labrun import ROOT, execute, lab_paths
 
 REPEATS = 3
-FLOOR_CODE = "import tensorflow as tf\nimport utils\nutils.setup_lab(quiet=True)"
+FLOOR_CODE = "import utils\nutils.setup_lab(quiet=True)\nimport tensorflow as tf"
 
 
 def median_time(make_nb, repeats=REPEATS):

@@ -1,7 +1,7 @@
 """Lab 01's interactive gradient-descent demo on the coffee-roasting data.
 
 The widget trains a small network with exactly the loop Lab 01 writes by hand (full-batch
-gradient descent with tf.GradientTape), compiled with tf.function so 2,000 epochs take about a
+gradient descent with tf.GradientTape), compiled with tf.function so 1,000 epochs take well under a
 second. Runs are cached by learning rate; the epochs slider only picks a stored snapshot.
 """
 import numpy as np
@@ -74,7 +74,7 @@ def binary_cross_entropy(y, p, eps=1e-7):
 class CoffeeTrainer:
     """Draws the loss curve and decision boundary after `epochs` epochs at `learning_rate`."""
 
-    def __init__(self, X, y, max_epochs=2000, record_every=50):
+    def __init__(self, X, y, max_epochs=1000, record_every=50):
         self.X, self.y = X, y
         self.max_epochs, self.record_every = max_epochs, record_every
         self._runs = {}
