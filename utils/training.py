@@ -145,9 +145,9 @@ def check_predict_labels(fn):
 
 def check_digits_model(build_fn):
     """Exercise check for build_model(): 64 inputs, Dense(10, sigmoid), Dense(1, sigmoid), BCE, SGD(0.5)."""
-    from utils.checks import FAIL, Layer, evaluate_model, report
-
     import keras
+
+    from utils.checks import FAIL, Layer, evaluate_model, report
 
     if isinstance(build_fn, keras.Model) or not callable(build_fn):
         print(f"{FAIL} build_model: pass the function itself, check_digits_model(build_model), "
