@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_NB := -n 2 --dist loadscope --nbval --nbval-cell-timeout=600 \
-             --sanitize-with tests/nbval_sanitize.cfg
+             --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: setup lab test test-fast test-notebooks test-browser lint execute bench clean
 

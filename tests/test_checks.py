@@ -128,3 +128,10 @@ def test_model_compile_checks():
     assert wrong == ["compiled with loss 'binary_crossentropy', expected 'mean_squared_error'"]
     logits = evaluate_model(model, EXPECTED, from_logits=True)
     assert "from_logits=False, expected from_logits=True" in logits[0]
+
+
+def test_callable_inputs_are_described_by_name():
+    def cost(w):
+        return w**2
+
+    assert Case("a function input", (cost, 3.0)).describe() == "a function input: input (cost, 3.0)"

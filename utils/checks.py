@@ -30,6 +30,8 @@ class Case:
 
 
 def _short(value, limit=60):
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
     text = np.array2string(np.asarray(value), precision=4, separator=", ", threshold=8) \
         if isinstance(value, (list, tuple, np.ndarray)) else repr(value)
     text = " ".join(text.split())
