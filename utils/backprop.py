@@ -63,7 +63,7 @@ def tf_mul_backward(a, b, out_grad):
     return np.array([float(g) for g in grads])
 
 
-MUL_CASES = [
+MUL_CASES = [  # the engine calls rules positionally: rule(a, b, out_grad)
     Case("a = 3, b = -2, out_grad = 1", args=(3.0, -2.0, 1.0)),
     Case("a = 2, b = 5, out_grad = 0.5", args=(2.0, 5.0, 0.5)),
     Case("c = w·x in the course graph: w = 2, x = -2, out_grad = dJ/dc = 2", args=(2.0, -2.0, 2.0)),
