@@ -166,8 +166,8 @@ def test_softmax_and_loss_is_stable_and_validates():
 
 
 def test_widget_drawing_renders_and_reports_the_loss():
-    png, caption = render_png(draw_softmax_explorer, z1=2.0, z2=1.0, z3=0.0, z4=-1.0, true_class=0)
+    png, caption = render_png(draw_softmax_explorer, z0=2.0, z1=1.0, z2=0.0, z3=-1.0, true_class=0)
     assert png[:4] == b"\x89PNG"
     assert "sum 1.000" in caption and "loss = -log(a_0) = 0.440" in caption
-    _, caption = render_png(draw_softmax_explorer, z1=10.0, z2=-10.0, z3=-10.0, z4=-10.0, true_class=3)
+    _, caption = render_png(draw_softmax_explorer, z0=10.0, z1=-10.0, z2=-10.0, z3=-10.0, true_class=3)
     assert "loss = -log(a_3) = 20.000" in caption

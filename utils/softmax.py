@@ -262,9 +262,9 @@ def check_cross_entropy_loss(fn):
 # ------------------------------------------------------------------------------- the widget
 
 
-def draw_softmax_explorer(fig, z1, z2, z3, z4, true_class):
+def draw_softmax_explorer(fig, z0, z1, z2, z3, true_class):
     """Logits as bars, their softmax probabilities as bars, and the loss for the chosen true class."""
-    z = np.array([z1, z2, z3, z4], dtype=float)
+    z = np.array([z0, z1, z2, z3], dtype=float)
     a, loss = softmax_and_loss(z, true_class)
     classes = np.arange(len(z))
     ax_z, ax_a = fig.subplots(1, 2)
