@@ -171,3 +171,21 @@ def test_widget_drawing_renders_and_reports_the_loss():
     assert "sum 1.000" in caption and "loss = -log(a_0) = 0.440" in caption
     _, caption = render_png(draw_softmax_explorer, z0=10.0, z1=-10.0, z2=-10.0, z3=-10.0, true_class=3)
     assert "loss = -log(a_3) = 20.000" in caption
+
+
+def test_widget_sliders_and_dropdown_redraw_the_figure():
+    import ipywidgets as widgets
+
+    from utils.widgets import live_figure
+
+    sliders = {f"z{j}": widgets.FloatSlider(value=v, min=-10, max=10, step=0.5)
+               for j, v in enumerate([2.0, 1.0, 0.0, -1.0])}
+    menu = widgets.Dropdown(options=[0, 1, 2, 3], value=0)
+    box = live_figure(draw_softmax_explorer, figsize=(9, 3.6), **sliders, true_class=menu)
+    image, caption = box.children[1], box.children[2]
+    assert "loss = -log(a_0) = 0.440" in caption.value
+    before = image.value
+    menu.value = 3
+    assert image.value != before and "loss = -log(a_3) = 3.440" in caption.value
+    sliders["z3"].value = 2.0        # now z_0 and z_3 tie
+    assert "loss = -log(a_3) = 0.918" in caption.value
