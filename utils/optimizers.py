@@ -1,8 +1,8 @@
 """Lab 05 helpers: gradient descent and Adam on an elongated bowl, the Keras Adam reference,
 the check of the student's `adam_step`, and the figures and widget drawing of the lab.
 
-Everything here is plain NumPy except the functions whose name says Keras; those import
-TensorFlow/Keras when they are called, so importing this module stays cheap.
+Everything here is plain NumPy except `keras_adam`, `keras_adam_states` and the check, which
+import TensorFlow when they are called, so importing this module stays cheap.
 
 Keras 3 writes one Adam step (keras/src/optimizers/adam.py) as
 
@@ -12,7 +12,9 @@ Keras 3 writes one Adam step (keras/src/optimizers/adam.py) as
     v      += (g**2 - v) * (1 - beta2)            (= beta2 * v + (1 - beta2) * g**2)
     w      -= alpha_t * m / (sqrt(v) + epsilon)   (epsilon added to the uncorrected sqrt(v))
 
-`adam_step` below follows exactly this form.
+`adam_step` below follows exactly this form. Keras also turns the Python floats alpha, beta1 and
+beta2 into float32 numbers for alpha_t, even for float64 weights; `keras_adam` passes them as
+float64 tensors instead, and then Keras and `adam_step` agree to rounding (tests/test_optimizers.py).
 """
 import numpy as np
 
@@ -487,4 +489,4 @@ def draw_step_sizes(ax, paths):
     ax.set_xlabel("step")
     ax.set_ylabel("step size |Δw| (log scale)")
     ax.set_title("each parameter's step size")
-    ax.legend(fontsize=7, loc="lower left", ncol=2)
+    ax.legend(fontsize=7, loc="upper right", ncol=2)
