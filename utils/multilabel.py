@@ -139,7 +139,7 @@ def _axis_off(ax):
     ax.set_yticks([])
 
 
-def plot_hidden_units(X, y, hidden, output, class_names=None, resolution=120):
+def plot_hidden_units(X, y, hidden, output, class_names=None, resolution=80):
     """One panel per hidden unit (its activation over the input plane), then the hidden space.
 
     hidden maps (m, 2) inputs to (m, units) activations; output maps activations to logits.
@@ -161,14 +161,14 @@ def plot_hidden_units(X, y, hidden, output, class_names=None, resolution=120):
         plot_data(X, y, ax=ax, class_names=class_names, title=f"hidden unit {j + 1}: $a_{j + 1}$ = ReLU(...)")
         ax.get_legend().remove()
     A = np.asarray(hidden(np.asarray(X, dtype="float32")))
-    plot_decision_boundary(output, A[:, :2], y, ax=axes[-1], class_names=class_names,
+    plot_decision_boundary(output, A[:, :2], y, ax=axes[-1], class_names=class_names, resolution=resolution,
                            feature_names=("$a_1$", "$a_2$"), title="the data as the output layer sees it")
     axes[-1].legend(loc="upper right", fontsize=8)
     return fig
 
 
 def plot_misclassified(images, y_true, probs, max_shown=10, columns=5):
-    """A gallery of the misclassified digits, each with a bar chart of its predicted probabilities."""
+    """A gallery of the misclassified digits, each above a bar chart of its predicted probabilities."""
     import matplotlib.pyplot as plt
 
     images = np.asarray(images)
@@ -179,28 +179,30 @@ def plot_misclassified(images, y_true, probs, max_shown=10, columns=5):
     if len(wrong) == 0:
         raise ValueError("no misclassified examples to show")
     rows = int(np.ceil(len(wrong) / columns))
-    fig = plt.figure(figsize=(2.3 * columns, 3.3 * rows), layout="constrained")
-    grid = fig.add_gridspec(2 * rows, columns, height_ratios=[2.2, 1.0] * rows)
-    for n, i in enumerate(wrong):
-        r, c = divmod(n, columns)
-        ax_img = fig.add_subplot(grid[2 * r, c])
-        ax_img.imshow(images[i], cmap="gray_r")
+    k = probs.shape[1]
+    bar_height = 0.35 * k  # a probability of 1 reaches this high under the image
+    fig, axes = plt.subplots(rows, columns, figsize=(2.1 * columns, 2.9 * rows), squeeze=False)
+    for ax in axes.ravel()[len(wrong):]:
+        ax.set_visible(False)
+    for ax, i in zip(axes.ravel(), wrong):  # one axes: the image on top, the ten bars under it
         guess, truth = predicted[i], y_true[i]
-        ax_img.set_title(f"true {truth}, predicted {guess}\n"
-                         f"p({guess}) = {probs[i, guess]:.2f}, p({truth}) = {probs[i, truth]:.2f}", fontsize=9)
-        _axis_off(ax_img)
-        ax_bar = fig.add_subplot(grid[2 * r + 1, c])
-        colours = ["0.7"] * probs.shape[1]
-        colours[predicted[i]] = "C3"
-        colours[y_true[i]] = "C2"
-        ax_bar.bar(np.arange(probs.shape[1]), probs[i], color=colours)
-        ax_bar.set_ylim(0, 1)
-        ax_bar.set_xticks(np.arange(probs.shape[1]))
-        ax_bar.tick_params(labelsize=7)
-        ax_bar.set_xlabel("digit", fontsize=8)
-        if c == 0:
-            ax_bar.set_ylabel("probability", fontsize=8)
-    fig.suptitle("Misclassified test digits (bars: green = true digit, red = predicted digit)")
+        ax.imshow(images[i], cmap="gray_r", extent=(-0.5, k - 0.5, bar_height + 0.4, bar_height + 0.4 + k))
+        colours = ["0.7"] * k
+        colours[guess] = "C3"
+        colours[truth] = "C2"
+        ax.bar(np.arange(k), bar_height * probs[i], color=colours, width=0.8)
+        ax.axhline(0, color="0.4", linewidth=0.8)
+        ax.set_xlim(-0.6, k - 0.4)
+        ax.set_ylim(-0.05, bar_height + 0.5 + k)
+        ax.set_xticks(np.arange(k))
+        ax.set_yticks([])
+        ax.tick_params(labelsize=7, length=0)
+        ax.grid(False)
+        for side in ("left", "top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(f"true {truth}, predicted {guess}\n"
+                     f"p({guess}) = {probs[i, guess]:.2f}, p({truth}) = {probs[i, truth]:.2f}", fontsize=9)
+    fig.suptitle("Misclassified test digits; under each, its 10 probabilities (green: true digit, red: predicted)")
     return fig
 
 
