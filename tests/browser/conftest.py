@@ -227,6 +227,8 @@ def browser(chromium_path, tmp_path_factory):
 def lab_pages(request, browser, lab_server):
     order = [item.callspec.params["lab"].name for item in request.session.items
              if hasattr(item, "callspec") and "lab" in item.callspec.params]
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        order = []  # under pytest-xdist another worker may run the next lab: prepare nothing ahead
     pages = LabPages(browser, lab_server, order, ahead=AHEAD)
     yield pages
     pages.close_all()

@@ -157,21 +157,31 @@ def nudge_control(control, kind):
         control.click()
 
 
+CONTROL_KINDS = [["slider", SLIDER], ["dropdown", ".widget-dropdown"], ["toggle-buttons", ".widget-toggle-buttons"],
+                 ["checkbox", ".widget-checkbox"], ["toggle-button", ".lm-Widget.widget-toggle-button"]]
+FIGURE_CONTROLS_JS = """(figure, kinds) => {
+    const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')];
+    const controls = [];
+    for (const [kind, selector] of kinds) {
+        figure.querySelectorAll(':scope > .widget-hbox ' + selector).forEach((element, nth) => {
+            let description = element.querySelector('.widget-label')?.textContent.trim() ?? '';
+            if (!description && (kind === 'checkbox' || kind === 'toggle-button')) {
+                description = element.textContent.trim();
+            }
+            controls.push([description, kind, nth]);
+        });
+    }
+    return {cell: cells.indexOf(figure.closest('.jp-Cell')), controls};
+}"""
+
+
 def figure_controls(figure):
-    """(description, kind, locator) of the controls above an interactive figure."""
-    found = []
-    for kind, selector in (("slider", SLIDER), ("dropdown", ".widget-dropdown"),
-                           ("toggle-buttons", ".widget-toggle-buttons"), ("checkbox", ".widget-checkbox"),
-                           ("toggle-button", ".lm-Widget.widget-toggle-button")):
-        controls = figure.locator(f":scope > .widget-hbox {selector}")
-        for i in range(controls.count()):
-            control = controls.nth(i)
-            label = control.locator(".widget-label").first
-            description = label.text_content().strip() if label.count() else ""
-            if kind in ("checkbox", "toggle-button") and not description:
-                description = control.text_content().strip()
-            found.append((description, kind, control))
-    return found
+    """The figure's cell index and its controls as (description, kind, locator), sliders first."""
+    found = figure.evaluate(FIGURE_CONTROLS_JS, CONTROL_KINDS)
+    selectors = dict(CONTROL_KINDS)
+    controls = [(description, kind, figure.locator(f":scope > .widget-hbox {selectors[kind]}").nth(nth))
+                for description, kind, nth in found["controls"]]
+    return found["cell"], controls
 
 
 def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, screenshots_dir, timings,
@@ -230,9 +240,11 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
                 report.add(index, f"not executed (prompt {state['prompt'] or 'empty'!r})")
             if state["widgetError"]:
                 report.add(index, "a widget failed to render (Error displaying widget)")
-        if timed_out and not report.problems:
-            report.add(None, f"Run All did not finish within {lab_timeout:.0f} s; kernel log:\n"
-                             f"{lab_server.log_tail()}")
+        if timed_out:
+            status = page.evaluate("""() => [...document.querySelectorAll('.jp-StatusBar-Item')]
+                .map(item => item.textContent.trim()).find(text => text.includes(' | ')) ?? 'unknown'""")
+            report.add(None, f"Run All did not finish within {lab_timeout:.0f} s (kernel status: {status}; "
+                             f"BROWSER_LAB_TIMEOUT sets the limit); end of the server log:\n{lab_server.log_tail(10)}")
 
         # 4. figures rendered as images (as many per cell as the stored, executed lab holds)
         for index, count in stored_image_counts(cells).items():
@@ -250,9 +262,10 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
         others = sum(state["others"] for state in snapshot)
         figures = page.locator(f".jp-NotebookPanel .jp-OutputArea-output {FIGURE}")
         n_figures = figures.count()
+        figure_info = [figure_controls(figures.nth(i)) for i in range(n_figures)]
         described = []
-        for i in range(n_figures):
-            names = [f"{d or '(no description)'}" for d, kind, _ in figure_controls(figures.nth(i)) if kind == "slider"]
+        for _, controls in figure_info:
+            names = [description or "(no description)" for description, kind, _ in controls if kind == "slider"]
             described.append(names[0] if names else None)
         expected = expected_widgets.get(name)
         measured = {"sliders": sliders, "other_controls": others, "move": described}
@@ -264,10 +277,11 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
         else:
             for key, label in (("sliders", "sliders"), ("other_controls", "other controls")):
                 if key in expected and expected[key] != measured[key]:
-                    per_cell = {i: s[key if key == "sliders" else "others"] for i, s in enumerate(snapshot)
-                                if s[key if key == "sliders" else "others"]}
+                    field = "sliders" if key == "sliders" else "others"
+                    per_cell = ", ".join(f"cell {i}: {state[field]}" for i, state in enumerate(snapshot)
+                                         if state[field])
                     report.add(None, f"{expected[key]} {label} expected (expected_widgets.json), "
-                                     f"{measured[key]} rendered; per cell: {per_cell}")
+                                     f"{measured[key]} rendered ({per_cell or 'none'})")
         phases["checks"] = time.monotonic() - mark
 
         # 6. moving one slider of each interactive figure changes that figure
@@ -280,9 +294,7 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
         redraws = []
         for i in range(n_figures):
             figure = figures.nth(i)
-            index = figure.evaluate("(element, all) => all.indexOf(element.closest('.jp-Cell'))",
-                                    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").element_handles())
-            controls = figure_controls(figure)
+            index, controls = figure_info[i]
             if not controls:
                 report.add(index, f"interactive figure {i + 1} has no control to move")
                 continue
