@@ -278,13 +278,14 @@ def draw_softmax_explorer(fig, z0, z1, z2, z3, true_class):
 
     colors = ["C1" if j == true_class else "C0" for j in classes]
     bars = ax_a.bar(classes, a, color=colors)
-    for bar, value in zip(bars, a, strict=True):
+    for j, (bar, value) in enumerate(zip(bars, a, strict=True)):
         ax_a.annotate(f"{value:.3f}", (bar.get_x() + bar.get_width() / 2, value),
-                      ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
+                      ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points",
+                      color=colors[j], fontweight="bold" if j == true_class else "normal")
     ax_a.set_xticks(classes, [f"{j}\ntrue" if j == true_class else f"{j}" for j in classes])
     ax_a.set_xlabel("class j")
     ax_a.set_ylabel("probability $a_j$")
     ax_a.set_ylim(0, 1.12)
     ax_a.set_title(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
-    return (f"a = {_show(np.round(a, 3))}  (sum {a.sum():.3f})\n"
+    return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
             f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
