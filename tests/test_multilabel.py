@@ -177,9 +177,10 @@ def test_misclassified_gallery():
     y = np.array([0, 1, 2, 3])
     probs = np.eye(4, 10)[[0, 2, 2, 1]] * 0.9 + 0.01
     fig = plot_misclassified(images, y, probs)
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == ["true 1, predicted 2\np(2) = 0.91, p(1) = 0.01",
-                      "true 3, predicted 1\np(1) = 0.91, p(3) = 0.01"]
+    captions = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("true")]
+    assert captions == ["true 1, predicted 2\np(2) = 0.91, p(1) = 0.01",
+                        "true 3, predicted 1\np(1) = 0.91, p(3) = 0.01"]
+    assert len(fig.axes[0].images) == 2
     with pytest.raises(ValueError, match="no misclassified"):
         plot_misclassified(images, y, np.eye(4, 10))
 
@@ -187,13 +188,15 @@ def test_misclassified_gallery():
 def test_scene_figures():
     X, Y = make_scenes(6, seed=2)
     fig = plot_scenes(X, Y, P=Y, columns=4, rows=2)
-    visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == 6 and "predicted" in visible[0].get_title()
+    captions = [t.get_text() for t in fig.axes[0].texts]
+    assert len(captions) == 6 and captions[0].startswith(label_names(Y[0]) + "\npredicted: ")
     P = np.full((2, 3), 0.9)
     Q = np.full((2, 3), 1 / 3)
     fig = plot_softmax_vs_sigmoid(X[:2], Y[:2], P, Q)
-    legend = [t.get_text() for t in fig.axes[2].get_legend().get_texts()]
-    assert legend == ["sigmoid (sum 2.70)", "softmax (sum 1.00)"]
+    sums = [t.get_text() for t in fig.axes[1].texts]
+    assert sums == ["sums: sigmoid 2.70, softmax 1.00"] * 2
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert legend == ["threshold 0.5", "sigmoid outputs", "softmax outputs"]
 
 
 def test_widget_drawings_return_captions():
