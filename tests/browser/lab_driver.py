@@ -81,10 +81,13 @@ class LabRun:
         click_menu(self.page, "Run", "runmenu:run-all")
         self.run_clicked = time.monotonic()
 
-    def advance(self):
-        """Non-blocking: start the run as soon as the kernel is idle; note when it finishes."""
+    def advance(self, start=True):
+        """Non-blocking: note when the kernel is ready and (if `start`) start the run then; note
+        when the run finishes."""
         if self.run_clicked is None:
-            if self.kernel_is_idle():
+            if self.kernel_ready is None and self.kernel_is_idle():
+                self.kernel_ready = time.monotonic()
+            if start and self.kernel_ready is not None:
                 self.start_run()
         elif self.run_done is None:
             self.finished()
@@ -128,11 +131,9 @@ class LabPages:
 
     def pump(self):
         """Let background labs make progress (called while waiting on the current lab)."""
-        if self.ahead < 2:
-            return
         for run in self.background.values():
             try:
-                run.advance()
+                run.advance(start=self.ahead >= 2)
             except Exception:
                 pass  # its own test reports what went wrong
 
