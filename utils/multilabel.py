@@ -317,7 +317,7 @@ def draw_threshold_explorer(fig, Y, P, thresholds):
         ax.set_ylim(0, 1.05)
         lines.append(f"{name:<11} threshold {thresholds[k]:.2f}   precision {float(p_now):.3f}   "
                      f"recall {float(r_now):.3f}")
-    axes[0].set_ylabel("on the test scenes")
+    axes[0].set_ylabel("precision, recall (test scenes)")
     axes[0].legend(loc="lower left")
     return "\n".join(lines)
 
