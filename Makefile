@@ -19,7 +19,7 @@ lab: setup
 ## every test: lint, unit tests and nbval over labs/, then the browser suite
 test: setup lint
 	$(PY) -m pytest $(PYTEST_NB) -m "not browser" tests labs
-	$(PY) -m pytest -m browser tests
+	$(PY) -m pytest -m browser tests/browser
 
 ## unit tests only (seconds)
 test-fast: setup
@@ -29,7 +29,7 @@ test-notebooks: setup
 	$(PY) -m pytest $(PYTEST_NB) labs
 
 test-browser: setup
-	$(PY) -m pytest -m browser tests
+	$(PY) -m pytest -m browser tests/browser
 
 lint: setup
 	$(PY) -m ruff check utils tests scripts labs

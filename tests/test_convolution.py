@@ -60,14 +60,14 @@ def test_spike_kernel_is_a_symmetric_zero_mean_hat():
         spike_kernel(2)
 
 
-def test_sliding_window_state_snaps_to_the_stride_grid_and_the_last_window():
+def test_sliding_window_state_steps_by_the_stride_and_stops_at_the_last_window():
     signal = np.sin(np.arange(100) / 5)
-    state = sliding_window_state(signal, position=13, width=9, stride=4)
+    state = sliding_window_state(signal, window=3, width=9, stride=4)
     assert state["index"] == 3 and state["start"] == 12
     assert len(state["outputs"]) == output_length(100, 9, 4) and np.all(state["outputs"] >= 0)
-    last = sliding_window_state(signal, position=99, width=9, stride=4)
+    last = sliding_window_state(signal, window=99, width=9, stride=4)
     assert last["start"] + 9 <= 100 and last["index"] == len(last["starts"]) - 1
-    assert sliding_window_state(signal, position=-5, width=9, stride=1)["index"] == 0
+    assert sliding_window_state(signal, window=-5, width=9, stride=1)["index"] == 0
     relu = np.maximum(conv1d_reference(signal[:, None], spike_kernel(9)[:, None, None], [0.0], 4)[:, 0], 0)
     np.testing.assert_allclose(state["outputs"], relu)
 
@@ -75,18 +75,18 @@ def test_sliding_window_state_snaps_to_the_stride_grid_and_the_last_window():
 def test_sliding_window_figure_renders_with_a_caption():
     signal = np.cos(np.arange(300) / 7)
     for width, stride in [(3, 1), (9, 2), (41, 10)]:
-        png, caption = render_png(draw_sliding_window, signal=signal, position=150, width=width, stride=stride)
+        png, caption = render_png(draw_sliding_window, signal=signal, window=75, width=width, stride=stride)
         assert png[:4] == b"\x89PNG"
         assert caption.startswith("window ") and f"of {output_length(300, width, stride)}:" in caption
 
 
-def test_widget_redraws_when_the_position_moves():
+def test_widget_redraws_when_the_window_moves_by_one():
     signal = np.cos(np.arange(300) / 7)
-    position = widgets.IntSlider(value=0, min=0, max=299, description="position")
-    box = live_figure(lambda fig, position: draw_sliding_window(fig, signal, position, 9, 2), position=position)
+    position = widgets.IntSlider(value=0, min=0, max=291, description="window")
+    box = live_figure(lambda fig, window: draw_sliding_window(fig, signal, window, 9, 2), window=position)
     before = box.children[2].value
-    position.value = 200
-    assert "window 1 of" in before and "window 101 of" in box.children[2].value
+    position.value = 1
+    assert "window 1 of" in before and "window 2 of" in box.children[2].value
 
 
 def test_connection_matrix_is_the_kernel_on_a_band():

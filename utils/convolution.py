@@ -49,11 +49,11 @@ def spike_kernel(width):
     return hat / np.abs(hat).sum() * 4.0
 
 
-def sliding_window_state(signal, position, width, stride, kernel=None, bias=0.0):
+def sliding_window_state(signal, window, width, stride, kernel=None, bias=0.0):
     """Everything the sliding-window figure shows, for a 1-D signal and a ReLU unit.
 
-    position is a sample index; the window snaps to the last start on the stride grid at or
-    before it (and to the last window that fits). Returns a dict with the window index,
+    window is the index j of the unit's output (its window starts at sample j * stride); past the
+    last window that fits it stays on the last one. Returns a dict with the window index,
     its first sample, every window start, the unit's outputs and the kernel.
     """
     signal = np.asarray(signal, dtype=float)
@@ -61,15 +61,15 @@ def sliding_window_state(signal, position, width, stride, kernel=None, bias=0.0)
     if kernel.shape != (width,):
         raise ValueError(f"kernel must have {width} weights, got shape {kernel.shape}")
     starts = window_starts(len(signal), width, stride)
-    index = int(min(max(position, 0) // stride, len(starts) - 1))
+    index = int(min(max(window, 0), len(starts) - 1))
     z = conv1d_reference(signal[:, None], kernel[:, None, None], [bias], stride)[:, 0]
     return {"index": index, "start": int(starts[index]), "starts": starts, "z": z,
             "outputs": np.maximum(z, 0.0), "kernel": kernel}
 
 
-def draw_sliding_window(fig, signal, position, width, stride, bias=0.0):
+def draw_sliding_window(fig, signal, window, width, stride, bias=0.0):
     """The widget figure: the signal with the current window on top, the unit's outputs so far below."""
-    state = sliding_window_state(signal, position, width, stride, bias=bias)
+    state = sliding_window_state(signal, window, width, stride, bias=bias)
     j, start, starts, outputs = state["index"], state["start"], state["starts"], state["outputs"]
     samples = np.arange(len(signal))
     centres = starts + (width - 1) / 2
