@@ -224,12 +224,12 @@ def plot_scenes(X, Y, P=None, columns=8, rows=2, threshold=0.5):
     X = np.asarray(X)
     count = min(len(X), columns * rows)
     size = X.shape[1]
-    gap = 1
-    mosaic = np.full((rows * (size + gap) - gap, columns * (size + gap) - gap), np.nan)
-    fig, ax = plt.subplots(figsize=(1.6 * columns, 1.9 * rows))
+    gap, row_gap = 1, 3 if P is None else 5  # room for the captions above each row
+    mosaic = np.full((rows * (size + row_gap) - row_gap, columns * (size + gap) - gap), np.nan)
+    fig, ax = plt.subplots(figsize=(1.6 * columns, 2.0 * rows))
     for n in range(count):
         r, c = divmod(n, columns)
-        top, left = r * (size + gap), c * (size + gap)
+        top, left = r * (size + row_gap), c * (size + gap)
         mosaic[top:top + size, left:left + size] = X[n]
         title = label_names(Y[n])
         if P is not None:
