@@ -3,4 +3,9 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+# Agg for this process only: an MPLBACKEND variable would be inherited by the kernels nbval starts,
+# and their plt.show() would then draw nothing.
+matplotlib.use("Agg")

@@ -116,7 +116,7 @@ class LabServer:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(values), encoding="utf-8")
         env = dict(os.environ)
-        env.pop("MPLBACKEND", None)  # the unit-test conftest sets Agg; the kernel needs the inline backend
+        env.pop("MPLBACKEND", None)  # a caller's Agg backend would stop the kernels drawing inline
         bin_dir = str(Path(sys.executable).parent)
         env.update(PATH=bin_dir + os.pathsep + env.get("PATH", ""),
                    JUPYTERLAB_SETTINGS_DIR=str(settings),
