@@ -31,3 +31,11 @@ def test_bad_controls_are_explained():
         live_figure(draw_line)
     with pytest.raises(TypeError, match="'slope' must be an ipywidgets value widget"):
         live_figure(draw_line, slope=3)
+
+
+def test_labels_are_not_truncated_unless_the_lab_chose_a_width():
+    long_label = widgets.FloatSlider(description="learning rate")
+    fixed = widgets.FloatSlider(description="w", style={"description_width": "30px"})
+    live_figure(lambda fig, a, b: draw_line(fig, a + b), a=long_label, b=fixed)
+    assert long_label.style.description_width == "initial"
+    assert fixed.style.description_width == "30px"

@@ -36,6 +36,9 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
         if not isinstance(control, widgets.ValueWidget):
             raise TypeError(f"control {name!r} must be an ipywidgets value widget (a slider, "
                             f"dropdown, ...), got {type(control).__name__}")
+        style = getattr(control, "style", None)
+        if style is not None and hasattr(style, "description_width") and not style.description_width:
+            style.description_width = "initial"  # show the whole label, e.g. "learning rate"
     image = widgets.Image(format="png")
     caption = widgets.HTML()
 
