@@ -95,7 +95,7 @@ class CoffeeTrainer:
         loss_ax.set_xlabel("epoch")
         loss_ax.set_ylabel("cost J (binary cross-entropy)")
         loss_ax.set_title(f"learning rate {learning_rate:g}")
-        loss_ax.legend()
+        loss_ax.legend(loc="upper right", frameon=True)  # readable over a jagged curve
 
         def predict(grid):
             return model(grid).numpy()[:, 0]
