@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_NB := -n 2 --dist loadscope --nbval --nbval-cell-timeout=600 \
              --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup lab test test-fast test-notebooks test-browser lint execute bench clean
+.PHONY: setup lab test test-fast test-notebooks test-browser lint execute bench student clean
 
 setup:
 	@$(PYTHON) scripts/bootstrap.py
@@ -41,6 +41,10 @@ execute: setup
 ## fresh-kernel run time of every lab (median of 3) against the kernel-ready floor
 bench: setup
 	$(PY) scripts/bench.py $(LABS)
+
+## student editions (solutions blanked) in build/student/
+student: setup
+	$(PY) scripts/student_edition.py $(LABS)
 
 clean:
 	rm -rf $(VENV) build .ruff_cache
