@@ -135,3 +135,12 @@ def test_callable_inputs_are_described_by_name():
         return w**2
 
     assert Case("a function input", (cost, 3.0)).describe() == "a function input: input (cost, 3.0)"
+
+
+def test_a_failing_diagnose_never_reaches_the_student(capsys):
+    def fragile(case, got, expected):
+        return "hint about " + got.missing_attribute  # raises on a plain array
+
+    check_function(lambda x: 3 * np.asarray(x), double, CASES, name="double", diagnose=fragile)
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and "differs" in out and "Hint" not in out

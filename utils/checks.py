@@ -84,9 +84,19 @@ def evaluate_function(fn, reference, cases, atol=1e-6, rtol=1e-5, diagnose=None)
         difference = compare_arrays(got, expected, atol=atol, rtol=rtol)
         if difference:
             message = f"{case.describe()}\n   your result {difference}"
-            hint = diagnose(case, got, expected) if diagnose else None
+            hint = _safe_hint(diagnose, case, got, expected)
             problems.append(message + (f"\n   Hint: {hint}" if hint else ""))
     return problems
+
+
+def _safe_hint(diagnose, case, got, expected):
+    """diagnose's hint, or None: an odd student result must not make the hint code raise."""
+    if diagnose is None:
+        return None
+    try:
+        return diagnose(case, got, expected)
+    except Exception:  # the hint is optional; the problem itself is already reported
+        return None
 
 
 def report(name, n_checked, problems, hint=None):
