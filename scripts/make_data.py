@@ -1,14 +1,16 @@
-"""Regenerate the small data sets in data/ (seeded: the same bytes every time).
+"""Regenerate the small data sets in utils/data_files/ (seeded: the same bytes every time).
 
     python scripts/make_data.py
 
-Then update the checksums in utils/data.py and data/README.md if a file changed on purpose.
+They live inside the package so that an installed wheel carries them. Then update the checksums
+in utils/data.py and data/README.md if a file changed on purpose.
 """
 from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "utils" / "data_files"
 
 
 def coffee_roasting(n=200, seed=2):
@@ -39,7 +41,7 @@ def write(name, header, rows, formats):
         f.write(header + "\n")
         for row in rows:
             f.write(",".join(fmt.format(v) for fmt, v in zip(formats, row, strict=True)) + "\n")
-    print("wrote", path.relative_to(DATA.parent))
+    print("wrote", path.relative_to(ROOT))
 
 
 if __name__ == "__main__":

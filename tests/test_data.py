@@ -13,8 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_file_matches_its_checksum_and_is_in_the_readme():
     readme = (ROOT / "data" / "README.md").read_text()
     for name, digest in data.CHECKSUMS.items():
-        assert data.sha256(ROOT / "data" / name) == digest, name
+        assert data.sha256(ROOT / "utils" / "data_files" / name) == digest, name
         assert f"`{name}`" in readme and digest in readme, f"data/README.md must list {name} and its SHA-256"
+
+
+def test_data_files_live_in_the_package_and_nowhere_else():
+    assert data.DATA_DIR == ROOT / "utils" / "data_files"
+    shipped = {p.name for p in data.DATA_DIR.iterdir() if not p.name.startswith(".")}
+    assert shipped == set(data.CHECKSUMS), "every file in utils/data_files/ needs a checksum in utils/data.py"
+    assert not list((ROOT / "data").glob("*.csv")), "data files belong in utils/data_files/ (the wheel carries them)"
+    assert "utils/data_files/" in (ROOT / "data" / "README.md").read_text()
 
 
 def test_loaders_shapes():
@@ -27,7 +35,7 @@ def test_loaders_shapes():
 
 
 def test_tampered_file_is_refused(tmp_path):
-    shutil.copy(ROOT / "data" / "house_prices.csv", tmp_path / "house_prices.csv")
+    shutil.copy(data.DATA_DIR / "house_prices.csv", tmp_path / "house_prices.csv")
     with open(tmp_path / "house_prices.csv", "a") as f:
         f.write("1.0,1.0\n")
     with pytest.raises(ValueError, match="was changed"):

@@ -1,10 +1,15 @@
-"""Offline data for the labs. Nothing here downloads: files in data/ are checked by SHA-256."""
+"""Offline data for the labs. Nothing here downloads: the files are checked by SHA-256.
+
+The CSV files live inside the package, in utils/data_files/, so they travel with an installed
+wheel (Colab, a JupyterHub image) as well as with a checkout. The folder is not named data/:
+that would shadow this module's name, utils.data. Provenance and checksums: data/README.md.
+"""
 import hashlib
 from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data_files"
 
 # file name -> SHA-256; data/README.md lists the same (tests/test_data.py keeps them in step)
 CHECKSUMS = {
@@ -17,18 +22,23 @@ def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _restore_hint(name):
+    """How to get a file back: git in a checkout, a reinstall where the package was installed."""
+    return (f"In a checkout, restore it with `git checkout -- utils/data_files/{name}`; elsewhere reinstall "
+            "the package (`pip install --force-reinstall --no-deps` from the wheel or repository it came from)")
+
+
 def load_csv(name, data_dir=DATA_DIR):
-    """Load data/<name> as a float array after verifying its checksum."""
+    """Load utils/data_files/<name> as a float array after verifying its checksum."""
     if name not in CHECKSUMS:
         raise KeyError(f"unknown data file {name!r}; known files: {sorted(CHECKSUMS)}")
     path = Path(data_dir) / name
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing; restore it with `git checkout -- data/{name}` "
-                                "or regenerate it with `python scripts/make_data.py`")
+        raise FileNotFoundError(f"{path} is missing. {_restore_hint(name)}")
     digest = sha256(path)
     if digest != CHECKSUMS[name]:
         raise ValueError(f"{path} has SHA-256 {digest[:12]}..., expected {CHECKSUMS[name][:12]}...: "
-                         "the file was changed. Restore it with `git checkout -- data/" + name + "`")
+                         f"the file was changed. {_restore_hint(name)}")
     return np.loadtxt(path, delimiter=",", skiprows=1, dtype="float32", ndmin=2)
 
 
