@@ -8,17 +8,31 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_NB := -n 2 --dist loadscope --nbval --nbval-cell-timeout=600 \
              --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup lab test test-fast test-notebooks test-browser lint execute bench student clean
+.PHONY: setup lock test-latest lab test test-fast test-notebooks test-browser lint execute bench student clean
 
 setup:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[0] != 3)' 2>/dev/null || \
+	  { echo "setup: no Python 3 at '$(PYTHON)'; install Python 3.11 and run: make PYTHON=python3.11 lab" >&2; exit 1; }
 	@$(PYTHON) scripts/bootstrap.py
+
+## re-resolve uv.lock after changing pyproject.toml's [dependency-groups] (the only writer of uv.lock)
+lock:
+	@$(PYTHON) scripts/bootstrap.py --lock
+	@$(MAKE) --no-print-directory setup
+	$(PY) scripts/write_environment.py "$$($(PYTHON) scripts/bootstrap.py --uv)"
+
+## drift run: newest release of every dependency in build/latest-venv (not part of `make test`)
+test-latest: setup
+	$(PY) scripts/test_latest.py
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=labs $(ROOT_FLAG)
 
-## every test: lint, unit tests and nbval over labs/, then the browser suite
+## every test: lint, unit tests and nbval over labs/, nbval again on other BLAS/SIMD kernels and
+## one thread (stored outputs must not depend on the CPU), then the browser suite
 test: setup lint
 	$(PY) -m pytest $(PYTEST_NB) -m "not browser" tests labs
+	$(PY) scripts/perturbed.py $(PY) -m pytest $(PYTEST_NB) labs
 	$(PY) -m pytest -m browser tests/browser
 
 ## unit tests only (seconds)
@@ -27,6 +41,7 @@ test-fast: setup
 
 test-notebooks: setup
 	$(PY) -m pytest $(PYTEST_NB) labs
+	$(PY) scripts/perturbed.py $(PY) -m pytest $(PYTEST_NB) labs
 
 test-browser: setup
 	$(PY) -m pytest -m browser tests/browser
