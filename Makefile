@@ -8,7 +8,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_NB := -n 2 --dist loadscope --nbval --nbval-cell-timeout=600 \
              --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup lock test-latest lab test test-fast test-notebooks test-browser lint execute bench student clean
+.PHONY: setup lock test-latest lab test test-fast test-notebooks test-browser lint execute bench student workbook clean
 
 setup:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[0] != 3)' 2>/dev/null || \
@@ -25,8 +25,14 @@ lock:
 test-latest: setup
 	$(PY) scripts/test_latest.py
 
-lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=labs $(ROOT_FLAG)
+## JupyterLab on the student's own workbook/ (created, or refreshed where untouched, by the sync;
+## your edits are never overwritten). Settings from jupyterlab-settings/ (no news prompt).
+lab: setup workbook
+	$(VENV)/bin/jupyter lab --notebook-dir=workbook --LabApp.app_settings_dir=$(CURDIR)/jupyterlab-settings $(ROOT_FLAG)
+
+## create or refresh workbook/ from labs/ (what `make lab` does first)
+workbook: setup
+	$(PY) scripts/workbook.py sync
 
 ## every test: lint, unit tests and nbval over labs/, nbval again on other BLAS/SIMD kernels and
 ## one thread (stored outputs must not depend on the CPU), then the browser suite
@@ -57,9 +63,9 @@ execute: setup
 bench: setup
 	$(PY) scripts/bench.py $(LABS)
 
-## student editions (solutions blanked) in build/student/
+## workbook editions (stubs, hints, collapsed solutions) in build/student/, written from scratch
 student: setup
-	$(PY) scripts/student_edition.py $(LABS)
+	$(PY) scripts/workbook.py student $(LABS)
 
 clean:
 	rm -rf $(VENV) build .ruff_cache
