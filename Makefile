@@ -69,3 +69,13 @@ student: setup
 
 clean:
 	rm -rf $(VENV) build .ruff_cache
+
+.PHONY: colab test-colab
+## Colab editions of the labs (a first cell installs utils when it is missing) in build/colab/
+colab: setup
+	$(PY) scripts/colab_edition.py $(LABS)
+
+## the Colab editions run as Colab runs them (not part of `make test`): build/colab-venv/ with the
+## full tensorflow wheel and the newest NumPy and Keras, utils from the built wheel, empty folders
+test-colab: setup
+	$(PY) scripts/colab_check.py $(LABS)

@@ -1,6 +1,6 @@
 """Build the `utils` wheel the way `pip install <repository>` builds it, from a copy of the sources.
 
-    python scripts/wheel.py [OUT_DIR]        (default build/dist/)
+    python scripts/build_wheel.py [OUT_DIR]        (default build/dist/)
 
 The copy holds only what the build reads (pyproject.toml and utils/), so the wheel cannot lean on
 anything else in the checkout, and the build writes no build/ or *.egg-info into the work tree.

@@ -18,9 +18,9 @@ import pytest
 from utils import data
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("wheel", ROOT / "scripts" / "wheel.py")
-wheel = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(wheel)
+spec = importlib.util.spec_from_file_location("build_wheel", ROOT / "scripts" / "build_wheel.py")
+build_wheel = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build_wheel)
 
 LOAD_EVERYTHING = """
 import pathlib, sys
@@ -40,7 +40,7 @@ print("loaded", len(data.CHECKSUMS), "files from", pathlib.Path(data.DATA_DIR).r
 
 @pytest.fixture(scope="module")
 def built_wheel(tmp_path_factory):
-    return wheel.build_wheel(tmp_path_factory.mktemp("dist"))
+    return build_wheel.build_wheel(tmp_path_factory.mktemp("dist"))
 
 
 def test_wheel_carries_the_data_files_and_loose_dependencies(built_wheel):
