@@ -114,6 +114,26 @@ def answer_code(source):
     return "\n".join(line for line in source.splitlines() if not (BEGIN.match(line) or END.match(line)))
 
 
+def solution_lines(source):
+    """The non-blank lines inside the solution blocks of a cell, stripped."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if BEGIN.match(line) or END.match(line):
+            inside = not inside
+        elif inside and line.strip():
+            lines.append(line.strip())
+    return lines
+
+
+def distinctive_solution_lines(lab):
+    """Solution lines that appear nowhere else in the lab (so finding one elsewhere is a leak)."""
+    outside = set()
+    for cell in lab.cells:
+        kept = cell.source if cell.cell_type == "markdown" else blank_solutions(cell.source)[0]
+        outside.update(line.strip() for line in kept.splitlines())
+    return {line for cell in lab.cells for line in solution_lines(cell.source)} - outside
+
+
 def heading_exercise(cells, index):
     """"Exercise N" when the nearest markdown heading above cell `index` names one, else None."""
     for cell in reversed(cells[:index]):

@@ -94,25 +94,6 @@ def test_release_edition_has_no_reveals():
 
 # ---------------------------------------------------------------- the transform, on every lab
 
-def solution_lines(source):
-    lines, inside = [], False
-    for line in source.splitlines():
-        if workbook.BEGIN.match(line) or workbook.END.match(line):
-            inside = not inside
-        elif inside and line.strip():
-            lines.append(line.strip())
-    return lines
-
-
-def distinctive_solution_lines(lab):
-    """Solution lines that appear nowhere else in the lab (so finding one elsewhere is a leak)."""
-    outside = set()
-    for cell in lab.cells:
-        kept = cell.source if cell.cell_type == "markdown" else workbook.blank_solutions(cell.source)[0]
-        outside.update(line.strip() for line in kept.splitlines())
-    return {line for cell in lab.cells for line in solution_lines(cell.source)} - outside
-
-
 @pytest.fixture(params=LABS, ids=IDS)
 def editions(request):
     lab = nbformat.read(request.param, as_version=4)
@@ -161,14 +142,14 @@ def test_every_exercise_has_a_named_stub_and_a_reveal_after_its_check_and_hints(
         assert role(reveal) == "solution-reveal" and reveal.cell_type == "markdown"
         assert reveal.source.startswith(f"<details><summary>Solution: {', '.join(dict.fromkeys(names))}</summary>")
         assert reveal.source.rstrip().endswith("</details>")
-        assert all(line in reveal.source for line in solution_lines(lab.cells[exercise].source))
+        assert all(line in reveal.source for line in workbook.solution_lines(lab.cells[exercise].source))
         shift += 1
     assert sum(role(c) == "solution-reveal" for c in nb.cells) == len(layout)
 
 
 def test_no_solution_text_outside_the_reveals(editions):
     lab, nb = editions
-    leaks = distinctive_solution_lines(lab)
+    leaks = workbook.distinctive_solution_lines(lab)
     for cell in nb.cells:
         if role(cell) == "solution-reveal":
             continue
