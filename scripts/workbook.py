@@ -253,17 +253,18 @@ class Unreadable(Exception):
 
 
 def file_hash(path):
+    """sources_hash of a notebook file as saved (any nbformat 4 JSON); Unreadable if it is not one."""
     try:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         if not isinstance(cells, list):
             raise TypeError
+        return sources_hash(cells)
     except UnicodeDecodeError as err:
         raise Unreadable("is not text") from err
     except json.JSONDecodeError as err:
         raise Unreadable(f"is not valid JSON (line {err.lineno})") from err
-    except (KeyError, TypeError) as err:
-        raise Unreadable("has no list of cells") from err
-    return sources_hash(cells)
+    except (KeyError, TypeError, AttributeError) as err:
+        raise Unreadable("is not a notebook (no list of cells)") from err
 
 
 def write_atomic(path, text):

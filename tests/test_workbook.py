@@ -378,3 +378,16 @@ def test_the_sync_command_never_shows_a_traceback(tmp_path):
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert re.fullmatch(r"workbook: cannot read the lab 01_broken\.ipynb \(.*\); 01_broken\.ipynb left as it is\n",
                         result.stdout)
+
+
+NOT_NOTEBOOKS = ["", "\xff\xfe", "[1, 2]", '{"cells": 3}', '{"cells": [1]}', '{"cells": [{"source": 5}]}']
+
+
+@pytest.mark.parametrize("text", NOT_NOTEBOOKS)
+def test_anything_that_is_not_a_notebook_is_kept_and_reported(course, text):
+    labs, folder = course
+    run_sync(labs, folder)
+    (folder / ADAM).write_text(text, encoding="latin-1")
+    problems, messages = run_sync(labs, folder)
+    assert problems == 1 and messages[0].startswith(f"workbook: workbook/{ADAM} is not ")
+    assert (folder / ADAM).read_text(encoding="latin-1") == text and (folder / "05_adam.updated.ipynb").exists()
