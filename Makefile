@@ -79,3 +79,8 @@ colab: setup
 ## full tensorflow wheel and the newest NumPy and Keras, utils from the built wheel, empty folders
 test-colab: setup
 	$(PY) scripts/colab_check.py $(LABS)
+
+.PHONY: memory
+## peak resident memory (VmHWM) of each lab's kernel, median of 3 runs (for sizing a JupyterHub)
+memory: setup
+	$(PY) scripts/kernel_memory.py $(LABS)

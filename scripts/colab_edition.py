@@ -8,6 +8,7 @@ bounds that Colab meets, and TensorFlow is not one of them). The repository URL 
 value: `[tool.labs] repository` in pyproject.toml.
 """
 import copy
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -33,10 +34,10 @@ import os
 import subprocess
 import sys
 
-REPOSITORY = {url!r}
+REPOSITORY = {url}
 
 try:
-    importlib.metadata.version({dist!r})
+    importlib.metadata.version({dist})
     print("utils is installed: nothing to install.")
 except importlib.metadata.PackageNotFoundError:
     try:
@@ -66,7 +67,7 @@ def repository_url(pyproject=ROOT / "pyproject.toml"):
 
 
 def install_source(repository_url):
-    return INSTALL_CELL.format(url=repository_url, dist=DIST)
+    return INSTALL_CELL.format(url=json.dumps(repository_url), dist=json.dumps(DIST))
 
 
 def colab_notebook(nb, repository_url):

@@ -2,6 +2,7 @@
 one clear line when it cannot install. (`make test-colab` runs the editions themselves.)"""
 import ast
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_repository_url_is_the_configured_value(tmp_path):
 
 
 def run_cell(url, dist, tmp_path):
-    source = colab_edition.install_source(url).replace(repr(colab_edition.DIST), repr(dist))
+    source = colab_edition.install_source(url).replace(json.dumps(colab_edition.DIST), json.dumps(dist))
     return subprocess.run([sys.executable, "-c", source], cwd=tmp_path, capture_output=True, text=True,
                           timeout=120)
 
