@@ -26,18 +26,18 @@ from utils.activations import (
     evaluate_relu_builder,
     full_batch,
     get_activation,
-    linear,
-    linear_derivative,
     make_exam_results,
     make_rainfall,
     make_temperature_change,
-    relu,
-    relu_derivative,
+    reference_linear,
+    reference_linear_derivative,
+    reference_relu,
+    reference_relu_derivative,
+    reference_sigmoid,
+    reference_sigmoid_derivative,
+    reference_tf_derivative,
     relu_sum,
     relu_units,
-    sigmoid,
-    sigmoid_derivative,
-    tf_derivative,
 )
 from utils.widgets import render_png
 
@@ -52,26 +52,26 @@ SOLUTION_W, SOLUTION_B = [1.0, 2.0, 4.0], [0.0, -2.0, -8.0]
 def test_references_match_tensorflow(name):
     g, g_prime = get_activation(name)
     np.testing.assert_allclose(g(Z), tf.keras.activations.get(name)(tf.constant(Z)).numpy(), atol=1e-12)
-    np.testing.assert_allclose(g_prime(Z), tf_derivative(name)(Z), atol=1e-12)
+    np.testing.assert_allclose(g_prime(Z), reference_tf_derivative(name)(Z), atol=1e-12)
 
 
 def test_relu_derivative_is_zero_at_the_corner_like_tensorflow():
-    assert relu_derivative(0.0) == 0.0 == tf_derivative("relu")(0.0)
+    assert reference_relu_derivative(0.0) == 0.0 == reference_tf_derivative("relu")(0.0)
 
 
 @given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-1e300, 1e300)))
 def test_sigmoid_properties(z):
-    s = sigmoid(z)
+    s = reference_sigmoid(z)
     assert np.all((s >= 0) & (s <= 1)) and not np.isnan(s).any()
-    np.testing.assert_allclose(sigmoid(-z), 1 - s, atol=1e-12)
-    assert np.all(np.diff(sigmoid(np.sort(z))) >= 0)
+    np.testing.assert_allclose(reference_sigmoid(-z), 1 - s, atol=1e-12)
+    assert np.all(np.diff(reference_sigmoid(np.sort(z))) >= 0)
 
 
 @given(arrays(np.float64, st.integers(1, 20), elements=st.floats(-1e6, 1e6)))
 def test_relu_and_linear_properties(z):
-    assert np.all(relu(z) >= 0) and np.array_equal(relu(z), np.where(z > 0, z, 0))
-    assert np.array_equal(linear(z), z) and np.all(linear_derivative(z) == 1)
-    assert np.all(sigmoid_derivative(z) <= 0.25)
+    assert np.all(reference_relu(z) >= 0) and np.array_equal(reference_relu(z), np.where(z > 0, z, 0))
+    assert np.array_equal(reference_linear(z), z) and np.all(reference_linear_derivative(z) == 1)
+    assert np.all(reference_sigmoid_derivative(z) <= 0.25)
 
 
 def test_unknown_activation_is_explained():
@@ -138,7 +138,7 @@ def test_builder_caption_says_when_it_matches():
     assert caption.startswith("Largest gap to the target: 2.00")
 
 
-# ----------------------------------------------------------------------------- checks: relu, sigmoid
+# ----------------------------------------------------------------------------- checks: reference_relu, sigmoid
 
 def passes(capsys):
     out = capsys.readouterr().out
@@ -185,7 +185,7 @@ def test_check_relu_explains_mistakes(capsys, student, fragments):
 
 
 def test_check_sigmoid_passes_the_stable_form_and_tensorflow(capsys):
-    check_sigmoid(sigmoid)
+    check_sigmoid(reference_sigmoid)
     passes(capsys)
     check_sigmoid(lambda z: tf.sigmoid(tf.constant(z, tf.float64)).numpy())
     passes(capsys)
@@ -213,17 +213,17 @@ def test_checks_do_not_leak_warnings(recwarn, capsys):
 # ----------------------------------------------------------------------------- checks: derivatives
 
 def test_check_derivative_passes_right_answers(capsys):
-    check_derivative(relu_derivative, "relu")
+    check_derivative(reference_relu_derivative, "relu")
     passes(capsys)
-    check_derivative(sigmoid_derivative, "sigmoid")
+    check_derivative(reference_sigmoid_derivative, "sigmoid")
     passes(capsys)
 
 
 @pytest.mark.parametrize(("student", "name", "fragment"), [
     (lambda z: (np.asarray(z) >= 0).astype(float), "relu", "use z > 0, not z >= 0"),
-    (relu, "relu", "that is relu(z) itself"),
-    (sigmoid, "sigmoid", "that is sigmoid(z) itself"),
-    (lambda z: sigmoid(z) * (1 - z), "sigmoid", "not sigmoid(z) * (1 - z)"),
+    (reference_relu, "relu", "that is relu(z) itself"),
+    (reference_sigmoid, "sigmoid", "that is sigmoid(z) itself"),
+    (lambda z: reference_sigmoid(z) * (1 - z), "sigmoid", "not sigmoid(z) * (1 - z)"),
 ])
 def test_check_derivative_explains_mistakes(capsys, student, name, fragment):
     check_derivative(student, name)
@@ -231,7 +231,7 @@ def test_check_derivative_explains_mistakes(capsys, student, name, fragment):
 
 
 def test_check_derivative_rejects_an_unknown_name_without_raising(capsys):
-    check_derivative(relu_derivative, "tanh")
+    check_derivative(reference_relu_derivative, "tanh")
     fails(capsys, "must be 'relu' or 'sigmoid'")
 
 

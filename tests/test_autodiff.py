@@ -8,16 +8,18 @@ from hypothesis import strategies as st
 
 from utils import autodiff
 from utils.autodiff import Value, count_operations, use_rules
-from utils.backprop import (
+from utils.engine_vs_tensorflow import (
     check_mul_backward,
     engine_gradients,
-    evaluate_mul_backward,
     exp,
     log,
+    reference_mul_backward,
     relu,
     sigmoid,
     tf_gradients,
-    tf_mul_backward,
+)
+from utils.engine_vs_tensorflow import (
+    evaluate_mul_backward as _evaluate_mul_backward,
 )
 
 # ------------------------------------------------------------------ hand-checked examples
@@ -124,6 +126,11 @@ LEAVES = st.one_of(
     st.sampled_from(NAMES).map(lambda name: ("var", name)),
     st.floats(-2, 2, allow_nan=False).map(lambda c: ("const", round(c, 3))),
 )
+
+
+def evaluate_mul_backward(fn):
+    return _evaluate_mul_backward(fn).messages()
+
 UNARY = ("relu", "sigmoid", "exp", "log_positive", "square", "cube", "sqrt_positive", "neg")
 BINARY = ("add", "sub", "mul", "div_positive")
 
@@ -205,7 +212,7 @@ def test_engine_matches_tensorflow_on_random_graphs(tree, point):
 @given(a=st.floats(-50, 50), b=st.floats(-50, 50), g=st.floats(-10, 10))
 def test_engine_mul_rule_matches_tensorflow(a, b, g):
     ours = autodiff.RULES["mul"](a, b, g)
-    np.testing.assert_allclose(ours, tf_mul_backward(a, b, g), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours, reference_mul_backward(a, b, g), rtol=1e-12, atol=1e-12)
 
 
 def test_two_layer_relu_network_matches_tensorflow():
@@ -269,7 +276,7 @@ def test_check_passes_the_correct_rule(capsys):
     (_addition_rule, "rule for addition"),
     (_one_number, "return two numbers"),
     (_returns_none, "returned None"),
-    (_raises, "raised ZeroDivisionError: oops"),
+    (_raises, "raised ZeroDivisionError"),
     (_text, "expected an array of numbers"),
     (lambda a, b, g: (g * b, g * a + 1e-6), "differs"),
     (3.0, "pass the function itself"),

@@ -1,16 +1,22 @@
-"""The exercise-check framework: passes right answers, explains wrong ones, never raises."""
+"""The check runner: passes right answers, explains wrong ones, never raises at a student."""
 import numpy as np
 import pytest
 
+from utils import checks
 from utils.checks import (
     Case,
+    CheckFailed,
+    CheckResult,
     Layer,
+    Problem,
     check_function,
     check_model,
     compare,
     compare_arrays,
-    evaluate_function,
     evaluate_model,
+    run_check,
+    show,
+    warn_unless_passed,
 )
 
 CASES = [Case("a vector", (np.array([1.0, -2.0, 3.0]),)), Case("a 2-D batch", (np.ones((2, 3)),))]
@@ -20,9 +26,14 @@ def double(x):
     return 2 * np.asarray(x)
 
 
+def messages(fn, **options):
+    return run_check("double", fn, double, CASES, **options).messages()
+
+
 def test_right_answer_passes(capsys):
-    assert evaluate_function(double, double, CASES) == []
-    check_function(double, double, CASES, name="double")
+    result = run_check("double", double, double, CASES)
+    assert result.passed and result.checked == 2 and result.problems == []
+    assert check_function(double, double, CASES, name="double") == result
     assert capsys.readouterr().out.strip() == "✅ double: all 2 checks passed."
 
 
@@ -34,32 +45,128 @@ def test_right_answer_passes(capsys):
         (lambda x: (2 * np.asarray(x)).ravel()[:1], "has shape (1,), expected shape (3,)"),
         (lambda x: "two", "expected an array of numbers"),
         (lambda x: np.full(np.shape(x), np.nan), "contains nan"),
-        (lambda x: 1 / 0, "raised ZeroDivisionError"),
     ],
 )
 def test_wrong_answers_are_explained(student, fragment):
-    problems = evaluate_function(student, double, CASES)
+    problems = messages(student)
     assert problems, "a wrong answer must not pass"
-    assert fragment in problems[0]
-    assert "a vector" in problems[0]
+    assert fragment in problems[0] and "a vector" in problems[0]
 
 
 def test_list_output_is_accepted():
-    assert evaluate_function(lambda x: list(2 * np.asarray(x).ravel()),
-                             lambda x: 2 * np.asarray(x).ravel(), CASES) == []
+    assert run_check("d", lambda x: list(2 * np.asarray(x).ravel()), lambda x: 2 * np.asarray(x).ravel(),
+                     CASES).passed
 
 
 def test_not_a_function_gets_a_hint(capsys):
     check_function(np.zeros(3), double, CASES, name="double")
     out = capsys.readouterr().out
-    assert out.startswith("❌") and "pass the function itself" in out
+    assert out.startswith("❌ double: expected a function") and "pass the function itself" in out
+    assert "checks failed" not in out
 
 
-def test_diagnose_hint_is_printed(capsys):
+def test_every_typical_mistake_seen_is_named(capsys):
     check_function(lambda x: 3 * np.asarray(x), double, CASES, name="double",
-                   diagnose=lambda case, got, exp: "multiply by 2, not 3")
+                   diagnose=lambda case, got, exp: ["multiply by 2, not 3", "and return an array"])
     out = capsys.readouterr().out
-    assert "Hint: multiply by 2, not 3" in out and "2 of 2 checks failed" in out
+    assert "Hint: multiply by 2, not 3" in out and "Hint: and return an array" in out
+    assert "2 of 2 checks failed" in out
+
+
+def test_a_hint_that_raises_is_ignored():
+    problems = messages(lambda x: 3 * np.asarray(x), diagnose=lambda case, got, exp: 1 / 0)
+    assert len(problems) == 2 and "Hint" not in problems[0]
+
+
+def test_a_plain_list_error_gets_the_usual_cause():
+    """The student trial: `probabilities >= threshold` on a list raised a bare TypeError."""
+    def labels(probabilities, threshold=0.5):
+        return (probabilities >= threshold).astype(int)
+
+    result = run_check("labels", labels, lambda p, threshold=0.5: (np.asarray(p) >= threshold).astype(int),
+                       [Case("a plain list", ([0.3, 0.8],))])
+    text = result.text()
+    assert "raised TypeError at `return (probabilities >= threshold).astype(int)`" in text
+    assert "turn it into an array first" in text
+
+
+def test_a_function_that_raises_everywhere_says_so_plainly():
+    problems = messages(lambda x: 1 / 0)
+    assert len(problems) == 1 and problems[0].startswith("every one of the 2 cases")
+    assert "raised ZeroDivisionError" in problems[0] and "division by zero" in problems[0]
+
+
+def test_a_stub_is_not_written_yet_with_no_count_and_no_hint(capsys):
+    def stub(x):
+        raise NotImplementedError("double is not written yet")
+
+    result = check_function(stub, double, CASES, name="double", note="Hint: the answer is 2 * x")
+    out = capsys.readouterr().out
+    assert result.not_written == "double is not written yet" and not result.passed
+    assert out.startswith("✏️ double: not written yet") and "checks" not in out and "2 * x" not in out
+
+
+def test_an_input_changed_in_place_is_a_problem():
+    def in_place(x):
+        x *= 2
+        return x
+
+    assert "changed its input array in place" in messages(in_place)[0]
+
+
+def test_numpy_warnings_count_only_when_watched():
+    def noisy(x):
+        np.exp(np.array([1000.0]))
+        return 2 * np.asarray(x)
+
+    assert messages(noisy) == []
+    problems = messages(noisy, watch_warnings=True, warning_hint=lambda text: f"about {text}")
+    assert "NumPy warned: overflow" in problems[0] and "about overflow" in problems[0]
+
+
+def test_a_case_can_carry_its_expected_answer():
+    cases = [Case("six", (3.0,), expected=6.0, show_input=False)]
+    result = run_check("d", lambda x: 2 * x, None, cases)
+    assert result.passed
+    assert run_check("d", lambda x: x, None, cases).messages()[0].startswith("six\n")
+
+
+def test_a_result_prints_once_at_the_end_of_a_cell(capsys):
+    result = run_check("double", double, double, CASES)
+    result._ipython_display_()  # not shown yet: the report is printed
+    assert capsys.readouterr().out.startswith("✅")
+    show(result)
+    capsys.readouterr()
+    result._ipython_display_()  # shown by the check: nothing more
+    assert capsys.readouterr().out == ""
+
+
+def test_under_a_grader_a_failed_check_prints_then_raises(monkeypatch, capsys):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert checks.grading()
+    with pytest.raises(CheckFailed, match="double: the check did not pass"):
+        check_function(lambda x: 3 * np.asarray(x), double, CASES, name="double")
+    assert capsys.readouterr().out.startswith("❌ double")
+    check_function(double, double, CASES, name="double")  # a pass never raises
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(CheckFailed):
+        show(CheckResult("stub", 1, not_written="stub is not written yet"))
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert not checks.grading()
+    show(CheckResult("wrong", 1, [Problem("", "wrong")]))  # a student keeps the feedback, no traceback
+
+
+def test_a_cell_that_builds_on_an_exercise_warns_unless_it_passed(capsys):
+    warn_unless_passed("never-checked exercise")
+    assert "has not been checked yet" in capsys.readouterr().out
+    show(CheckResult("triple", 1, [Problem("", "wrong")]))
+    capsys.readouterr()
+    warn_unless_passed("triple")
+    assert "has not passed its check" in capsys.readouterr().out
+    show(CheckResult("triple", 1))
+    capsys.readouterr()
+    warn_unless_passed("triple")
+    assert capsys.readouterr().out == ""
 
 
 def test_compare_arrays_tolerance():
@@ -100,7 +207,7 @@ def build(units=(25, 1), activations=("relu", "sigmoid"), with_input=True):
 def test_model_right_architecture_passes(capsys):
     model = build()
     assert evaluate_model(model, EXPECTED, input_shape=(64,)) == []
-    check_model(model, EXPECTED, input_shape=(64,))
+    assert check_model(model, EXPECTED, input_shape=(64,)).passed
     assert capsys.readouterr().out.startswith("✅")
 
 

@@ -7,17 +7,24 @@ import tensorflow as tf
 from utils.convolution import (
     check_conv1d,
     connection_matrix,
-    conv1d_reference,
     draw_sliding_window,
-    evaluate_conv1d,
     layer_table,
     multiply_adds,
     output_length,
+    reference_conv1d,
     sliding_window_state,
     spike_kernel,
     window_starts,
 )
+from utils.convolution import (
+    evaluate_conv1d as _evaluate_conv1d,
+)
 from utils.widgets import live_figure, render_png
+
+
+def evaluate_conv1d(fn):
+    return _evaluate_conv1d(fn).messages()
+
 
 
 @pytest.mark.parametrize("steps, channels, k, filters, stride",
@@ -28,7 +35,7 @@ def test_reference_equals_keras_conv1d(steps, channels, k, filters, stride):
     layer = tf.keras.layers.Conv1D(filters, k, strides=stride, bias_initializer="random_normal")
     expected = np.asarray(layer(x[None]))[0]
     kernel, bias = layer.get_weights()
-    got = conv1d_reference(x, kernel, bias, stride)
+    got = reference_conv1d(x, kernel, bias, stride)
     assert got.shape == expected.shape == (output_length(steps, k, stride), filters)
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
@@ -47,7 +54,7 @@ def test_output_length_and_window_starts():
 
 def test_reference_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="expected x"):
-        conv1d_reference(np.zeros(10), np.zeros((3, 1, 1)), [0.0])
+        reference_conv1d(np.zeros(10), np.zeros((3, 1, 1)), [0.0])
 
 
 def test_spike_kernel_is_a_symmetric_zero_mean_hat():
@@ -68,7 +75,7 @@ def test_sliding_window_state_steps_by_the_stride_and_stops_at_the_last_window()
     last = sliding_window_state(signal, window=99, width=9, stride=4)
     assert last["start"] + 9 <= 100 and last["index"] == len(last["starts"]) - 1
     assert sliding_window_state(signal, window=-5, width=9, stride=1)["index"] == 0
-    relu = np.maximum(conv1d_reference(signal[:, None], spike_kernel(9)[:, None, None], [0.0], 4)[:, 0], 0)
+    relu = np.maximum(reference_conv1d(signal[:, None], spike_kernel(9)[:, None, None], [0.0], 4)[:, 0], 0)
     np.testing.assert_allclose(state["outputs"], relu)
 
 
@@ -160,7 +167,7 @@ def crashes(x, kernel, bias, stride=1):
 
 def test_correct_solutions_pass(capsys):
     assert evaluate_conv1d(loop_solution) == []
-    assert evaluate_conv1d(conv1d_reference) == []
+    assert evaluate_conv1d(reference_conv1d) == []
     check_conv1d(loop_solution)
     assert capsys.readouterr().out.startswith("✅ conv1d: all 6 checks passed.")
 

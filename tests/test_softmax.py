@@ -11,14 +11,25 @@ from utils.softmax import (
     check_cross_entropy_loss,
     check_my_softmax,
     draw_softmax_explorer,
-    evaluate_cross_entropy_loss,
-    evaluate_my_softmax,
     log_sum_exp,
     reference_softmax,
     softmax_and_loss,
-    stable_softmax,
+)
+from utils.softmax import (
+    evaluate_cross_entropy_loss as _evaluate_cross_entropy_loss,
+)
+from utils.softmax import (
+    evaluate_my_softmax as _evaluate_my_softmax,
 )
 from utils.widgets import render_png
+
+
+def evaluate_my_softmax(fn):
+    return _evaluate_my_softmax(fn).messages()
+
+def evaluate_cross_entropy_loss(fn):
+    return _evaluate_cross_entropy_loss(fn).messages()
+
 
 # ------------------------------------------------------------------ students' versions of my_softmax
 
@@ -80,15 +91,15 @@ def text(problems):
 
 def test_reference_and_stable_softmax_agree_with_tensorflow():
     for z in ([1.0, 2.0, 3.0], [1000.0, 1001.0], [-1000.0, -1001.0], [[1, 2], [3, 5]]):
-        assert np.allclose(stable_softmax(z), reference_softmax(z), atol=1e-12)
-    assert np.allclose(stable_softmax([1000.0, 1001.0]), [0.2689414213699951, 0.7310585786300049])
+        assert np.allclose(good_softmax(z), reference_softmax(z), atol=1e-12)
+    assert np.allclose(good_softmax([1000.0, 1001.0]), [0.2689414213699951, 0.7310585786300049])
 
 
 @settings(max_examples=60, deadline=None)
 @given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)),
               elements=st.floats(-1e4, 1e4)))
 def test_stable_softmax_is_a_distribution_for_any_logits(z):
-    a = stable_softmax(z)
+    a = good_softmax(z)
     assert np.isfinite(a).all() and (a >= 0).all() and (a <= 1).all()
     assert np.allclose(a.sum(axis=-1), 1.0)
     assert np.allclose(log_sum_exp(z), np.log(np.sum(np.exp(z - z.max(axis=-1, keepdims=True)), axis=-1))
@@ -97,28 +108,28 @@ def test_stable_softmax_is_a_distribution_for_any_logits(z):
 
 def test_correct_softmax_passes(capsys):
     assert evaluate_my_softmax(good_softmax) == []
-    assert evaluate_my_softmax(stable_softmax) == []
+    assert evaluate_my_softmax(good_softmax) == []
     check_my_softmax(good_softmax)
     assert capsys.readouterr().out.startswith("✅ my_softmax: all 7 checks passed.")
 
 
 def test_forgetting_the_max_is_named(capsys):
     problems = text(evaluate_my_softmax(naive_softmax))
-    assert "forgot to subtract the max: nan for z = [1000., 1001.]" in problems
+    assert "subtract the max before np.exp: for z = [1000., 1001.]" in problems
     assert "overflows to inf" in problems
     check_my_softmax(naive_softmax)
     out = capsys.readouterr().out
-    assert out.startswith("❌ my_softmax: 3 of 7 checks failed.") and "forgot to subtract the max" in out
-    assert "underflows to 0 and 0 / 0 is nan" in text(evaluate_my_softmax(naive_softmax))
+    assert out.startswith("❌ my_softmax: 3 of 7 checks failed.") and "subtract the max before np.exp" in out
+    assert "underflows to 0, and 0 / 0 is nan" in text(evaluate_my_softmax(naive_softmax))
 
 
 @pytest.mark.parametrize("fn, phrase", [
-    (global_max_softmax, "each row's own max"),
+    (global_max_softmax, "every row needs its own max"),
     (column_softmax, "normalize along axis=-1, not axis=0"),
     (whole_batch_sum_softmax, "sum of the whole batch"),
     (no_keepdims_softmax, "keepdims=True"),
-    (list_unfriendly_softmax, "np.asarray(z, dtype=float)"),
-    (in_place_softmax, "changed the caller's array in place"),
+    (list_unfriendly_softmax, "turn it into an array first"),
+    (in_place_softmax, "changed its input array in place"),
 ])
 def test_typical_mistakes_fail_with_a_specific_hint(fn, phrase):
     problems = evaluate_my_softmax(fn)
@@ -132,7 +143,7 @@ def test_the_softmax_check_never_raises(capsys):
     check_my_softmax(lambda z: "text")
     check_my_softmax(lambda z: 1.0)
     out = capsys.readouterr().out
-    assert out.count("❌") == 5 and "RuntimeError: not written yet" in out
+    assert out.count("❌") == 5 and "raised RuntimeError" in out and "every one of the 7 cases" in out
     assert "pass the function itself" in out and "returned None" in out
 
 
@@ -189,3 +200,14 @@ def test_widget_sliders_and_dropdown_redraw_the_figure():
     assert image.value != before and "loss = -log(a_3) = 3.440" in caption.value
     sliders["z3"].value = 2.0        # now z_0 and z_3 tie
     assert "loss = -log(a_3) = 0.918" in caption.value
+
+
+def test_one_max_and_one_sum_over_the_batch_are_both_named():
+    """The student trial: the first hint named only the sum, a second round trip found the max."""
+    def batch_max_and_sum(z):
+        z = np.asarray(z, dtype=float)
+        e = np.exp(z - np.max(z))
+        return e / np.sum(e)
+
+    problems = text(evaluate_my_softmax(batch_max_and_sum))
+    assert "every row needs its own max" in problems and "sum each row" in problems

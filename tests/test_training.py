@@ -6,7 +6,7 @@ from utils.data import load_coffee
 from utils.training import (
     CoffeeTrainer,
     binary_cross_entropy,
-    check_digits_model,
+    check_build_model,
     check_predict_labels,
     gradient_descent_run,
     reference_predict_labels,
@@ -97,11 +97,11 @@ def test_digits_model_check(capsys):
     def broken():
         raise NameError("name 'Dense' is not defined")
 
-    check_digits_model(good)
+    check_build_model(good)
     assert capsys.readouterr().out.startswith("✅")
-    check_digits_model(adam)
+    check_build_model(adam)
     assert "expected SGD" in capsys.readouterr().out
-    check_digits_model(broken)
+    check_build_model(broken)
     assert "raised NameError" in capsys.readouterr().out
-    check_digits_model(good())
+    check_build_model(good())
     assert "pass the function itself" in capsys.readouterr().out

@@ -4,53 +4,51 @@ The lab's notebook shows the code a student should read; this module holds what 
 NumPy references of the three activations and their derivatives, seeded toy data, the pure
 drawing functions behind the two widgets, and the exercise checks.
 """
-import warnings
-
 import numpy as np
 
-from utils.checks import Case, evaluate_function, report
+from utils.checks import Case, CheckResult, Problem, run_check, show
 
 ACTIVATIONS = ("linear", "sigmoid", "relu")
 
 
 # ----------------------------------------------------------------------------- the functions
 
-def linear(z):
+def reference_linear(z):
     """g(z) = z."""
     return np.asarray(z, dtype=float)
 
 
-def sigmoid(z):
+def reference_sigmoid(z):
     """g(z) = 1 / (1 + exp(-z)), written so that no exp() can overflow (|z| as large as you like)."""
     z = np.asarray(z, dtype=float)
     small = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
 
 
-def relu(z):
+def reference_relu(z):
     """g(z) = max(0, z), element by element."""
     return np.maximum(0.0, np.asarray(z, dtype=float))
 
 
-def linear_derivative(z):
+def reference_linear_derivative(z):
     """g'(z) = 1 everywhere."""
     return np.ones_like(np.asarray(z, dtype=float))
 
 
-def sigmoid_derivative(z):
+def reference_sigmoid_derivative(z):
     """g'(z) = g(z) (1 - g(z))."""
-    s = sigmoid(z)
+    s = reference_sigmoid(z)
     return s * (1.0 - s)
 
 
-def relu_derivative(z):
+def reference_relu_derivative(z):
     """g'(z) = 1 for z > 0, else 0 (at z = 0 we take 0, as TensorFlow does)."""
     return (np.asarray(z, dtype=float) > 0).astype(float)
 
 
-FUNCTIONS = {"linear": (linear, linear_derivative),
-             "sigmoid": (sigmoid, sigmoid_derivative),
-             "relu": (relu, relu_derivative)}
+FUNCTIONS = {"linear": (reference_linear, reference_linear_derivative),
+             "sigmoid": (reference_sigmoid, reference_sigmoid_derivative),
+             "relu": (reference_relu, reference_relu_derivative)}
 
 
 def get_activation(name):
@@ -163,7 +161,7 @@ def builder_target(x):
 def relu_units(x, w, b):
     """Outputs of the hidden ReLU units: an array (len(x), len(w)) with relu(w_j x + b_j)."""
     x = np.asarray(x, dtype=float).reshape(-1, 1)
-    return relu(x * np.asarray(w, dtype=float) + np.asarray(b, dtype=float))
+    return reference_relu(x * np.asarray(w, dtype=float) + np.asarray(b, dtype=float))
 
 
 def relu_sum(x, w, b, a=BUILDER_OUTPUT_WEIGHTS):
@@ -206,31 +204,11 @@ def draw_relu_builder(fig, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
 
 # ----------------------------------------------------------------------------- exercise checks
 
-def _problems_with_warnings(fn, reference, cases, atol=1e-6, diagnose=None):
-    """evaluate_function, case by case, also turning NumPy warnings (overflow, ...) into problems."""
-    problems = []
-    for case in cases:
-        # np.errstate: warn even if the notebook silenced NumPy earlier (np.seterr(all="ignore"))
-        with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn"):
-            warnings.simplefilter("always")
-            found = evaluate_function(fn, reference, [case], atol=atol, diagnose=diagnose)
-        problems += [_explain_exception(p) for p in found]
-        if not found and caught:
-            message = str(caught[0].message)
-            hint = ("np.exp(-z) overflows for large negative z (np.exp(1000) is inf). Use the form "
-                    "that only ever calls exp on -|z|: for z < 0, sigmoid(z) = exp(z) / (1 + exp(z))."
-                    if "overflow" in message else "make your function run without NumPy warnings")
-            problems.append(f"{case.describe()}\n   right values, but NumPy warned: {message}\n"
-                            f"   Hint: {hint}")
-    return problems
-
-
-def _explain_exception(problem):
-    if "truth value of an array" in problem or "only length-1 arrays" in problem \
-            or "only 0-dimensional arrays" in problem:
-        return (problem + "\n   Hint: `if z > 0:` and math.exp work on one number only. Work on the "
-                "whole array at once: np.maximum, np.where, np.exp.")
-    return problem
+def _overflow_hint(message):
+    if "overflow" in message:
+        return ("np.exp(-z) overflows for large negative z (np.exp(1000) is inf). Use the form that only ever "
+                "calls exp on -|z|: for z < 0, sigmoid(z) = exp(z) / (1 + exp(z)).")
+    return None
 
 
 def _z_cases():
@@ -268,32 +246,21 @@ def _diagnose_sigmoid(case, got, expected):
 
 
 def check_relu(fn):
-    """Check a NumPy relu(z) on vectors, a batch, one number and very large values."""
-    def protected(z):  # the student's function must not change its input in place
-        z_copy = np.array(z, copy=True)
-        out = fn(z_copy)
-        if not np.array_equal(z_copy, z):
-            raise ValueError("your function changed its input array in place; return a new array "
-                             "(np.maximum(0, z)) and leave z as it was")
-        return out
-    protected.__name__ = getattr(fn, "__name__", "relu")
-    cases = _z_cases()
-    problems = (_problems_with_warnings(protected, relu, cases, diagnose=_diagnose_relu)
-                if callable(fn) else evaluate_function(fn, relu, cases))
-    report(protected.__name__ if callable(fn) else "relu", len(cases), problems,
-           None if not problems else "relu(z) is max(0, z) element by element: np.maximum(0, z).")
+    """Exercise check of a NumPy relu(z) on vectors, a batch, one number and very large values."""
+    return show(run_check(getattr(fn, "__name__", "relu"), fn, reference_relu, _z_cases(),
+                          diagnose=_diagnose_relu, watch_warnings=True, warning_hint=_overflow_hint,
+                          note="Hint: relu(z) is max(0, z) element by element."))
 
 
 def check_sigmoid(fn):
-    """Check a NumPy sigmoid(z): right values, vectorised, no overflow or nan for large |z|."""
+    """Exercise check of a NumPy sigmoid(z): right values, vectorised, no overflow or nan for large |z|."""
     cases = _z_cases() + [Case("very large |z|", (np.array([-1e6, -745.0, 710.0, 1e6]),))]
-    problems = (_problems_with_warnings(fn, sigmoid, cases, atol=1e-9, diagnose=_diagnose_sigmoid)
-                if callable(fn) else evaluate_function(fn, sigmoid, cases))
-    report(getattr(fn, "__name__", "sigmoid"), len(cases), problems,
-           None if not problems else "sigmoid(z) = 1 / (1 + exp(-z)); keep every exp() argument <= 0.")
+    return show(run_check(getattr(fn, "__name__", "sigmoid"), fn, reference_sigmoid, cases, atol=1e-9,
+                          diagnose=_diagnose_sigmoid, watch_warnings=True, warning_hint=_overflow_hint,
+                          note="Hint: sigmoid(z) = 1 / (1 + exp(-z)); keep every exp() argument <= 0."))
 
 
-def tf_derivative(name):
+def reference_tf_derivative(name):
     """The derivative of TensorFlow's own activation, by automatic differentiation (a reference)."""
     def derivative(z):
         import tensorflow as tf
@@ -315,10 +282,10 @@ def _diagnose_derivative(name):
         if name == "relu":
             if np.allclose(got, (z >= 0).astype(float)) and (z == 0).any():
                 return "at z = 0 take the slope 0 (as TensorFlow does): use z > 0, not z >= 0"
-            if np.allclose(got, relu(z)):
+            if np.allclose(got, reference_relu(z)):
                 return "that is relu(z) itself; its slope is 1 where z > 0 and 0 elsewhere"
         if name == "sigmoid":
-            s = sigmoid(z)
+            s = reference_sigmoid(z)
             if np.allclose(got, s):
                 return "that is sigmoid(z) itself; its slope is sigmoid(z) * (1 - sigmoid(z))"
             if np.allclose(got, s * (1 - z)):
@@ -330,15 +297,13 @@ def _diagnose_derivative(name):
 
 
 def check_derivative(fn, name):
-    """Compare fn with the slope TensorFlow's automatic differentiation finds for activation `name`."""
+    """Exercise check: compare fn with the slope TensorFlow's automatic differentiation finds for `name`."""
     if name not in ("relu", "sigmoid"):
-        print(f"❌ check_derivative: name must be 'relu' or 'sigmoid', got {name!r}")
-        return
-    cases = _z_cases()
-    problems = (_problems_with_warnings(fn, tf_derivative(name), cases, atol=1e-9,
-                                        diagnose=_diagnose_derivative(name))
-                if callable(fn) else evaluate_function(fn, tf_derivative(name), cases))
-    report(getattr(fn, "__name__", f"{name}_derivative"), len(cases), problems)
+        wrong_name = Problem("", f"name must be 'relu' or 'sigmoid', got {name!r}")
+        return show(CheckResult("check_derivative", 1, [wrong_name]))
+    return show(run_check(getattr(fn, "__name__", f"{name}_derivative"), fn, reference_tf_derivative(name),
+                          _z_cases(), atol=1e-9, diagnose=_diagnose_derivative(name), watch_warnings=True,
+                          warning_hint=_overflow_hint))
 
 
 # Output-activation exercise: target description -> (answer, why)
@@ -380,8 +345,12 @@ def evaluate_output_choices(answers):
 
 
 def check_output_choices(answers):
-    """Print whether each target description got the right output activation, and why if not."""
-    report("output activations", len(OUTPUT_TARGETS), evaluate_output_choices(answers))
+    """Exercise check: whether each target description got the right output activation, and why if not."""
+    result = CheckResult("output activations", len(OUTPUT_TARGETS),
+                         [Problem("", what) for what in evaluate_output_choices(answers)])
+    if isinstance(answers, dict) and all(value is None for value in answers.values()):
+        result.not_written, result.problems = "every answer is still None", []
+    return show(result)
 
 
 def evaluate_relu_builder(w, b):
@@ -417,5 +386,8 @@ def evaluate_relu_builder(w, b):
 
 
 def check_relu_builder(w, b):
-    """Print whether the three ReLU units reproduce the target curve, or which segment is off."""
-    report("ReLU builder", 3, evaluate_relu_builder(w, b))
+    """Exercise check: whether the three ReLU units reproduce the target curve, or which segment is off."""
+    result = CheckResult("ReLU builder", 3, [Problem("", what) for what in evaluate_relu_builder(w, b)])
+    if all(value is None for value in [*np.ravel(np.asarray(w, dtype=object)), *np.ravel(np.asarray(b, dtype=object))]):
+        result.not_written, result.problems = "every weight is still None", []
+    return show(result)

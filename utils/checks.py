@@ -1,15 +1,34 @@
-"""Exercise checks: compare a student's function or Keras model with a reference.
+"""Exercise checks: one runner, one result type, one printer.
 
-A check never raises at the student. It prints one pass line, or what is wrong and a hint.
-The `evaluate_*` functions return the list of problems (empty when everything passes) so tests
-and other checks can build on them; the `check_*` functions print the report.
+Every exercise check goes through `run_check`, which calls the student's function on each `Case`
+next to a reference and collects a `CheckResult`; a check that needs its own loop (Adam's states
+over several steps) builds the same `CheckResult` itself. `show` prints every result the same way.
+
+For a student a check never raises: it prints one pass line, "not written yet", or what is wrong
+with hints. Under a grader it prints the same and then raises `CheckFailed`, so the grade for that
+exercise is 0 (`grading()` says when: nbgrader sets NBGRADER_EXECUTION while it autogrades or
+validates). Checks return their result, so code (and tests) can read it.
 """
+import os
+import traceback
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 PASS = "✅"
 FAIL = "❌"
+TODO = "✏️"
+GRADING_VARIABLE = "NBGRADER_EXECUTION"
+
+
+def grading():
+    """True while nbgrader autogrades or validates the notebook: failed checks must then raise."""
+    return os.environ.get(GRADING_VARIABLE, "").lower() in ("autograde", "validate")
+
+
+class CheckFailed(AssertionError):
+    """Raised by `show` under a grader when a check did not pass."""
 
 
 @dataclass
@@ -19,14 +38,108 @@ class Case:
     label: str
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    expected: object = None  # the right answer, when it does not come from calling a reference
+    about: object = None  # anything a diagnosis needs to know about the case
+    show_input: bool = True  # False when the label already says what the input is
 
     def call(self, fn):
         return fn(*self.args, **self.kwargs)
 
     def describe(self):
+        if not self.show_input:
+            return self.label
         shown = ", ".join([_short(a) for a in self.args]
                           + [f"{k}={_short(v)}" for k, v in self.kwargs.items()])
         return f"{self.label}: input ({shown})"
+
+
+@dataclass
+class Problem:
+    """One thing wrong: where it occurred (a case), what is wrong, and the hints that name a cause."""
+
+    where: str
+    what: str
+    hints: list = field(default_factory=list)
+
+    def text(self):
+        lines = [f" - {self.where}" if self.where else f" - {self.what}"]
+        if self.where:
+            lines.append(f"   {self.what}")
+        lines += [f"   Hint: {hint}" for hint in self.hints]
+        return "\n".join(lines)
+
+
+@dataclass
+class CheckResult:
+    """What a check found: the exercise's name, how many checks ran, the problems (none: passed).
+
+    not_written holds the message of the stub's NotImplementedError when the exercise is still
+    blank; note is one general line shown under the problems (a hint, or what did not run yet);
+    on_pass says what a pass means.
+    """
+
+    name: str
+    checked: int
+    problems: list = field(default_factory=list)
+    not_written: str | None = None
+    note: str | None = None
+    on_pass: str | None = None  # what a pass means, added to the pass line
+    shown: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def passed(self):
+        return not self.problems and self.not_written is None
+
+    def messages(self):
+        """Each problem as one text (where, what, hints): for tests and tools that read results."""
+        return [problem.text()[3:] for problem in self.problems]
+
+    def text(self, limit=3):
+        if self.not_written is not None:
+            return (f"{TODO} {self.name}: not written yet. Write it in the exercise cell above "
+                    "(replace `raise NotImplementedError`), then run this check again; if you are "
+                    "stuck, open the hints or the solution below.")
+        if self.passed:
+            meaning = f" ({self.on_pass})" if self.on_pass else ""
+            return f"{PASS} {self.name}: all {self.checked} checks passed{meaning}."
+        failed = len(self.problems)
+        if failed == 1 and not self.problems[0].where:  # one overall problem: say it in the head line
+            only = self.problems[0]
+            return "\n".join([f"{FAIL} {self.name}: {only.what}"] + [f"Hint: {h}" for h in only.hints]
+                             + ([self.note] if self.note else []))
+        head = (f"{FAIL} {self.name}: " + (f"{failed} of {self.checked} checks failed."
+                                           if failed <= self.checked else f"{failed} problems found."))
+        lines = [head] + [problem.text() for problem in self.problems[:limit]]
+        if failed > limit:
+            lines.append(f" - ... and {failed - limit} more")
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+    def _ipython_display_(self):  # a result at the end of a cell prints once, not twice
+        if not self.shown:
+            print(self.text())
+
+
+LAST_RESULTS = {}  # exercise name -> the result its check printed last (see warn_unless_passed)
+
+
+def show(result):
+    """Print a check's result; under a grader a result that did not pass then raises CheckFailed."""
+    print(result.text())
+    result.shown = True
+    LAST_RESULTS[result.name] = result
+    if grading() and not result.passed:
+        raise CheckFailed(f"{result.name}: the check did not pass (see above)")
+    return result
+
+
+def warn_unless_passed(name):
+    """For a cell that builds on an exercise: one warning line when its check has not passed (yet)."""
+    result = LAST_RESULTS.get(name)
+    if result is None or not result.passed:
+        state = "has not been checked yet" if result is None else "has not passed its check"
+        print(f"⚠️ {name} {state}: what follows comes from your version and may differ from the lab's.")
 
 
 def _short(value, limit=60):
@@ -47,7 +160,8 @@ def compare_arrays(got, expected, atol=1e-6, rtol=1e-5):
     if got is None:
         return "returned None (is a `return` statement missing?)"
     try:
-        got_arr = np.asarray(got, dtype=float)
+        with np.errstate(all="ignore"):
+            got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return f"returned a {type(got).__name__}, expected an array of numbers"
     exp_arr = np.asarray(expected, dtype=float)
@@ -65,59 +179,157 @@ def compare_arrays(got, expected, atol=1e-6, rtol=1e-5):
             f"(max difference {np.nanmax(np.abs(got_arr - exp_arr)):.3g})")
 
 
-def evaluate_function(fn, reference, cases, atol=1e-6, rtol=1e-5, diagnose=None):
-    """Run fn and reference on every case; return a list of problems (empty: all pass).
+# ------------------------------------------------------------------------------ the runner
 
-    diagnose(case, got, expected) may return a hint naming a typical mistake.
-    """
-    if not callable(fn):
-        return [f"expected a function, got {type(fn).__name__}: pass the function itself, "
-                "for example check(my_function), not check(my_function(x))"]
-    problems = []
-    for case in cases:
-        expected = case.call(reference)
-        try:
-            got = case.call(fn)
-        except Exception as exc:  # the student's code: report it, never raise
-            problems.append(f"{case.describe()}\n   raised {type(exc).__name__}: {exc}")
-            continue
-        difference = compare_arrays(got, expected, atol=atol, rtol=rtol)
-        if difference:
-            message = f"{case.describe()}\n   your result {difference}"
-            hint = _safe_hint(diagnose, case, got, expected)
-            problems.append(message + (f"\n   Hint: {hint}" if hint else ""))
-    return problems
+# The usual cause of an exception raised by a student's function: (test on the exception, hint).
+EXCEPTION_HINTS = [
+    (lambda e: isinstance(e, (TypeError, AttributeError)) and "list" in str(e),
+     "the input can be a plain Python list, which has no array arithmetic: turn it into an array "
+     "first, x = np.asarray(x, dtype=float)"),
+    (lambda e: any(text in str(e) for text in ("truth value of an array", "only length-1 arrays",
+                                               "only 0-dimensional arrays", "only size-1 arrays")),
+     "`if z > 0:` and the math module work on one number only: work on the whole array at once "
+     "with NumPy (np.maximum, np.where, np.exp)"),
+    (lambda e: "broadcast" in str(e),
+     "two arrays of shapes that do not fit met in one operation: print their .shape; a sum or max "
+     "over axis=-1 with keepdims=True keeps the axis, so it lines up with the rows again"),
+    (lambda e: isinstance(e, np.exceptions.AxisError),
+     "that axis does not exist for this input: axis=-1 (the last axis) works for a vector and for "
+     "a batch of rows alike"),
+    (lambda e: isinstance(e, NameError),
+     "a name your function uses is not defined: is it spelt as above, and defined inside the "
+     "function or in a cell you have run?"),
+    (lambda e: isinstance(e, IndexError),
+     "an index is out of range: print the shapes, and check where your loop starts and stops"),
+    (lambda e: isinstance(e, ZeroDivisionError), "a division by zero: which value can be 0 here?"),
+    (lambda e: isinstance(e, RecursionError), "your function calls itself without end"),
+]
 
 
-def _safe_hint(diagnose, case, got, expected):
-    """diagnose's hint, or None: an odd student result must not make the hint code raise."""
+def exception_hint(exc):
+    """The usual cause of an exception raised by student code, or None."""
+    for test, hint in EXCEPTION_HINTS:
+        if test(exc):
+            return hint
+    return None
+
+
+def _failing_line(exc):
+    """The last line of the student's own code in the traceback, e.g. 'return a >= b' (or None)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if "site-packages" not in f.filename and "/utils/" not in f.filename.replace("\\", "/")
+              and f.line]
+    return frames[-1].line.strip() if frames else None
+
+
+def describe_exception(exc):
+    line = _failing_line(exc)
+    return f"raised {type(exc).__name__}{f' at `{line}`' if line else ''}: {exc}"
+
+
+def not_a_function(fn, name):
+    """The problem when a check is given something other than a function."""
+    return Problem("", f"expected a function, got {type(fn).__name__}: pass the function itself, "
+                       f"for example check({name}), not check({name}(...))")
+
+
+def _as_hints(found):
+    if not found:
+        return []
+    return [found] if isinstance(found, str) else [h for h in found if h]
+
+
+def safe_hints(diagnose, *args):
+    """diagnose(*args) as a list of hints; an odd student result must never make the hint code raise."""
     if diagnose is None:
-        return None
+        return []
     try:
-        return diagnose(case, got, expected)
+        return _as_hints(diagnose(*args))
     except Exception:  # the hint is optional; the problem itself is already reported
-        return None
+        return []
 
 
-def report(name, n_checked, problems, hint=None):
-    """Print the pass line, or the first problems and an optional general hint."""
-    if not problems:
-        print(f"{PASS} {name}: all {n_checked} checks passed.")
-        return
-    print(f"{FAIL} {name}: {len(problems)} of {n_checked} checks failed.")
-    for problem in problems[:3]:
-        print(f" - {problem}")
-    if len(problems) > 3:
-        print(f" - ... and {len(problems) - 3} more")
-    if hint:
-        print(f"Hint: {hint}")
+def _copy_inputs(case):
+    copy = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case.args]
+    return Case(case.label, tuple(copy), dict(case.kwargs), case.expected, case.about, case.show_input)
 
 
-def check_function(fn, reference, cases, name=None, atol=1e-6, rtol=1e-5, diagnose=None, hint=None):
-    """Compare fn with reference on each Case and print the result."""
-    name = name or getattr(fn, "__name__", "your function")
-    problems = evaluate_function(fn, reference, cases, atol=atol, rtol=rtol, diagnose=diagnose)
-    report(name, len(cases) if callable(fn) else 1, problems, hint)
+def _changed(case, used):
+    return any(isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True)
+               for a, b in zip(case.args, used.args, strict=True))
+
+
+def call_student(fn, case, watch_warnings=False):
+    """Call fn on a copy of the case's inputs; return (result, exception, warning text, changed input)."""
+    used = _copy_inputs(case)
+    with warnings.catch_warnings(record=True) as caught, \
+            (np.errstate(over="warn", invalid="warn", divide="warn", under="ignore") if watch_warnings
+                                   else np.errstate(all="ignore")):
+        warnings.simplefilter("always" if watch_warnings else "ignore")
+        try:
+            got = used.call(fn)
+        except Exception as exc:  # the student's code: reported, never raised
+            return None, exc, None, False
+    runtime = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    return got, None, (runtime[0] if runtime else None), _changed(case, used)
+
+
+def _same_exception_everywhere(result, exceptions):
+    """One problem instead of n identical ones when the function raised the same error every time."""
+    kinds = {type(e) for e in exceptions}
+    if len(exceptions) == result.checked and len(kinds) == 1 and result.checked > 1:
+        first = result.problems[0]
+        result.problems = [Problem(f"every one of the {result.checked} cases", first.what, first.hints)]
+
+
+def run_check(name, fn, reference, cases, *, atol=1e-6, rtol=1e-5, compare=None, diagnose=None,
+              explain_exception=None, watch_warnings=False, warning_hint=None, note=None):
+    """Run fn and reference on every case and return a CheckResult (not printed).
+
+    reference=None: each case carries its right answer in case.expected.
+    compare(got, expected, case) -> message or None: how to compare (default: compare_arrays);
+    diagnose(case, got, expected) -> hint, list of hints or None: name every typical mistake seen;
+    explain_exception(exc, case) -> hint or None: before the generic hint of EXCEPTION_HINTS;
+    watch_warnings: a NumPy RuntimeWarning (overflow, ...) is a problem, explained by warning_hint(text);
+    note: a general line printed under the problems when something failed.
+    A NotImplementedError (the workbook's stub) means "not written yet", and nothing else is reported.
+    """
+    result = CheckResult(name, len(cases))
+    if not callable(fn):
+        result.checked, result.problems = 1, [not_a_function(fn, name)]
+        return result
+    exceptions = []
+    for case in cases:
+        expected = case.expected if reference is None else case.call(reference)
+        got, exc, warned, changed = call_student(fn, case, watch_warnings)
+        if isinstance(exc, NotImplementedError):
+            result.not_written, result.problems = str(exc) or f"{name} is not written yet", []
+            return result
+        if exc is not None:
+            exceptions.append(exc)
+            hint = safe_hints(explain_exception, exc, case) or _as_hints(exception_hint(exc))
+            result.problems.append(Problem(case.describe(), describe_exception(exc), hint))
+            continue
+        difference = (compare or (lambda g, e, c: compare_arrays(g, e, atol=atol, rtol=rtol)))(got, expected, case)
+        if difference:
+            result.problems.append(Problem(case.describe(), f"your result {difference}",
+                                           safe_hints(diagnose, case, got, expected)))
+        elif changed:
+            result.problems.append(Problem(case.describe(), "right values, but your function changed its "
+                                           "input array in place (z -= ... or z[...] = ...)",
+                                           ["write z = z - ... so the caller's array stays as it was"]))
+        elif warned:
+            result.problems.append(Problem(case.describe(), f"right values, but NumPy warned: {warned}",
+                                           safe_hints(warning_hint, warned)
+                                           or ["make your function run without NumPy warnings"]))
+    _same_exception_everywhere(result, exceptions)
+    result.note = note if result.problems else None
+    return result
+
+
+def check_function(fn, reference, cases, name=None, **options):
+    """Compare fn with reference on each Case, print the result and return it (see run_check)."""
+    return show(run_check(name or getattr(fn, "__name__", "your function"), fn, reference, cases, **options))
 
 
 def compare(label, got, expected, atol=1e-6):
@@ -240,7 +452,7 @@ def _evaluate_compile(model, loss, from_logits):
 
 
 def check_model(model, layers, input_shape=None, loss=None, from_logits=None, name="your model"):
-    """Check a Keras model's layers (kind, units, activation, ...), input shape and loss; print the result."""
-    problems = evaluate_model(model, layers, input_shape, loss, from_logits)
+    """Check a Keras model's layers (kind, units, activation, ...), input shape and loss; print and return."""
+    differences = evaluate_model(model, layers, input_shape, loss, from_logits)
     n = len(layers) + (input_shape is not None) + (loss is not None or from_logits is not None)
-    report(name, n, problems)
+    return show(CheckResult(name, n, [Problem("", what) for what in differences]))

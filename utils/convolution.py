@@ -6,7 +6,7 @@ Shapes follow Keras's Conv1D: a signal x is (steps, channels), a kernel is
 """
 import numpy as np
 
-from utils.checks import Case, evaluate_function, report
+from utils.checks import Case, run_check, show
 
 
 def output_length(steps, kernel_size, stride=1):
@@ -23,7 +23,7 @@ def window_starts(steps, kernel_size, stride=1):
     return np.arange(output_length(steps, kernel_size, stride)) * stride
 
 
-def conv1d_reference(x, kernel, bias, stride=1):
+def reference_conv1d(x, kernel, bias, stride=1):
     """Valid-padding 1-D convolution as Keras's Conv1D computes it (no kernel flip, no activation).
 
     x (steps, channels), kernel (kernel_size, channels, filters), bias (filters,) -> (windows, filters).
@@ -62,7 +62,7 @@ def sliding_window_state(signal, window, width, stride, kernel=None, bias=0.0):
         raise ValueError(f"kernel must have {width} weights, got shape {kernel.shape}")
     starts = window_starts(len(signal), width, stride)
     index = int(min(max(window, 0), len(starts) - 1))
-    z = conv1d_reference(signal[:, None], kernel[:, None, None], [bias], stride)[:, 0]
+    z = reference_conv1d(signal[:, None], kernel[:, None, None], [bias], stride)[:, 0]
     return {"index": index, "start": int(starts[index]), "starts": starts, "z": z,
             "outputs": np.maximum(z, 0.0), "kernel": kernel}
 
@@ -187,10 +187,10 @@ def _diagnose_conv1d(case, got, expected):
                     "hang over the end")
     if same(expected - bias):
         return "the bias is missing: add bias[f] to every output of filter f"
-    if same(conv1d_reference(x, kernel[::-1], bias, stride)):
+    if same(reference_conv1d(x, kernel[::-1], bias, stride)):
         return ("the kernel is flipped: Conv1D multiplies window sample i by kernel[i] "
                 "(no flip, unlike the textbook convolution)")
-    if x.shape[1] > 1 and same(conv1d_reference(x[:, :1], kernel[:, :1], bias, stride)):
+    if x.shape[1] > 1 and same(reference_conv1d(x[:, :1], kernel[:, :1], bias, stride)):
         return "only channel 0 is used: sum the products over all input channels too"
     if same(expected + (kernel.shape[1] - 1) * bias) and kernel.shape[1] > 1:
         return "the bias is added once per channel; add it once per output"
@@ -198,21 +198,12 @@ def _diagnose_conv1d(case, got, expected):
 
 
 def evaluate_conv1d(fn):
-    """The problems of a student's conv1d(x, kernel, bias, stride) (empty list: correct)."""
-    def safe_diagnose(case, got, expected):
-        try:
-            return _diagnose_conv1d(case, got, expected)
-        except Exception:  # a hint must never break the check
-            return None
-
-    return evaluate_function(fn, conv1d_reference, _conv1d_cases(), atol=1e-6, diagnose=safe_diagnose)
+    """The CheckResult of a student's conv1d(x, kernel, bias, stride) against Keras's Conv1D arithmetic."""
+    return run_check("conv1d", fn, reference_conv1d, _conv1d_cases(), diagnose=_diagnose_conv1d,
+                     note="Hint: output[j, f] = bias[f] plus the sum, over i < kernel_size and every channel c, "
+                          "of x[j*stride + i, c] * kernel[i, c, f]")
 
 
 def check_conv1d(fn):
-    """Print whether conv1d(x, kernel, bias, stride) matches Keras's Conv1D arithmetic on 6 cases."""
-    cases = _conv1d_cases()
-    problems = evaluate_conv1d(fn)
-    report("conv1d", len(cases) if callable(fn) else 1, problems,
-           hint=None if not problems else
-           "output[j, f] = sum over i < kernel_size and channels c of x[j*stride + i, c] * kernel[i, c, f], "
-           "plus bias[f]")
+    """Exercise check: print (and return) the result of evaluate_conv1d."""
+    return show(evaluate_conv1d(fn))

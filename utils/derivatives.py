@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from utils.checks import compare_arrays, report
+from utils.checks import Case, compare_arrays, run_check, show
 
 # ----------------------------------------------------------------------------- example functions
 
@@ -128,15 +128,15 @@ LARGE_NUDGE = ("w**3", 2.0, 0.5)  # one-sided estimate 15.25, exact 12
 def _as_number(got):
     """got as a float, or a message saying why it is not one number."""
     if got is None:
-        return None, "returned None (is a `return` statement missing?)"
+        return None, "is None (is a `return` statement missing?)"
     if callable(got):
-        return None, "returned a function: call it at the point and return the number it gives"
+        return None, "is a function: call it at the point and return the number it gives"
     try:
         arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return None, f"returned a {type(got).__name__}, expected one number"
+        return None, f"is a {type(got).__name__}, expected one number"
     if arr.size != 1:
-        return None, f"returned {arr.size} values (shape {arr.shape}), expected one number"
+        return None, f"has {arr.size} values (shape {arr.shape}), expected one number"
     return float(arr.reshape(())), None
 
 
@@ -172,49 +172,49 @@ def diagnose_nudge(J, w, epsilon, got):
     return None
 
 
+def _nudge_cases():
+    return [Case(f"{example(name)!r} at w = {w:g} with epsilon = {epsilon:g}", (example(name), w, epsilon),
+                 expected=float(example(name).dJ(w)), show_input=False)
+            for name, w, epsilon in [*NUDGE_CASES, LARGE_NUDGE]]
+
+
+def _compare_nudge(raw, exact, case):
+    """None when raw is a good estimate: near the exact slope for a tiny nudge, from this epsilon for a large one."""
+    got, trouble = _as_number(raw)
+    if trouble:
+        return trouble
+    ex, w, epsilon = case.args
+    if epsilon < 1e-3:  # a tiny nudge: any good estimate lands next to the exact slope
+        if _close(got, exact, rtol=1e-4, atol=1e-4):
+            return None
+        return f"is {got:.6g}, expected about {exact:.6g} (the exact dJ/dw is {exact:g})"
+    one_sided = nudge_estimate(ex, w, epsilon)
+    centered = (ex(w + epsilon) - ex(w - epsilon)) / (2 * epsilon)
+    if _close(got, one_sided, rtol=1e-6) or _close(got, centered, rtol=1e-6):
+        return None
+    return f"is {got:.6g}, expected {one_sided:.6g} = (J({w:g} + {epsilon:g}) - J({w:g})) / {epsilon:g}"
+
+
+def _nudge_mistakes(case, raw, exact):
+    ex, w, epsilon = case.args
+    got = _as_number(raw)[0]
+    hint = diagnose_nudge(ex, w, epsilon, got)
+    if hint is None and epsilon >= 1e-3 and _close(got, exact, rtol=1e-2):
+        hint = (f"your result is close to the exact slope {exact:g}, but with ε = {epsilon:g} the nudge "
+                "estimate is farther off: does your function ignore its `epsilon` argument?")
+    return hint
+
+
 def evaluate_nudge_derivative(fn):
-    """Problems with fn(J, w, epsilon) as a nudge estimate of dJ/dw (empty list: all good)."""
-    if not callable(fn):
-        return [f"expected a function, got {type(fn).__name__}: pass the function itself, "
-                "for example check_nudge_derivative(nudge_derivative)"]
-    problems = []
-    for name, w, epsilon in [*NUDGE_CASES, LARGE_NUDGE]:
-        ex = example(name)
-        where = f"{ex!r} at w = {w:g} with epsilon = {epsilon:g}"
-        try:
-            raw = fn(ex, w, epsilon)
-        except Exception as exc:  # the student's code: report it, never raise
-            problems.append(f"{where}\n   raised {type(exc).__name__}: {exc}")
-            continue
-        got, trouble = _as_number(raw)
-        if trouble:
-            problems.append(f"{where}\n   your function {trouble}")
-            continue
-        exact = float(ex.dJ(w))
-        one_sided = nudge_estimate(ex, w, epsilon)
-        centered = (ex(w + epsilon) - ex(w - epsilon)) / (2 * epsilon)
-        if epsilon < 1e-3:  # a tiny nudge: any good estimate lands next to the exact slope
-            if _close(got, exact, rtol=1e-4, atol=1e-4):
-                continue
-            expected_text = f"about {exact:.6g} (the exact dJ/dw is {exact:g})"
-        else:  # a large nudge: the estimate must come from this epsilon
-            if _close(got, one_sided, rtol=1e-6) or _close(got, centered, rtol=1e-6):
-                continue
-            expected_text = f"{one_sided:.6g} = (J({w:g} + {epsilon:g}) - J({w:g})) / {epsilon:g}"
-        hint = diagnose_nudge(ex, w, epsilon, got)
-        if hint is None and epsilon >= 1e-3 and _close(got, exact, rtol=1e-2):
-            hint = (f"your result is close to the exact slope {exact:g}, but with ε = {epsilon:g} the nudge "
-                    "estimate is farther off: does your function ignore its `epsilon` argument?")
-        problems.append(f"{where}\n   your result is {got:.6g}, expected {expected_text}"
-                        + (f"\n   Hint: {hint}" if hint else ""))
-    return problems
+    """The CheckResult of fn(J, w, epsilon) as a nudge estimate of dJ/dw, on several functions and points."""
+    return run_check(getattr(fn, "__name__", "nudge_derivative"), fn, None,
+                     _nudge_cases(), compare=_compare_nudge, diagnose=_nudge_mistakes,
+                     note="Hint: the estimate is k = (J(w + ε) - J(w)) / ε")
 
 
 def check_nudge_derivative(fn):
-    """Exercise 1: check fn(J, w, epsilon) against the exact derivative on several functions and points."""
-    problems = evaluate_nudge_derivative(fn)
-    report(getattr(fn, "__name__", "your function"), len(NUDGE_CASES) + 1 if callable(fn) else 1, problems,
-           hint="the estimate is k = (J(w + ε) - J(w)) / ε" if problems else None)
+    """Exercise 1 check: print (and return) the result of evaluate_nudge_derivative."""
+    return show(evaluate_nudge_derivative(fn))
 
 
 # ----------------------------------------------------------------------------- Exercise 2 check
@@ -236,7 +236,7 @@ def _sympy_trouble(got):
     free = getattr(got, "free_symbols", None)
     if free:
         names = ", ".join(sorted(str(s) for s in free))
-        return (f"returned the expression {got}, which still contains {names}: substitute the point "
+        return (f"is the expression {got}, which still contains {names}: substitute the point "
                 "with .subs(w, value) (or call a lambdify-ed function) to get a number")
     return None
 
@@ -258,44 +258,36 @@ def diagnose_sympy(case, got):
     return None
 
 
-def evaluate_sympy_derivative(fn):
-    """Problems with fn(J, w, value) returning dJ/dw at w = value for a sympy expression J (empty: all good)."""
+def _sympy_cases():
     import sympy
 
-    if not callable(fn):
-        return [f"expected a function, got {type(fn).__name__}: pass the function itself, "
-                "for example check_sympy_derivative(sympy_derivative)"]
     w = sympy.symbols("w")
-    problems = []
-    for case in SYMPY_CASES:
-        text, value, _, dJ, _ = case
-        J = sympy.sympify(text, locals={"w": w})
-        where = f"J = {text} at w = {value:g}"
-        try:
-            raw = fn(J, w, value)
-        except Exception as exc:  # the student's code: report it, never raise
-            problems.append(f"{where}\n   raised {type(exc).__name__}: {exc}")
-            continue
-        trouble = _sympy_trouble(raw)
-        got = None
-        if trouble is None:
-            got, trouble = _as_number(raw)
-        if trouble:
-            problems.append(f"{where}\n   your function {trouble}")
-            continue
-        exact = float(dJ(value))
-        difference = compare_arrays(got, exact, atol=1e-9, rtol=1e-9)
-        if difference is None:
-            continue
-        hint = diagnose_sympy(case, got)
-        problems.append(f"{where}\n   your result is {got:.6g}, expected {exact:.6g}"
-                        + (f"\n   Hint: {hint}" if hint else ""))
-    return problems
+    return [Case(f"J = {row[0]} at w = {row[1]:g}", (sympy.sympify(row[0], locals={"w": w}), w, row[1]),
+                 expected=float(row[3](row[1])), about=row, show_input=False) for row in SYMPY_CASES]
+
+
+def _compare_sympy(raw, exact, case):
+    trouble = _sympy_trouble(raw)
+    if trouble:
+        return trouble
+    got, trouble = _as_number(raw)
+    if trouble:
+        return trouble
+    return None if compare_arrays(got, exact, atol=1e-9, rtol=1e-9) is None else \
+        f"is {got:.6g}, expected {exact:.6g}"
+
+
+def _sympy_mistakes(case, raw, exact):
+    return diagnose_sympy(case.about, _as_number(raw)[0])
+
+
+def evaluate_sympy_derivative(fn):
+    """The CheckResult of fn(J, w, value): dJ/dw at w = value for a sympy expression J."""
+    return run_check(getattr(fn, "__name__", "sympy_derivative"), fn, None, _sympy_cases(),
+                     compare=_compare_sympy, diagnose=_sympy_mistakes,
+                     note="Hint: differentiate with sympy.diff, then substitute the point, and return a float")
 
 
 def check_sympy_derivative(fn):
-    """Exercise 2: check fn(J, w, value) (sympy diff + subs) against derivatives worked out by hand."""
-    problems = evaluate_sympy_derivative(fn)
-    report(getattr(fn, "__name__", "your function"), len(SYMPY_CASES) if callable(fn) else 1, problems,
-           hint="differentiate with sympy.diff(J, w), then substitute: .subs(w, value), and return a float"
-           if problems else None)
+    """Exercise 2 check: print (and return) the result of evaluate_sympy_derivative."""
+    return show(evaluate_sympy_derivative(fn))

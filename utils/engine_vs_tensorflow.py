@@ -1,4 +1,4 @@
-"""Lab 08 helpers: the engine's gradients next to TensorFlow's, and the check of mul_backward.
+"""Lab 08: the autodiff engine (utils.autodiff) next to TensorFlow, and the check of mul_backward built on it.
 
 The same Python function can run on the engine's Values and on TensorFlow tensors when it uses
 the operators (+, -, *, /, **) and the functions below (relu, sigmoid, exp, log), which pick the
@@ -7,7 +7,7 @@ engine's or TensorFlow's version of the operation from their argument.
 import numpy as np
 
 from utils.autodiff import Value, use_rules
-from utils.checks import Case, compare_arrays, evaluate_function, report
+from utils.checks import Case, Problem, compare_arrays, describe_exception, run_check, show
 
 
 def _tf():
@@ -52,7 +52,7 @@ def tf_gradients(fn, **inputs):
 
 # ------------------------------------------------------------------ exercise: mul_backward
 
-def tf_mul_backward(a, b, out_grad):
+def reference_mul_backward(a, b, out_grad):
     """TensorFlow's answer: the gradients of a*b with respect to a and b, given dJ/d(a*b) = out_grad."""
     tf = _tf()
     ta, tb = tf.constant(float(a), tf.float64), tf.constant(float(b), tf.float64)
@@ -109,30 +109,40 @@ ENGINE_CASES = [
 ]
 
 
-def evaluate_mul_backward(mul_backward):
-    """Problems of a student's mul_backward(a, b, out_grad): alone, then inside the engine, vs TF."""
-    problems = evaluate_function(mul_backward, tf_mul_backward, MUL_CASES, atol=1e-9, diagnose=_diagnose_mul)
-    if problems or not callable(mul_backward):
-        return problems
+def _engine_problems(mul_backward):
+    """Problems of the engine's gradients with the student's rule, against TensorFlow."""
+    problems = []
     for label, fn, inputs in ENGINE_CASES:
         try:
             with use_rules(mul=mul_backward):
                 _, got = engine_gradients(fn, **inputs)
-        except Exception as exc:  # the student's code: report it, never raise
-            problems.append(f"{label}: backward() raised {type(exc).__name__}: {exc}")
+        except Exception as exc:  # the student's code: reported, never raised
+            problems.append(Problem(label, f"backward() {describe_exception(exc)}"))
             continue
         _, expected = tf_gradients(fn, **inputs)
         for name in inputs:
             difference = compare_arrays(got[name], expected[name], atol=1e-9)
             if difference:
-                problems.append(f"{label}: the engine's dJ/d{name} with your rule {difference} (TensorFlow)")
+                problems.append(Problem(label, f"the engine's dJ/d{name} with your rule {difference} (TensorFlow)"))
                 break
     return problems
 
 
+def evaluate_mul_backward(mul_backward):
+    """The CheckResult of mul_backward(a, b, out_grad): alone against TensorFlow, then inside the engine.
+
+    The engine cases run only once the rule itself is right, and are counted only then.
+    """
+    result = run_check("mul_backward", mul_backward, reference_mul_backward, MUL_CASES, atol=1e-9,
+                       diagnose=_diagnose_mul)
+    if result.passed:
+        result.problems = _engine_problems(mul_backward)
+        result.checked += len(ENGINE_CASES)
+    elif result.not_written is None and result.checked > 1:
+        result.note = (f"(The {len(ENGINE_CASES)} checks of the whole engine with your rule run once these pass.)")
+    return result
+
+
 def check_mul_backward(mul_backward):
-    """Check mul_backward(a, b, out_grad) -> (grad_a, grad_b) against TensorFlow; print the result."""
-    problems = evaluate_mul_backward(mul_backward)
-    n = len(MUL_CASES) + len(ENGINE_CASES) if callable(mul_backward) else 1
-    report("mul_backward", n, problems,
-           hint=None if not problems else "out = a·b, so d(out)/da = b and d(out)/db = a; multiply each by out_grad")
+    """Exercise check: print (and return) the result of evaluate_mul_backward."""
+    return show(evaluate_mul_backward(mul_backward))

@@ -9,7 +9,18 @@
 """
 import numpy as np
 
-from utils.checks import Layer, evaluate_model, report
+from utils.checks import (
+    Case,
+    CheckResult,
+    Layer,
+    Problem,
+    call_student,
+    describe_exception,
+    evaluate_model,
+    exception_hint,
+    not_a_function,
+    show,
+)
 
 # ----------------------------------------------------------------------------- the scenes
 
@@ -350,25 +361,36 @@ def _digits_hints(model):
     return hints
 
 
-def check_digits_model(build_model):
-    """Check the 10-class digits model returned by build_model() (a function or the model itself)."""
+def evaluate_build_digits_model(build_model):
+    """The CheckResult of the 10-class digits model that build_model() returns."""
     import keras
 
-    name = "build_digits_model"
-    model = build_model
-    if callable(build_model) and not isinstance(build_model, keras.Model):
-        try:
-            model = build_model()
-        except Exception as exc:  # the student's code: report it, never raise
-            report(name, 1, [f"calling it raised {type(exc).__name__}: {exc}"])
-            return
-    problems = evaluate_model(model, DIGITS_LAYERS, input_shape=(64,),
-                              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                              from_logits=True)
-    if problems and isinstance(model, keras.Model):
-        problems += [f"Hint: {hint}" for hint in _digits_hints(model)]
-    report(name, len(DIGITS_LAYERS) + 2, [p for p in problems if not p.startswith("Hint:")],
-           hint="; ".join(p[len("Hint: "):] for p in problems if p.startswith("Hint:")) or None)
+    result = CheckResult("build_digits_model", len(DIGITS_LAYERS) + 2)
+    if not callable(build_model):
+        result.checked, result.problems = 1, [not_a_function(build_model, "build_digits_model")]
+        return result
+    model, exc = (build_model, None) if isinstance(build_model, keras.Model) else \
+        call_student(build_model, Case("build_digits_model()"))[:2]
+    if isinstance(exc, NotImplementedError):
+        result.not_written = str(exc)
+        return result
+    if exc is not None:
+        result.problems = [Problem("calling build_digits_model()", describe_exception(exc),
+                                   [h for h in [exception_hint(exc)] if h])]
+        return result
+    differences = evaluate_model(model, DIGITS_LAYERS, input_shape=(64,),
+                                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                                 from_logits=True)
+    if differences:
+        hints = _digits_hints(model) if isinstance(model, keras.Model) else []
+        result.problems = [Problem("", what) for what in differences]
+        result.problems[-1].hints = hints
+    return result
+
+
+def check_build_digits_model(build_model):
+    """Exercise check: print (and return) the result of evaluate_build_digits_model."""
+    return show(evaluate_build_digits_model(build_model))
 
 
 # (description, right answer, why)
@@ -403,7 +425,7 @@ def evaluate_setup_choices(answers):
     if not isinstance(answers, dict):
         return [f"expected a dict like {{'a': 'multiclass', 'b': 'multi-label', ...}}, got {type(answers).__name__}"]
     problems = []
-    for key, (_, right, why) in PROBLEMS.items():
+    for key, (_, right, _why) in PROBLEMS.items():
         if key not in answers or answers[key] is None or answers[key] is ...:
             problems.append(f"({key}) has no answer yet: write 'multiclass' or 'multi-label'")
             continue
@@ -411,7 +433,8 @@ def evaluate_setup_choices(answers):
         if given is None:
             problems.append(f"({key}) the answer {answers[key]!r} is neither 'multiclass' nor 'multi-label'")
         elif given != right:
-            problems.append(f"({key}) is {right}, not {given}: {why}")
+            problems.append(f"({key}) is not {given}: read it again and ask whether one example can carry "
+                            "several of these labels at once, or none")
     extra = sorted(set(map(str, answers)) - set(PROBLEMS))
     if extra:
         problems.append(f"unknown keys {extra}: the problems are {sorted(PROBLEMS)}")
@@ -419,9 +442,12 @@ def evaluate_setup_choices(answers):
 
 
 def check_setup_choices(answers):
-    """Print whether each problem got the right set-up, with the reason for every wrong one."""
+    """Exercise check: whether each problem got the right set-up; a wrong one is named, the answer is not."""
     problems = evaluate_setup_choices(answers)
-    report("setup choices", len(PROBLEMS), problems,
-           hint="ask: can one example belong to two classes at once, or to none? If yes, it is multi-label."
-           if problems else None)
+    result = CheckResult("setup choices", len(PROBLEMS), [Problem("", what) for what in problems],
+                         note="Hint: can one example belong to two classes at once, or to none? If yes, "
+                              "it is multi-label." if problems else None)
+    if isinstance(answers, dict) and all(value is None for value in answers.values()):
+        result.not_written, result.problems = "every answer is still None", []
+    return show(result)
 

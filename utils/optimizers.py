@@ -12,13 +12,13 @@ Keras 3 writes one Adam step (keras/src/optimizers/adam.py) as
     v      += (g**2 - v) * (1 - beta2)            (= beta2 * v + (1 - beta2) * g**2)
     w      -= alpha_t * m / (sqrt(v) + epsilon)   (epsilon added to the uncorrected sqrt(v))
 
-`adam_step` below follows exactly this form. Keras also turns the Python floats alpha, beta1 and
+`reference_adam_step` below follows exactly this form. Keras also turns the Python floats alpha, beta1 and
 beta2 into float32 numbers for alpha_t, even for float64 weights; `keras_adam` passes them as
-float64 tensors instead, and then Keras and `adam_step` agree to rounding (tests/test_optimizers.py).
+float64 tensors instead, and then Keras and `reference_adam_step` agree to rounding (tests/test_optimizers.py).
 """
 import numpy as np
 
-from utils.checks import FAIL, PASS
+from utils.checks import CheckResult, Problem, describe_exception, exception_hint, not_a_function, show
 
 # ------------------------------------------------------------------ the elongated bowl
 
@@ -42,7 +42,7 @@ def bowl_gradient(w):
 
 # ------------------------------------------------------------------ the two optimizers
 
-def adam_step(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+def reference_adam_step(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
     """One Adam step written the way Keras 3 writes it; returns the new (w, m, v).
 
     t is the number of this step, starting at 1. Arrays are not modified in place.
@@ -65,7 +65,7 @@ def gradient_descent_path(alpha, n_steps=N_STEPS, start=START, gradient=bowl_gra
 
 
 def adam_path(alpha, beta1=0.9, beta2=0.999, epsilon=1e-7, n_steps=N_STEPS, start=START,
-              gradient=bowl_gradient, step=adam_step):
+              gradient=bowl_gradient, step=reference_adam_step):
     """Points visited by Adam (`step` does one update): array (n_steps + 1, 2)."""
     w = np.array(start, dtype=float)
     m, v = np.zeros_like(w), np.zeros_like(w)
@@ -101,7 +101,7 @@ def keras_adam(alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
 
     Given plain Python floats, Keras turns alpha, beta1 and beta2 into float32 numbers for the
     bias correction (0.9 becomes 0.89999998); as float64 tensors they stay exact, so the
-    optimizer computes exactly the formula of `adam_step` on float64 weights.
+    optimizer computes exactly the formula of `reference_adam_step` on float64 weights.
     """
     import tensorflow as tf
 
@@ -215,11 +215,11 @@ def _gradient_not_m(w, g, m, v, t, a, b1, b2, eps):
 
 
 def _defaults(w, g, m, v, t, a, b1, b2, eps):
-    return adam_step(w, g, m, v, t)
+    return reference_adam_step(w, g, m, v, t)
 
 
 def _default_betas(w, g, m, v, t, a, b1, b2, eps):
-    return adam_step(w, g, m, v, t, alpha=a, epsilon=eps)
+    return reference_adam_step(w, g, m, v, t, alpha=a, epsilon=eps)
 
 
 # (name, wrong step, explanation). The first variant that reproduces the student's result
@@ -339,50 +339,61 @@ def _explain(w, g, m, v, t, hp, got, want):
 
 
 def evaluate_adam_step(fn):
-    """Run fn next to Keras's Adam on each case; return one problem per failing case.
+    """Run fn next to Keras's Adam on each case; the CheckResult holds one problem per failing case.
 
-    A problem is a dict: case (its label), step (the first step t where fn parts from Keras,
-    or where it failed), summary (one line) and details (values and the likely mistake).
+    Each case runs several steps from w, m = v = 0; the problem names the first step t where fn's
+    w, m or v parts from Keras's (relative difference above 1e-6), with the likely mistake. Every
+    step starts from Keras's state after the step before, so one slip is not counted twice.
     """
+    cases = _check_cases()
+    steps = sum(len(case[2]) for case in cases)
+    result = CheckResult("adam_step", len(cases), on_pass=f"{steps} steps next to tf.keras.optimizers.Adam; "
+                                                          "w, m and v agree to 1e-6")
     if not callable(fn):
-        return [dict(case=None, step=None, details="",
-                     summary=f"expected a function, got {type(fn).__name__}: pass the function "
-                             "itself, check_adam_step(adam_step), not the result of calling it")]
-    problems = []
-    for label, start, gradients, hp in _check_cases():
-        keras_states = keras_adam_states(start, gradients, **hp)
-        w = np.array(start, dtype=float)
-        m, v = np.zeros_like(w), np.zeros_like(w)
-        full = dict(alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7) | hp
-        where = f"case '{label}' ({_settings(hp)})"
-        for t, (g, want) in enumerate(zip(gradients, keras_states, strict=True), start=1):
-            problem = dict(case=label, step=t, details="")
-            try:
-                result = fn(w.copy(), g.copy(), m.copy(), v.copy(), t, **full)
-            except Exception as exc:  # the student's code: report it, never raise
-                problems.append(problem | dict(
-                    summary=f"{where}, step t={t}: raised {type(exc).__name__}: {exc}"))
-                break
-            got, message = _as_state(result, w.shape)
-            if message:
-                problems.append(problem | dict(summary=f"{where}, step t={t}: {message}"))
-                break
-            bad = [i for i in range(3) if not _close(got[i], want[i])]
-            if bad:
-                matched = f" (steps 1 to {t - 1} matched)" if t > 2 else \
-                    " (step 1 matched)" if t == 2 else ""
-                lines = [f"   before this step: w = {_show(w)}, gradient g = {_show(g)}"]
-                lines += [f"   {'wmv'[i]}: yours {_show(got[i])}\n      Keras {_show(want[i])}"
-                          for i in bad]
-                hint = _explain(w, g, m, v, t, full, got, want)
-                if hint:
-                    lines.append(f"   Hint: {hint}")
-                problems.append(problem | dict(
-                    summary=f"{where}: parts from Keras at step t={t}{matched}",
-                    details="\n".join(lines)))
-                break
-            w, m, v = want  # continue from Keras's state (equal to yours within 1e-6)
-    return problems
+        result.checked, result.problems = 1, [not_a_function(fn, "adam_step")]
+        return result
+    for label, start, gradients, hp in cases:
+        problem = _first_parting(fn, label, start, gradients, hp)
+        if isinstance(problem, NotImplementedError):
+            result.not_written, result.problems = str(problem), []
+            return result
+        if problem:
+            result.problems.append(problem)
+    if result.problems:
+        result.note = "(Every step starts from Keras's w, m and v after the step before.)"
+    return result
+
+
+def _first_parting(fn, label, start, gradients, hp):
+    """The Problem at the first step where fn parts from Keras on one case, None if it never does."""
+    keras_states = keras_adam_states(start, gradients, **hp)
+    w = np.array(start, dtype=float)
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    full = dict(alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7) | hp
+    where = f"case '{label}' ({_settings(hp)})"
+    for t, (g, want) in enumerate(zip(gradients, keras_states, strict=True), start=1):
+        try:
+            returned = fn(w.copy(), g.copy(), m.copy(), v.copy(), t, **full)
+        except NotImplementedError as exc:
+            return exc
+        except Exception as exc:  # the student's code: reported, never raised
+            return Problem(f"{where}, step t={t}", describe_exception(exc), _hints(exception_hint(exc)))
+        got, message = _as_state(returned, w.shape)
+        if message:
+            return Problem(f"{where}, step t={t}", f"your function {message}")
+        bad = [i for i in range(3) if not _close(got[i], want[i])]
+        if bad:
+            matched = f" (steps 1 to {t - 1} matched)" if t > 2 else " (step 1 matched)" if t == 2 else ""
+            lines = [f"parts from Keras at step t={t}{matched}",
+                     f"   before this step: w = {_show(w)}, gradient g = {_show(g)}"]
+            lines += [f"   {'wmv'[i]}: yours {_show(got[i])}\n      Keras {_show(want[i])}" for i in bad]
+            return Problem(where, "\n".join(lines), _hints(_explain(w, g, m, v, t, full, got, want)))
+        w, m, v = want  # continue from Keras's state (equal to yours within 1e-6)
+    return None
+
+
+def _hints(hint):
+    return [hint] if hint else []
 
 
 def _settings(hp):
@@ -390,30 +401,8 @@ def _settings(hp):
 
 
 def check_adam_step(fn):
-    """Compare your adam_step(w, g, m, v, t, alpha, beta1, beta2, epsilon) with Keras's Adam.
-
-    Each case runs several steps from w, m = v = 0; the first step where your w, m or v parts
-    from Keras's (relative difference above 1e-6) is shown, with the likely mistake.
-    """
-    cases = _check_cases()
-    problems = evaluate_adam_step(fn)
-    n_steps = sum(len(c[2]) for c in cases)
-    if not problems:
-        print(f"{PASS} adam_step: matches tf.keras.optimizers.Adam in all {len(cases)} cases "
-              f"({n_steps} steps; w, m and v agree to 1e-6).")
-        return
-    if problems[0]["case"] is None:
-        print(f"{FAIL} adam_step: {problems[0]['summary']}")
-        return
-    print(f"{FAIL} adam_step: parts from tf.keras.optimizers.Adam in {len(problems)} of "
-          f"{len(cases)} cases.")
-    print(f" - {problems[0]['summary']}")
-    if problems[0]["details"]:
-        print(problems[0]["details"])
-    if len(problems) > 1:
-        others = ", ".join(f"'{p['case']}' (step {p['step']})" for p in problems[1:])
-        print(f" - also parts in case{'s' if len(problems) > 2 else ''} {others}")
-    print("(Every step starts from Keras's w, m and v after the step before.)")
+    """Exercise check: compare the student's adam_step(w, g, m, v, t, ...) with Keras's Adam."""
+    return show(evaluate_adam_step(fn))
 
 
 # ------------------------------------------------------------------ figures

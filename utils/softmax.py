@@ -2,13 +2,12 @@
 
     from utils.softmax import check_my_softmax, check_cross_entropy_loss, draw_softmax_explorer
 
-The references here are what the checks compare against; the lab itself shows how to write them.
+Laid out like every topic module: references (what the checks compare against; the lab itself
+shows how to write them), the checks, the widget drawing.
 """
-import warnings
-
 import numpy as np
 
-from utils.checks import Case, compare_arrays, report
+from utils.checks import Case, call_student, compare_arrays, run_check, show
 
 # ------------------------------------------------------------------------------- references
 
@@ -20,8 +19,8 @@ def reference_softmax(z):
     return tf.nn.softmax(np.asarray(z, dtype="float64"), axis=-1).numpy()
 
 
-def stable_softmax(z):
-    """Softmax over the last axis, computed after subtracting each row's max (NumPy only)."""
+def _softmax_rows(z):
+    """Softmax over the last axis, computed after subtracting each row's max (NumPy only, for the widget)."""
     z = np.asarray(z, dtype=float)
     shifted = z - np.max(z, axis=-1, keepdims=True)
     e = np.exp(shifted)
@@ -51,17 +50,10 @@ def softmax_and_loss(z, true_class):
         raise ValueError(f"z must be a non-empty vector of logits, got shape {z.shape}")
     if not 0 <= int(true_class) < z.size:
         raise ValueError(f"true_class must be between 0 and {z.size - 1}, got {true_class}")
-    return stable_softmax(z), float(log_sum_exp(z) - z[int(true_class)])
+    return _softmax_rows(z), float(log_sum_exp(z) - z[int(true_class)])
 
 
 # ------------------------------------------------------------------------------- the checks
-
-
-def _call_quietly(fn, *args):
-    """Call the student's function with NumPy's overflow warnings silenced (the check explains them)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return fn(*args)
 
 
 def softmax_cases():
@@ -78,106 +70,93 @@ def softmax_cases():
     ]
 
 
-_FORGOT_MAX = ("forgot to subtract the max: nan for z = {z}, because np.exp({big:g}) {what}. "
-               "Compute np.exp(z - np.max(z, axis=-1, keepdims=True)): subtracting a constant "
-               "does not change softmax, and then the largest exponent is e^0 = 1.")
+_FORGOT_MAX = ("subtract the max before np.exp: for z = {z}, np.exp({big:g}) {what}. Subtracting a "
+               "constant from every logit does not change softmax, and after subtracting the max the "
+               "largest exponent is e^0 = 1.")
+_ONE_MAX = ("each row alone works, the batch does not: every row needs its own max, "
+            "np.max(z, axis=-1, keepdims=True), not one max of the whole batch")
+_ONE_SUM = "you divided by the sum of the whole batch: sum each row, np.sum(..., axis=-1, keepdims=True)"
 
 
-def _softmax_exception_hint(exc):
-    text = str(exc)
-    if isinstance(exc, (AttributeError, TypeError)) and "list" in text:
-        return "z can be a plain list: start with z = np.asarray(z, dtype=float)"
-    if "broadcast" in text:
-        return ("the row sums have shape (rows,) and cannot divide a (rows, columns) array: "
-                "use np.sum(..., axis=-1, keepdims=True) (and keepdims=True for the max too)")
-    if isinstance(exc, np.exceptions.AxisError):
-        return "use axis=-1 (the last axis): the same code then works for a vector and for a batch of rows"
-    return None
+def _softmax_mistakes(fn):
+    """diagnose(case, got, expected) for my_softmax: every typical mistake its result shows."""
+    def diagnose(case, got, expected):
+        z = np.asarray(case.args[0], dtype=float)
+        with np.errstate(all="ignore"):
+            got = np.asarray(got, dtype=float)
+        if got.shape != z.shape:
+            return [f"return one probability per input value, in the input's shape {z.shape}"]
+        if z.ndim == 2 and len(z) > 1:
+            return _batch_mistakes(fn, z, got)
+        return _vector_mistakes(z, got)
+    return diagnose
 
 
-def _diagnose_softmax(fn, z, got):
-    """The typical mistake behind a wrong my_softmax result, or None."""
-    try:
-        return _softmax_mistake(fn, z, got)
-    except Exception:  # an odd result (None, text, ...): compare_arrays has already said what is wrong
-        return None
-
-
-def _softmax_mistake(fn, z, got):
-    z = np.asarray(z, dtype=float)
-    if got is None:
-        return None
-    with np.errstate(all="ignore"):
-        got = np.asarray(got, dtype=float)
-    if got.shape != z.shape:
-        return f"return one probability per input value, in the input's shape {z.shape}"
+def _vector_mistakes(z, got):
     if not np.isfinite(got).all():
-        if z.ndim == 2:
-            rows_ok = all(compare_arrays(_safe(fn, row), reference_softmax(row)) is None for row in z)
-            if rows_ok:
-                return ("each row alone works, the batch does not: subtract each row's own max, "
-                        "np.max(z, axis=-1, keepdims=True), not one max of the whole batch")
-        if z.ndim == 2:  # name the first row that went wrong
-            z = z[np.argwhere(~np.isfinite(got))[0][0]]
         if z.max() > 700:
-            return _FORGOT_MAX.format(z=_show(z), big=z.max(), what="overflows to inf and inf / inf is nan")
+            return [_FORGOT_MAX.format(z=_show(z), big=z.max(), what="overflows to inf, and inf / inf is nan")]
         if z.max() < -700:
-            return _FORGOT_MAX.format(z=_show(z), big=z.max(), what="underflows to 0 and 0 / 0 is nan")
-        return "the result has nan or inf: subtract the max before np.exp"
-    if z.ndim == 2 and len(z) > 1:
-        if np.isclose(got.sum(), 1.0) and not np.allclose(got.sum(axis=-1), 1.0):
-            return "you divided by the sum of the whole batch: sum each row, np.sum(..., axis=-1, keepdims=True)"
-        if np.allclose(got.sum(axis=0), 1.0):
-            return "each column sums to 1: each row is one example, so normalize along axis=-1, not axis=0"
+            return [_FORGOT_MAX.format(z=_show(z), big=z.max(), what="underflows to 0, and 0 / 0 is nan")]
+        return ["the result has nan or inf: subtract the max before np.exp"]
     sums = got.sum(axis=-1)
     if not np.allclose(sums, 1.0):
-        return f"softmax outputs sum to 1 (each row), yours sum to {_show(sums)}: divide e^z by its sum"
-    return None
+        return [f"softmax outputs sum to 1, yours sum to {_show(sums)}: divide e^z by its sum"]
+    return []
 
 
-def _safe(fn, arg):
-    try:
-        return _call_quietly(fn, arg.copy())
-    except Exception:  # the student's code: a failure just means "this does not work"
-        return None
+def _batch_variants(z):
+    """Wrong batch softmaxes by what they get wrong: (max of the whole batch?, sum of the whole batch?)."""
+    e_all = np.exp(z - z.max())
+    e_row = np.exp(z - z.max(axis=-1, keepdims=True))
+    return {(True, False): e_all / e_all.sum(axis=-1, keepdims=True),
+            (False, True): e_row / e_row.sum(),
+            (True, True): e_all / e_all.sum()}
+
+
+def _batch_mistakes(fn, z, got):
+    """All the batch mistakes seen: one max for the whole batch, one sum for it, the wrong axis."""
+    with np.errstate(all="ignore"):
+        for (one_max, one_sum), variant in _batch_variants(z).items():
+            if np.allclose(got, variant, equal_nan=True):
+                return [hint for wrong, hint in ((one_max, _ONE_MAX), (one_sum, _ONE_SUM)) if wrong]
+        if np.isfinite(got).all() and np.allclose(got.sum(axis=0), 1.0):
+            return ["each column sums to 1: each row is one example, so normalize along axis=-1, not axis=0"]
+        rows_alone = [_call_row(fn, row) for row in z]
+        if not np.isfinite(got).all() and all(
+                r is not None and compare_arrays(r, reference_softmax(row)) is None
+                for r, row in zip(rows_alone, z, strict=True)):
+            return [_ONE_MAX]
+        first_bad = np.argwhere(~np.isclose(got, reference_softmax(z), atol=1e-6, rtol=1e-5))[0][0]
+    return _vector_mistakes(z[first_bad], got[first_bad])
+
+
+def _call_row(fn, row):
+    got, exc, _, _ = call_student(fn, Case("row", (row.copy(),)))
+    return None if exc is not None else got
 
 
 def _show(values):
     return np.array2string(np.asarray(values), precision=4, separator=", ", threshold=6)
 
 
+def _softmax_exception(exc, case):
+    if isinstance(exc, np.exceptions.AxisError) or "broadcast" in str(exc):
+        return ("use axis=-1 with keepdims=True for the max and for the sum: then the same code works "
+                "for a vector and for a batch of rows")
+    return None
+
+
 def evaluate_my_softmax(fn):
-    """Problems of a student's my_softmax (empty list: correct)."""
-    if not callable(fn):
-        return [f"expected a function, got {type(fn).__name__}: pass the function itself, "
-                "check_my_softmax(my_softmax), not check_my_softmax(my_softmax(z))"]
-    problems = []
-    for case in softmax_cases():
-        (z,) = case.args
-        expected = reference_softmax(z)
-        given = z.copy() if isinstance(z, np.ndarray) else list(z)
-        try:
-            got = _call_quietly(fn, given)
-        except Exception as exc:  # the student's code: report it, never raise
-            hint = _softmax_exception_hint(exc)
-            problems.append(f"{case.describe()}\n   raised {type(exc).__name__}: {exc}"
-                            + (f"\n   Hint: {hint}" if hint else ""))
-            continue
-        difference = compare_arrays(got, expected, atol=1e-6, rtol=1e-5)
-        if difference:
-            hint = _diagnose_softmax(fn, z, got)
-            problems.append(f"{case.describe()}\n   your result {difference}"
-                            + (f"\n   Hint: {hint}" if hint else ""))
-        elif isinstance(z, np.ndarray) and not np.array_equal(given, z):
-            problems.append(f"{case.describe()}\n   your function changed the caller's array in place "
-                            "(z -= ...): write z = z - np.max(...) so the input stays as it was")
-    return problems
+    """The CheckResult of my_softmax against tf.nn.softmax on vectors, lists, huge and tiny values, batches."""
+    return run_check("my_softmax", fn, reference_softmax, softmax_cases(),
+                     diagnose=_softmax_mistakes(fn) if callable(fn) else None,
+                     explain_exception=_softmax_exception)
 
 
 def check_my_softmax(fn):
-    """Compare my_softmax with tf.nn.softmax on vectors, lists, huge and tiny values and batches."""
-    problems = evaluate_my_softmax(fn)
-    report("my_softmax", len(softmax_cases()) if callable(fn) else 1, problems)
+    """Exercise check: print (and return) the result of evaluate_my_softmax."""
+    return show(evaluate_my_softmax(fn))
 
 
 def cross_entropy_cases():
@@ -192,71 +171,43 @@ def cross_entropy_cases():
     ]
 
 
-def _diagnose_cross_entropy(a, y, got):
+def _cross_entropy_mistakes(case, got, expected):
     """The typical mistake behind a wrong loss, or None."""
-    try:
-        return _cross_entropy_mistake(a, y, got)
-    except Exception:  # an odd result (None, text, ...): compare_arrays has already said what is wrong
-        return None
-
-
-def _cross_entropy_mistake(a, y, got):
-    if got is None:
-        return None
+    a, y = case.args
     a = np.asarray(a, dtype=float)
     with np.errstate(all="ignore"):
         got = np.asarray(got, dtype=float)
         if got.shape != ():
-            return "return one number for one example: -np.log(a[y])"
+            return "return one number for one example: the loss of the true class only"
         logs = -np.log(a)
-        expected = logs[int(y)]
+        right = logs[int(y)]
 
         def near(value):
             return bool(np.isclose(got, value, rtol=1e-5, atol=1e-7))
 
-        if expected != 0 and near(-expected):
+        if right != 0 and near(-right):
             return "missing minus sign: log(a_y) <= 0, and the loss -log(a_y) is never negative"
-        if expected != 0 and near(expected / np.log(10)):
+        if right != 0 and near(right / np.log(10)):
             return "that is log base 10: use the natural logarithm, np.log"
         for k, value in enumerate(logs):
             if k != int(y) and near(value):
                 return f"that is -log(a[{k}]): use the probability of the true class, a[y] (here a[{int(y)}])"
         if near(np.sum(logs)):
-            return "only the true class's probability enters the loss: -np.log(a[y]), not a sum over all classes"
+            return "only the true class's probability enters the loss, not a sum over all classes"
         if near(1 - a[int(y)]):
             return "the loss is -log(a_y), not 1 - a_y"
     return None
 
 
 def evaluate_cross_entropy_loss(fn):
-    """Problems of a student's cross_entropy_loss(a, y) (empty list: correct)."""
-    if not callable(fn):
-        return [f"expected a function, got {type(fn).__name__}: pass the function itself, "
-                "check_cross_entropy_loss(cross_entropy_loss)"]
-    problems = []
-    for case in cross_entropy_cases():
-        a, y = case.args
-        expected = reference_cross_entropy(a, y)
-        try:
-            got = _call_quietly(fn, a.copy() if isinstance(a, np.ndarray) else list(a), y)
-        except Exception as exc:  # the student's code: report it, never raise
-            hint = ("a can be a plain list: index it after a = np.asarray(a, dtype=float)"
-                    if isinstance(exc, (TypeError, AttributeError)) and "list" in str(exc) else None)
-            problems.append(f"{case.describe()}\n   raised {type(exc).__name__}: {exc}"
-                            + (f"\n   Hint: {hint}" if hint else ""))
-            continue
-        difference = compare_arrays(got, expected, atol=1e-7, rtol=1e-6)
-        if difference:
-            hint = _diagnose_cross_entropy(a, y, got)
-            problems.append(f"{case.describe()}\n   your result {difference}"
-                            + (f"\n   Hint: {hint}" if hint else ""))
-    return problems
+    """The CheckResult of cross_entropy_loss(a, y) against -log(a[y]) on several examples."""
+    return run_check("cross_entropy_loss", fn, reference_cross_entropy, cross_entropy_cases(),
+                     atol=1e-7, rtol=1e-6, diagnose=_cross_entropy_mistakes)
 
 
 def check_cross_entropy_loss(fn):
-    """Compare cross_entropy_loss(a, y) with -log(a[y]) on several examples."""
-    problems = evaluate_cross_entropy_loss(fn)
-    report("cross_entropy_loss", len(cross_entropy_cases()) if callable(fn) else 1, problems)
+    """Exercise check: print (and return) the result of evaluate_cross_entropy_loss."""
+    return show(evaluate_cross_entropy_loss(fn))
 
 
 # ------------------------------------------------------------------------------- the widget

@@ -6,6 +6,20 @@ second. Runs are cached by learning rate; the epochs slider only picks a stored 
 """
 import numpy as np
 
+from utils.checks import (
+    Case,
+    CheckResult,
+    Layer,
+    Problem,
+    call_student,
+    compare_arrays,
+    describe_exception,
+    evaluate_model,
+    exception_hint,
+    not_a_function,
+    run_check,
+    show,
+)
 from utils.plots import plot_decision_boundary
 from utils.validation import as_2d_features, as_labels
 
@@ -115,6 +129,15 @@ def reference_predict_labels(probabilities, threshold=0.5):
     return (np.asarray(probabilities, dtype=float).reshape(-1) >= threshold).astype(int)
 
 
+def _compare_labels(got, expected, case):
+    difference = compare_arrays(got, expected)
+    if difference is None and np.asarray(got).dtype.kind not in "iu":
+        kind = np.asarray(got).dtype
+        return (f"has the right 0s and 1s, but as {kind} values: return integers, "
+                "for example (... >= threshold).astype(int)")
+    return difference
+
+
 def _diagnose_predict_labels(case, got, expected):
     got = np.asarray(got)
     probabilities = np.asarray(case.args[0], dtype=float).reshape(-1)
@@ -129,9 +152,7 @@ def _diagnose_predict_labels(case, got, expected):
 
 
 def check_predict_labels(fn):
-    """Exercise check for predict_labels(probabilities, threshold=0.5)."""
-    from utils.checks import Case, check_function
-
+    """Exercise 1 check: predict_labels(probabilities, threshold=0.5) gives 1-D integer labels."""
     cases = [
         Case("a column of probabilities, as model.predict returns", (np.array([[0.1], [0.7], [0.49], [0.99]]),)),
         Case("a probability exactly at the threshold", (np.array([[0.5], [0.2]]),)),
@@ -139,31 +160,59 @@ def check_predict_labels(fn):
         Case("a threshold of 0.9", (np.array([[0.85], [0.95], [0.9]]),), {"threshold": 0.9}),
         Case("a single example", (np.array([[0.51]]),)),
     ]
-    check_function(fn, reference_predict_labels, cases, name="predict_labels",
-                   diagnose=_diagnose_predict_labels)
+    return show(run_check("predict_labels", fn, reference_predict_labels, cases, compare=_compare_labels,
+                          diagnose=_diagnose_predict_labels))
 
 
-def check_digits_model(build_fn):
-    """Exercise check for build_model(): 64 inputs, Dense(10, sigmoid), Dense(1, sigmoid), BCE, SGD(0.5)."""
+BUILD_MODEL_LAYERS = [Layer("Dense", units=10, activation="sigmoid"), Layer("Dense", units=1, activation="sigmoid")]
+
+
+def _outside_model(build_fn, model):
+    """The name of the global the model came from, when build_fn returned a model built outside it."""
+    names = getattr(getattr(build_fn, "__code__", None), "co_names", ())
+    found = [n for n in names if getattr(build_fn, "__globals__", {}).get(n) is model]
+    return found[0] if found else None
+
+
+def _optimizer_problems(model):
+    optimizer = model.optimizer
+    if type(optimizer).__name__ != "SGD":
+        return [f"optimizer is {type(optimizer).__name__}, expected SGD (plain gradient descent)"]
+    if abs(float(optimizer.learning_rate) - 0.5) > 1e-6:
+        return [f"learning rate is {float(optimizer.learning_rate):g}, expected 0.5"]
+    return []
+
+
+def evaluate_build_model(build_fn):
+    """The CheckResult of build_model(): 64 inputs, Dense(10, sigmoid), Dense(1, sigmoid), BCE, SGD(0.5)."""
     import keras
 
-    from utils.checks import FAIL, Layer, evaluate_model, report
-
+    result = CheckResult("build_model", len(BUILD_MODEL_LAYERS) + 3)
     if isinstance(build_fn, keras.Model) or not callable(build_fn):
-        print(f"{FAIL} build_model: pass the function itself, check_digits_model(build_model), "
-              "not its result")
-        return
-    try:
-        model = build_fn()
-    except Exception as exc:  # the student's code: report it, never raise
-        print(f"{FAIL} build_model raised {type(exc).__name__}: {exc}")
-        return
-    layers = [Layer("Dense", units=10, activation="sigmoid"), Layer("Dense", units=1, activation="sigmoid")]
-    problems = evaluate_model(model, layers, input_shape=(64,), loss="binary_crossentropy")
-    if not problems:
-        optimizer = model.optimizer
-        if type(optimizer).__name__ != "SGD":
-            problems.append(f"optimizer is {type(optimizer).__name__}, expected SGD (plain gradient descent)")
-        elif abs(float(optimizer.learning_rate) - 0.5) > 1e-6:
-            problems.append(f"learning rate is {float(optimizer.learning_rate):g}, expected 0.5")
-    report("build_model", 5, problems)
+        result.checked, result.problems = 1, [not_a_function(build_fn, "build_model")]
+        return result
+    model, exc, _, _ = call_student(build_fn, Case("build_model()"))
+    if isinstance(exc, NotImplementedError):
+        result.not_written = str(exc)
+        return result
+    if exc is not None:
+        result.problems = [Problem("calling build_model()", describe_exception(exc), [exception_hint(exc) or
+                                   "build the Sequential model, compile it, and return it"])]
+        return result
+    outside = _outside_model(build_fn, model)
+    if outside:
+        result.problems = [Problem("", f"build_model returned `{outside}`, a model built outside the function "
+                                       "(in an earlier cell), not the one it builds itself",
+                                   [f"build the model inside build_model and return that one: if you named it "
+                                    f"differently, return that name instead of `{outside}`"])]
+        return result
+    differences = evaluate_model(model, BUILD_MODEL_LAYERS, input_shape=(64,), loss="binary_crossentropy")
+    if not differences:
+        differences = _optimizer_problems(model)
+    result.problems = [Problem("", what) for what in differences]
+    return result
+
+
+def check_build_model(build_fn):
+    """Exercise 2 check: print (and return) the result of evaluate_build_model."""
+    return show(evaluate_build_model(build_fn))
