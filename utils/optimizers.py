@@ -19,6 +19,7 @@ float64 tensors instead, and then Keras and `reference_adam_step` agree to round
 import numpy as np
 
 from utils.checks import CheckResult, Problem, describe_exception, exception_hint, not_a_function, show
+from utils.plots import COLOURS as PLOT_COLOURS
 
 # ------------------------------------------------------------------ the elongated bowl
 
@@ -407,7 +408,7 @@ def check_adam_step(fn):
 
 # ------------------------------------------------------------------ figures
 
-COLOURS = {"gd": "C0", "adam": "C1"}
+COLOURS = {"gd": PLOT_COLOURS["gradient descent"], "adam": PLOT_COLOURS["adam"]}
 
 
 def draw_bowl(ax, limits=((-5.2, 2.0), (-1.6, 1.6))):

@@ -3,6 +3,17 @@ import numpy as np
 
 from utils.validation import as_2d_features, as_labels
 
+# One colour per activation function and per optimizer in every lab (labs.mplstyle's Okabe-Ito cycle:
+# C0 blue, C1 orange, C2 green, C3 vermillion, C4 pink, C5 sky blue, C6 yellow, C7 black).
+COLOURS = {
+    "linear": "C0",
+    "sigmoid": "C1",
+    "relu": "C2",
+    "softmax": "C4",
+    "gradient descent": "C5",
+    "adam": "C3",
+}
+
 
 def _axes(ax):
     import matplotlib.pyplot as plt
