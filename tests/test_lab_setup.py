@@ -55,3 +55,15 @@ def test_an_unsolved_exercise_ends_its_cell_in_one_line():
 def test_setup_rejects_non_int_seed(bad):
     with pytest.raises(TypeError, match="expects an int"):
         utils.setup_lab(seed=bad)
+
+
+def test_c_level_log_lines_during_the_tensorflow_import_are_dropped():
+    """The full tensorflow wheel writes CUDA lines to descriptor 2 at import; the set-up drops them."""
+    import subprocess
+    import sys
+
+    code = ("import os\nfrom utils.lab_setup import _c_stderr_silenced\n"
+            "with _c_stderr_silenced():\n    os.write(2, b'cudart_stub: no GPU\\n')\n"
+            "os.write(2, b'after\\n')")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stderr == "after\n"

@@ -1,5 +1,6 @@
 """The one set-up call at the top of every lab."""
 import ast
+import contextlib
 import linecache
 import logging
 import os
@@ -21,9 +22,10 @@ def setup_lab(seed=SEED, quiet=False):
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     os.environ["PYTHONHASHSEED"] = str(seed)
 
-    import keras
+    with _c_stderr_silenced():  # the full tensorflow wheel logs CUDA/absl lines in C, past any log level
+        import keras
+        import tensorflow as tf
     import matplotlib.pyplot as plt
-    import tensorflow as tf
 
     tf.get_logger().setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
@@ -60,6 +62,23 @@ def _cell_names(tb):
         names |= {node.id for node in ast.walk(statement)
                   if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     return names
+
+
+@contextlib.contextmanager
+def _c_stderr_silenced():
+    """Point file descriptor 2 at /dev/null for the block: C-level log lines vanish, Python errors do not."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (some embedded consoles): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _stub_message(shell, etype, value, tb, tb_offset=None):
