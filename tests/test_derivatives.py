@@ -6,35 +6,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from utils.derivatives import (
+    BOTH_WAYS_CASES,
     EXAMPLES,
-    LARGE_NUDGE,
-    NUDGE_CASES,
-    SYMPY_CASES,
+    GRADIENT_CASES,
     W_RANGE,
-    check_nudge_derivative,
-    check_sympy_derivative,
+    check_central_difference,
+    check_numerical_gradient,
     draw_tangent,
     epsilon_sweep,
+    evaluate_central_difference,
+    evaluate_numerical_gradient,
     example,
     nudge,
-    nudge_estimate,
+    reference_partials,
     secant_and_tangent,
-)
-from utils.derivatives import (
-    evaluate_nudge_derivative as _evaluate_nudge_derivative,
-)
-from utils.derivatives import (
-    evaluate_sympy_derivative as _evaluate_sympy_derivative,
+    symmetric_nudge,
 )
 from utils.widgets import render_png
-
-
-def evaluate_nudge_derivative(fn):
-    return _evaluate_nudge_derivative(fn).messages()
-
-def evaluate_sympy_derivative(fn):
-    return _evaluate_sympy_derivative(fn).messages()
-
 
 # ----------------------------------------------------------------------------- nudging
 
@@ -88,16 +76,6 @@ def test_examples_work_on_arrays_and_read_well_in_messages():
         example("w**5")
 
 
-@pytest.mark.parametrize("case", SYMPY_CASES, ids=[c[0] for c in SYMPY_CASES])
-def test_sympy_case_references_match_sympy(case):
-    text, value, J, dJ, d2J = case
-    s = sympy.symbols("w")
-    expr = sympy.sympify(text, locals={"w": s})
-    assert J(value) == pytest.approx(float(expr.subs(s, value)))
-    assert dJ(value) == pytest.approx(float(sympy.diff(expr, s).subs(s, value)))
-    assert d2J(value) == pytest.approx(float(sympy.diff(expr, s, 2).subs(s, value)))
-
-
 # ----------------------------------------------------------------------------- tangent widget
 
 def test_secant_slope_is_the_nudge_estimate_and_tends_to_the_tangent():
@@ -128,102 +106,180 @@ def test_draw_tangent_labels_its_axes():
     assert len(ax.get_legend().get_texts()) == 3
 
 
+# ----------------------------------------------------------------------------- nudging both ways
+
+def test_nudging_both_ways_has_an_error_of_epsilon_squared_for_w_cubed():
+    # ((w + e)^3 - (w - e)^3) / 2e = 3w^2 + e^2: exactly e^2 off, against about 3w e one-sided
+    epsilons = np.array([0.1, 0.01, 0.001])
+    _, errors = epsilon_sweep(example("w**3"), 2.0, 12.0, epsilons, both_ways=True)
+    np.testing.assert_allclose(errors, epsilons**2, rtol=1e-5)
+    assert symmetric_nudge(example("w**2"), 3.0, 0.5) == 6.0  # exact for a parabola, whatever epsilon
+    with pytest.raises(ValueError, match="epsilon must not be 0"):
+        symmetric_nudge(example("w"), 1.0, 0.0)
+
+
+def test_the_rounding_floor_of_both_ways_lies_at_a_larger_epsilon():
+    sweep = np.logspace(-16, 0, 81)
+    _, one_sided = epsilon_sweep(example("w**3"), 2.0, 12.0, sweep)
+    _, both = epsilon_sweep(example("w**3"), 2.0, 12.0, sweep, both_ways=True)
+    assert sweep[np.argmin(both)] > sweep[np.argmin(one_sided)] and both.min() < one_sided.min()
+
+
 # ----------------------------------------------------------------------------- Exercise 1 check
 
-def right(J, w, epsilon):
-    return (J(w + epsilon) - J(w)) / epsilon
+def messages(result):
+    return "\n".join(result.messages())
 
 
-def centered(J, w, epsilon):
+def both_ways(J, w, epsilon):
     return (J(w + epsilon) - J(w - epsilon)) / (2 * epsilon)
 
 
-def test_right_and_centered_estimates_pass(capsys):
-    assert evaluate_nudge_derivative(right) == []
-    assert evaluate_nudge_derivative(centered) == []
-    assert evaluate_nudge_derivative(lambda J, w, e: np.float32(right(J, w, e))) == []
-    check_nudge_derivative(right)
-    assert capsys.readouterr().out.strip() == f"✅ right: all {len(NUDGE_CASES) + 1} checks passed."
+def test_right_answers_pass(capsys):
+    assert evaluate_central_difference(both_ways).passed
+    averaged = lambda J, w, e: ((J(w + e) - J(w)) / e + (J(w) - J(w - e)) / e) / 2  # noqa: E731
+    assert evaluate_central_difference(averaged).passed
+    assert evaluate_central_difference(lambda J, w, e: np.float32(both_ways(J, w, e))).passed
+    check_central_difference(both_ways)
+    assert capsys.readouterr().out.strip() == f"✅ both_ways: all {len(BOTH_WAYS_CASES)} checks passed."
 
 
-NUDGE_MISTAKES = [
-    (lambda J, w, e: (J(w) - J(w + e)) / e, "sign error"),
-    (lambda J, w, e: (J(w - e) - J(w)) / e, "sign error"),
-    (lambda J, w, e: J(w + e) - J(w), "divide it by ε"),
-    (lambda J, w, e: (J(w + e) - J(w)) / e**2, "divided by ε twice"),
-    (lambda J, w, e: (J(w + e) - J(w)) * e, "multiplied by ε"),
-    (lambda J, w, e: (J(w + e) - J(w)) / (2 * e), "divided by 2ε"),
-    (lambda J, w, e: (J(w + e) - J(w)) / 0.001, "different ε"),
-    (lambda J, w, e: J(w + e), "cost after the nudge"),
-    (lambda J, w, e: (J(w + 1e-7) - J(w)) / 1e-7, "ignore its `epsilon`"),
+BOTH_WAYS_MISTAKES = [
+    (lambda J, w, e: (J(w + e) - J(w)) / e, "one-sided nudge of section 1"),
+    (lambda J, w, e: (J(w) - J(w - e)) / e, "one-sided nudge to the left"),
+    (lambda J, w, e: (J(w + e) - J(w - e)) / e, "2ε, not ε"),
+    (lambda J, w, e: (J(w - e) - J(w + e)) / (2 * e), "sign error"),
+    (lambda J, w, e: (J(w + e) - J(w - e)) / 2 * e, "`/ 2 * epsilon`"),
+    (lambda J, w, e: J(w + e) - J(w - e) / (2 * e), "put the rise in parentheses"),
+    (lambda J, w, e: J(w + e) - J(w - e), "divide it by the run"),
+    (lambda J, w, e: (J(w + e) - J(w - e)) / 2, "divided by 2 but not by ε"),
+    (lambda J, w, e: (J(w + e) + J(w - e)) / (2 * e), "not a sum"),
+    (lambda J, w, e: both_ways(J, w, 1e-6), "ignore its `epsilon`"),
     (lambda J, w, e: None, "is None"),
     (lambda J, w, e: [1.0, 2.0], "expected one number"),
-    (lambda J, w, e: "six", "expected one number"),
     (lambda J, w, e: lambda v: v, "is a function"),
     (lambda J, w, e: 1 / 0, "raised ZeroDivisionError"),
 ]
 
 
-@pytest.mark.parametrize(("student", "fragment"), NUDGE_MISTAKES, ids=[m[1] for m in NUDGE_MISTAKES])
-def test_each_nudge_mistake_fails_and_is_named(student, fragment, capsys):
-    problems = evaluate_nudge_derivative(student)
-    assert problems, "a wrong answer must never pass"
-    assert any(fragment in p for p in problems), problems
-    check_nudge_derivative(student)  # prints, never raises
+@pytest.mark.parametrize(("student", "fragment"), BOTH_WAYS_MISTAKES, ids=[m[1] for m in BOTH_WAYS_MISTAKES])
+def test_each_both_ways_mistake_fails_and_is_named(student, fragment, capsys):
+    result = evaluate_central_difference(student)
+    assert not result.passed, "a wrong answer must never pass"
+    assert fragment in messages(result)
+    check_central_difference(student)  # prints, never raises
     assert capsys.readouterr().out.startswith("❌")
 
 
-def test_the_large_nudge_catches_a_hard_coded_epsilon():
-    name, w, epsilon = LARGE_NUDGE
-    assert nudge_estimate(example(name), w, epsilon) == pytest.approx(15.25)
-    problems = evaluate_nudge_derivative(lambda J, w, e: right(J, w, 1e-6))
-    assert len(problems) == 1 and "epsilon = 0.5" in problems[0]
+def test_the_unwritten_stub_says_so_and_a_non_function_is_explained(capsys):
+    def stub(J, w, epsilon):
+        raise NotImplementedError("central_difference is not written yet")
 
-
-def test_a_non_function_is_explained(capsys):
-    check_nudge_derivative(6.0)
+    check_central_difference(stub)
+    assert "not written yet" in capsys.readouterr().out
+    check_central_difference(6.0)
     out = capsys.readouterr().out
     assert "expected a function, got float" in out and "checks failed" not in out
 
 
 # ----------------------------------------------------------------------------- Exercise 2 check
 
-def sympy_right(J, w, value):
-    return float(sympy.diff(J, w).subs(w, value))
+def copies(J, params, epsilon):
+    slopes = []
+    for i in range(len(params)):
+        up, down = params.copy(), params.copy()
+        up[i] += epsilon
+        down[i] -= epsilon
+        slopes.append((J(up) - J(down)) / (2 * epsilon))
+    return np.array(slopes)
 
 
-def test_sympy_right_answers_pass_as_float_sympy_number_or_lambdify(capsys):
-    assert evaluate_sympy_derivative(sympy_right) == []
-    assert evaluate_sympy_derivative(lambda J, w, v: sympy.diff(J, w).subs(w, v)) == []
-    assert evaluate_sympy_derivative(lambda J, w, v: sympy.lambdify(w, sympy.diff(J, w))(v)) == []
-    check_sympy_derivative(sympy_right)
-    assert capsys.readouterr().out.strip() == f"✅ sympy_right: all {len(SYMPY_CASES)} checks passed."
+def through_exercise_1(J, params, epsilon):
+    def slice_at(i):
+        return lambda t: J(np.concatenate([params[:i], [t], params[i + 1:]]))
+    return [both_ways(slice_at(i), params[i], epsilon) for i in range(len(params))]
 
 
-SYMPY_MISTAKES = [
-    (lambda J, w, v: sympy.diff(J, w), "still contains w"),
-    (lambda J, w, v: float(J.subs(w, v)), "returned J itself"),
-    (lambda J, w, v: float(sympy.diff(J, w, 2).subs(w, v)), "differentiated twice"),
-    (lambda J, w, v: -float(sympy.diff(J, w).subs(w, v)), "sign error"),
-    (lambda J, w, v: float(sympy.diff(J, w).subs(w, 2)), "not a fixed number"),
-    (lambda J, w, v: sympy.lambdify(w, sympy.diff(J, w)), "is a function"),
-    (lambda J, w, v: None, "is None"),
+def test_right_gradients_pass(capsys):
+    assert evaluate_numerical_gradient(copies).passed
+    assert evaluate_numerical_gradient(through_exercise_1).passed  # a list is fine
+    check_numerical_gradient(copies)
+    assert capsys.readouterr().out.strip() == f"✅ copies: all {len(GRADIENT_CASES)} checks passed."
+
+
+def test_reference_partials_match_section_6():
+    J, params, _ = GRADIENT_CASES[0]
+    np.testing.assert_allclose(reference_partials(J, params, 1e-4), [12.0, 9.0], rtol=1e-6)
+
+
+def _first_only(J, params, epsilon):
+    for i in range(len(params)):
+        return copies(J, params, epsilon)[i]
+
+
+def _all_at_once(J, params, epsilon):
+    return np.full(len(params), (J(params + epsilon) - J(params - epsilon)) / (2 * epsilon))
+
+
+def _left_in_place(J, params, epsilon):
+    slopes = []
+    for i in range(len(params)):
+        params[i] += epsilon
+        up = J(params)
+        params[i] -= 2 * epsilon
+        slopes.append((up - J(params)) / (2 * epsilon))
+    return slopes
+
+
+def _one_sided(J, params, epsilon):
+    slopes = []
+    for i in range(len(params)):
+        up = params.copy()
+        up[i] += epsilon
+        slopes.append((J(up) - J(params)) / epsilon)
+    return slopes
+
+
+def _skips_the_last(J, params, epsilon):
+    got = copies(J, params, epsilon)
+    got[-1] = 0.0
+    return got if len(params) > 1 else got + 1.0
+
+
+def _restored_in_place(J, params, epsilon):  # changes the caller's array and puts it back: right
+    slopes = []
+    for i in range(len(params)):
+        keep = params[i]
+        params[i] = keep + epsilon
+        up = J(params)
+        params[i] = keep - epsilon
+        slopes.append((up - J(params)) / (2 * epsilon))
+        params[i] = keep
+    return slopes
+
+
+GRADIENT_MISTAKES = [
+    (_first_only, "`return` inside the loop"),
+    (_all_at_once, "nudged all parameters at once"),
+    (_left_in_place, "a nudge was left in place"),
+    (_one_sided, "one-sided nudge"),
+    (lambda J, p, e: 2 * copies(J, p, e), "the run is 2ε"),
+    (lambda J, p, e: -copies(J, p, e), "sign error"),
+    (_skips_the_last, "does your loop visit every index"),
+    (lambda J, p, e: [both_ways(J, p[i], e) for i in range(len(p))], "J takes the whole array"),
+    (lambda J, p, e: float(np.sum(copies(J, p, e))), "one partial derivative per parameter"),
+    (lambda J, p, e: central_difference(J, p, e), "run the cell of Exercise 1 first"),  # noqa: F821
 ]
 
 
-@pytest.mark.parametrize(("student", "fragment"), SYMPY_MISTAKES, ids=[m[1] for m in SYMPY_MISTAKES])
-def test_each_sympy_mistake_fails_and_is_named(student, fragment, capsys):
-    problems = evaluate_sympy_derivative(student)
-    assert problems, "a wrong answer must never pass"
-    assert any(fragment in p for p in problems), problems
-    check_sympy_derivative(student)
+@pytest.mark.parametrize(("student", "fragment"), GRADIENT_MISTAKES, ids=[m[1] for m in GRADIENT_MISTAKES])
+def test_each_gradient_mistake_fails_and_is_named(student, fragment, capsys):
+    result = evaluate_numerical_gradient(student)
+    assert not result.passed, "a wrong answer must never pass"
+    assert fragment in messages(result)
+    check_numerical_gradient(student)
     assert capsys.readouterr().out.startswith("❌")
 
 
-def test_sympy_check_survives_exceptions_and_non_functions(capsys):
-    problems = evaluate_sympy_derivative(lambda J, w, v: J.undefined_method())
-    # the same error on every case is reported once, saying so plainly
-    assert len(problems) == 1 and f"every one of the {len(SYMPY_CASES)} cases" in problems[0]
-    assert "raised AttributeError" in problems[0]
-    check_sympy_derivative("w**2")
-    assert "expected a function, got str" in capsys.readouterr().out
+def test_a_nudge_put_back_passes():
+    assert evaluate_numerical_gradient(_restored_in_place).passed

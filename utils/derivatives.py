@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from utils.checks import Case, compare_arrays, run_check, show
+from utils.checks import Case, run_check, show
 
 # ----------------------------------------------------------------------------- example functions
 
@@ -57,14 +57,25 @@ def nudge(J, w, epsilon):
 
 
 def nudge_estimate(J, w, epsilon):
-    """The one-sided estimate (J(w + epsilon) - J(w)) / epsilon (the reference for Exercise 1)."""
+    """The one-sided estimate (J(w + epsilon) - J(w)) / epsilon of section 1."""
     return nudge(J, w, epsilon)[2]
 
 
-def epsilon_sweep(J, w, exact, epsilons):
-    """Estimates and absolute errors |estimate - exact| for each epsilon (NumPy float64 arrays)."""
+def symmetric_nudge(J, w, epsilon):
+    """The slope of the line through (w - epsilon, J(w - epsilon)) and (w + epsilon, J(w + epsilon))."""
+    if epsilon == 0:
+        raise ValueError("epsilon must not be 0: the estimate divides by it")
+    return (J(w + epsilon) - J(w - epsilon)) / (2 * epsilon)
+
+
+def epsilon_sweep(J, w, exact, epsilons, both_ways=False):
+    """Estimates and absolute errors |estimate - exact| for each epsilon (NumPy float64 arrays).
+
+    both_ways=False: the one-sided nudge of section 1; True: nudge both ways (symmetric_nudge).
+    """
+    estimate = symmetric_nudge if both_ways else nudge_estimate
     epsilons = np.asarray(epsilons, dtype=float)
-    estimates = np.array([nudge_estimate(J, float(w), float(e)) for e in epsilons])
+    estimates = np.array([estimate(J, float(w), float(e)) for e in epsilons])
     return estimates, np.abs(estimates - exact)
 
 
@@ -116,14 +127,8 @@ def draw_tangent(fig, function="w**2", w=3.0, epsilon=0.5):
             f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {s['gap']:+.4f}")
 
 
-# ----------------------------------------------------------------------------- Exercise 1 check
 
-# (example, w, epsilon): small nudges compared with the exact derivative, then one large nudge
-# that shows whether the function really uses the epsilon it is given.
-NUDGE_CASES = [("w**2", 3.0, 1e-6), ("w**3", 2.0, 1e-6), ("w", -1.5, 1e-6), ("1/w", 0.5, 1e-6),
-               ("1/w**2", 2.0, 1e-6), ("w**3", -1.0, 1e-6)]
-LARGE_NUDGE = ("w**3", 2.0, 0.5)  # one-sided estimate 15.25, exact 12
-
+# ----------------------------------------------------------------------------- shared by the checks
 
 def _as_number(got):
     """got as a float, or a message saying why it is not one number."""
@@ -140,154 +145,203 @@ def _as_number(got):
     return float(arr.reshape(())), None
 
 
-def _close(a, b, rtol=1e-3, atol=1e-6):
-    return bool(np.isclose(a, b, rtol=rtol, atol=atol))
+def _close(a, b, rtol=1e-7, atol=1e-9):
+    return bool(np.isfinite(a) and np.isfinite(b) and np.isclose(a, b, rtol=rtol, atol=atol))
 
 
-def diagnose_nudge(J, w, epsilon, got):
-    """Name the usual mistake behind a wrong nudge estimate, or return None."""
-    before, after, estimate = nudge(J, w, epsilon)
-    rise = after - before
+# ----------------------------------------------------------------------------- Exercise 1 check
+
+# (example, w, epsilon). The large nudges tell "both ways" from the one-sided nudge (for w**2 the
+# symmetric estimate is exact whatever epsilon is); the small one checks the estimate is near dJ/dw.
+BOTH_WAYS_CASES = [("w**3", 2.0, 0.4), ("w**2", 3.0, 0.3), ("1/w", 1.0, 0.25), ("w", -1.5, 0.1),
+                   ("1/w**2", 2.0, 0.25), ("w**3", -1.0, 1e-3)]
+
+
+def both_ways_mistakes(J, w, epsilon, got):
+    """Every usual mistake that explains got as an estimate of dJ/dw by nudging both ways (list of hints)."""
+    right = symmetric_nudge(J, w, epsilon)
+    up, down, here = J(w + epsilon), J(w - epsilon), J(w)
+    rise = up - down
     guesses = [
-        (-estimate, "sign error: nudge w up (w + ε) and take new minus old, J(w + ε) - J(w)"),
-        (rise, "you returned the rise J(w + ε) - J(w): divide it by ε to get k"),
-        (rise / epsilon**2, "you divided by ε twice (or by ε²): divide the rise by ε once"),
-        (rise * epsilon, "you multiplied by ε: the slope is the rise divided by ε"),
-        (estimate / 2, "you divided by 2ε: that is only right for the centered difference "
-                       "(J(w + ε) - J(w - ε)) / (2ε); the one-sided nudge divides by ε"),
-        (after, "you returned J(w + ε), the cost after the nudge, not how fast it changed"),
-        (before, "you returned J(w), the cost itself, not how fast it changes"),
-        ((J(w - epsilon) - before) / epsilon, "sign error: you nudged w down (w - ε) but divided by +ε"),
+        ((up - here) / epsilon, "that is the one-sided nudge of section 1, (J(w + ε) - J(w)) / ε: "
+                                "use the two points w - ε and w + ε instead"),
+        ((here - down) / epsilon, "that is a one-sided nudge to the left, (J(w) - J(w - ε)) / ε: "
+                                  "use the two points w - ε and w + ε"),
+        (rise / epsilon, "the run is the distance between the two points, from w - ε to w + ε: 2ε, not ε"),
+        (-right, "sign error: rise is J at the right point minus J at the left point, J(w + ε) - J(w - ε)"),
+        (rise / 2 * epsilon, "`/ 2 * epsilon` divides by 2 and then multiplies by ε (Python works left "
+                             "to right): write `/ (2 * epsilon)`"),
+        (up - down / (2 * epsilon), "only J(w - ε) was divided: put the rise in parentheses, "
+                                    "(J(w + ε) - J(w - ε)) / (2 * epsilon)"),
+        (rise, "you returned the rise J(w + ε) - J(w - ε): divide it by the run"),
+        (rise / 2, "you divided by 2 but not by ε: the run is 2ε"),
+        ((up + down) / (2 * epsilon), "the rise is a difference, J(w + ε) - J(w - ε), not a sum"),
     ]
-    for value, hint in guesses:
-        if np.isfinite(value) and _close(got, value, rtol=1e-4, atol=0) \
-                and not _close(got, estimate, rtol=1e-4, atol=0):
-            return hint
-    ratio = got / estimate if estimate else np.nan
-    if np.isfinite(ratio) and ratio > 0 and abs(np.log10(ratio)) > 0.5:
-        power = np.log10(ratio)
-        if abs(power - round(power)) < 0.01:
-            return (f"your result is {ratio:.0e} times the right one: did you divide by a different ε than "
-                    "the one you nudged by? Use the `epsilon` argument in both places")
-    return None
+    hints = [hint for value, hint in guesses
+             if _close(got, value, rtol=1e-6, atol=1e-12) and not _close(got, right, rtol=1e-6, atol=1e-12)]
+    exact = float(example_of(J).dJ(w)) if example_of(J) else None
+    if not hints and exact is not None and epsilon >= 0.1 and _close(got, exact, rtol=1e-3, atol=1e-6) \
+            and not _close(right, exact, rtol=1e-3, atol=1e-6):
+        hints.append(f"your result is close to the exact slope {exact:g}, but with ε = {epsilon:g} the "
+                     "estimate is farther off: does your function ignore its `epsilon` argument?")
+    return hints
 
 
-def _nudge_cases():
+def example_of(J):
+    """The Example behind J, when J is one (the checks pass Examples so messages read well)."""
+    return J if isinstance(J, Example) else None
+
+
+def _both_ways_cases():
     return [Case(f"{example(name)!r} at w = {w:g} with epsilon = {epsilon:g}", (example(name), w, epsilon),
-                 expected=float(example(name).dJ(w)), show_input=False)
-            for name, w, epsilon in [*NUDGE_CASES, LARGE_NUDGE]]
+                 show_input=False) for name, w, epsilon in BOTH_WAYS_CASES]
 
 
-def _compare_nudge(raw, exact, case):
-    """None when raw is a good estimate: near the exact slope for a tiny nudge, from this epsilon for a large one."""
+def _compare_both_ways(raw, expected, case):
     got, trouble = _as_number(raw)
     if trouble:
         return trouble
-    ex, w, epsilon = case.args
-    if epsilon < 1e-3:  # a tiny nudge: any good estimate lands next to the exact slope
-        if _close(got, exact, rtol=1e-4, atol=1e-4):
-            return None
-        return f"is {got:.6g}, expected about {exact:.6g} (the exact dJ/dw is {exact:g})"
-    one_sided = nudge_estimate(ex, w, epsilon)
-    centered = (ex(w + epsilon) - ex(w - epsilon)) / (2 * epsilon)
-    if _close(got, one_sided, rtol=1e-6) or _close(got, centered, rtol=1e-6):
+    J, w, epsilon = case.args
+    if _close(got, expected):
         return None
-    return f"is {got:.6g}, expected {one_sided:.6g} = (J({w:g} + {epsilon:g}) - J({w:g})) / {epsilon:g}"
+    return (f"is {got:.6g}, expected {expected:.6g}, the slope of the line through w = {w - epsilon:g} "
+            f"and w = {w + epsilon:g} (the exact dJ/dw is {float(J.dJ(w)):g})")
 
 
-def _nudge_mistakes(case, raw, exact):
-    ex, w, epsilon = case.args
+def _both_ways_hints(case, raw, expected):
+    J, w, epsilon = case.args
     got = _as_number(raw)[0]
-    hint = diagnose_nudge(ex, w, epsilon, got)
-    if hint is None and epsilon >= 1e-3 and _close(got, exact, rtol=1e-2):
-        hint = (f"your result is close to the exact slope {exact:g}, but with ε = {epsilon:g} the nudge "
-                "estimate is farther off: does your function ignore its `epsilon` argument?")
-    return hint
+    return both_ways_mistakes(J, w, epsilon, got) if got is not None else []
 
 
-def evaluate_nudge_derivative(fn):
-    """The CheckResult of fn(J, w, epsilon) as a nudge estimate of dJ/dw, on several functions and points."""
-    return run_check(getattr(fn, "__name__", "nudge_derivative"), fn, None,
-                     _nudge_cases(), compare=_compare_nudge, diagnose=_nudge_mistakes,
-                     note="Hint: the estimate is k = (J(w + ε) - J(w)) / ε")
+def evaluate_central_difference(fn):
+    """The CheckResult of fn(J, w, epsilon) as the estimate of dJ/dw from nudging w both ways."""
+    return run_check(getattr(fn, "__name__", "central_difference"), fn, symmetric_nudge,
+                     _both_ways_cases(), compare=_compare_both_ways, diagnose=_both_ways_hints,
+                     note="Hint: draw the two points w - ε and w + ε on the curve: what are the rise and "
+                          "the run of the line through them?")
 
 
-def check_nudge_derivative(fn):
-    """Exercise 1 check: print (and return) the result of evaluate_nudge_derivative."""
-    return show(evaluate_nudge_derivative(fn))
+def check_central_difference(fn):
+    """Exercise 1 check: print (and return) the result of evaluate_central_difference."""
+    return show(evaluate_central_difference(fn))
 
 
 # ----------------------------------------------------------------------------- Exercise 2 check
 
-# (sympy spelling in the symbol w, point, then J, dJ/dw and d2J/dw2 written by hand)
-SYMPY_CASES = [
-    ("w**2", 3.0, lambda w: w**2, lambda w: 2 * w, lambda w: 2.0),
-    ("w**3", 2.0, lambda w: w**3, lambda w: 3 * w**2, lambda w: 6 * w),
-    ("w", 5.0, lambda w: w, lambda w: 1.0, lambda w: 0.0),
-    ("1/w", 2.0, lambda w: 1 / w, lambda w: -1 / w**2, lambda w: 2 / w**3),
-    ("1/w**2", 0.5, lambda w: 1 / w**2, lambda w: -2 / w**3, lambda w: 6 / w**4),
-    ("w**4 - 3*w", -1.0, lambda w: w**4 - 3 * w, lambda w: 4 * w**3 - 3, lambda w: 12 * w**2),
-    ("exp(2*w)", 0.0, lambda w: np.exp(2 * w), lambda w: 2 * np.exp(2 * w), lambda w: 4 * np.exp(2 * w)),
+class Cost:
+    """A cost of several parameters, J(params) for a 1-D array, with a readable name for messages."""
+
+    def __init__(self, text, fn):
+        self.text, self.fn = text, fn
+
+    def __call__(self, params):
+        return self.fn(np.asarray(params, dtype=float))
+
+    def __repr__(self):
+        return f"J(p) = {self.text}"
+
+
+GRADIENT_CASES = [  # (cost, params, epsilon)
+    (Cost("p[0]**2 * p[1]", lambda p: p[0] ** 2 * p[1]), [3.0, 2.0], 0.5),
+    (Cost("p[0] * p[1] + p[2]**3 - 2*p[3]", lambda p: p[0] * p[1] + p[2] ** 3 - 2 * p[3]),
+     [1.0, -2.0, 1.5, 0.5], 0.25),
+    (Cost("½ (2 p[0] - p[1] + p[2] - 1)² (a linear model on one example)",
+          lambda p: 0.5 * (2 * p[0] - p[1] + p[2] - 1) ** 2), [0.5, 1.0, -1.0], 0.1),
+    (Cost("p[0]**3", lambda p: p[0] ** 3), [2.0], 0.5),
+    (Cost("p[0]**2 * p[1]", lambda p: p[0] ** 2 * p[1]), [3.0, 2.0], 1e-4),
 ]
 
 
-def _sympy_trouble(got):
-    """A message when got is a sympy object that still contains symbols, else None."""
-    free = getattr(got, "free_symbols", None)
-    if free:
-        names = ", ".join(sorted(str(s) for s in free))
-        return (f"is the expression {got}, which still contains {names}: substitute the point "
-                "with .subs(w, value) (or call a lambdify-ed function) to get a number")
-    return None
+def reference_partials(J, params, epsilon):
+    """For each i: the slope through params with entry i moved by -epsilon and by +epsilon."""
+    params = np.asarray(params, dtype=float)
+    slopes = []
+    for i in range(params.size):
+        step = np.zeros_like(params)
+        step[i] = epsilon
+        slopes.append((J(params + step) - J(params - step)) / (2 * epsilon))
+    return np.array(slopes)
 
 
-def diagnose_sympy(case, got):
-    """Name the usual mistake behind a wrong sympy derivative (case is a SYMPY_CASES row), or return None."""
-    _, value, J, dJ, d2J = case
-    exact = float(dJ(value))
+def _drifting_partials(J, params, epsilon):
+    """The classic in-place slip: nudge entry i up, then down by 2ε, and never put it back."""
+    p = np.array(params, dtype=float)
+    slopes = []
+    for i in range(p.size):
+        p[i] += epsilon
+        up = J(p)
+        p[i] -= 2 * epsilon
+        slopes.append((up - J(p)) / (2 * epsilon))
+    return np.array(slopes)
+
+
+def gradient_mistakes(J, params, epsilon, got):
+    """Every usual mistake that explains got as the array of partial derivatives (list of hints)."""
+    params = np.asarray(params, dtype=float)
+    right = reference_partials(J, params, epsilon)
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return []
+    if got.size == 1 and right.size > 1 and _close(float(got.ravel()[0]), right[0]):
+        return ["you returned the first partial derivative only: is the `return` inside the loop? "
+                "Collect one value per parameter and return them after the loop"]
+    if got.shape != right.shape:
+        return [f"return one partial derivative per parameter: an array of shape {right.shape}, like params"]
+    everything = np.full(params.size, epsilon)
+    all_at_once = (J(params + everything) - J(params - everything)) / (2 * epsilon)
     guesses = [
-        (float(J(value)), "you returned J itself at the point: differentiate first, sympy.diff(J, w)"),
-        (float(d2J(value)), "you differentiated twice: sympy.diff(J, w) once is enough"),
-        (-exact, "sign error: return the derivative as sympy.diff gives it"),
+        (np.full(params.size, all_at_once), "every entry is the same: you nudged all parameters at once. "
+         "A partial derivative nudges params[i] only and holds the others fixed"),
+        (_drifting_partials(J, params, epsilon), "a nudge was left in place: params[i] ended at its value "
+         "- ε, so the next partial derivative started from a moved point. Work on a fresh copy for each "
+         "nudge (p = params.copy()), or put the entry back"),
+        (np.array([(J(params + step) - J(params)) / epsilon for step in np.diag(everything)]),
+         "that is the one-sided nudge: nudge params[i] both ways, as in Exercise 1"),
+        (2 * right, "the run is 2ε (from params[i] - ε to params[i] + ε), not ε"),
+        (-right, "sign error: J with params[i] + ε minus J with params[i] - ε"),
     ]
-    guesses += [(float(dJ(fixed)), f"that is dJ/dw at w = {fixed:g}: substitute the `value` argument, "
-                                   "not a fixed number") for fixed in (1.0, 2.0, 3.0) if fixed != value]
-    for candidate, hint in guesses:
-        if _close(got, candidate, rtol=1e-9, atol=1e-12) and not _close(got, exact, rtol=1e-9, atol=1e-12):
-            return hint
+    for value, hint in guesses:
+        if np.allclose(got, value, rtol=1e-6, atol=1e-9) and not np.allclose(got, right, rtol=1e-6, atol=1e-9):
+            return [hint]
+    wrong = [i for i in range(right.size) if not _close(got[i], right[i], rtol=1e-6, atol=1e-9)]
+    if len(wrong) < right.size:
+        return [f"entries {wrong} are off, the others are right: does your loop visit every index, "
+                "range(len(params))?"]
+    return []
+
+
+def _gradient_cases():
+    return [Case(f"{J!r} at p = {params} with epsilon = {epsilon:g}", (J, np.array(params), epsilon),
+                 show_input=False) for J, params, epsilon in GRADIENT_CASES]
+
+
+def _gradient_hints(case, got, expected):
+    J, params, epsilon = case.args
+    return gradient_mistakes(J, params, epsilon, got)
+
+
+def _gradient_exception(exc, case):
+    if isinstance(exc, NotImplementedError):
+        return None
+    if "central_difference" in str(exc) and isinstance(exc, NameError):
+        return "central_difference is not defined: run the cell of Exercise 1 first"
+    if isinstance(exc, (TypeError, IndexError)) and any(
+            text in str(exc) for text in ("not subscriptable", "too many indices", "invalid index")):
+        return ("J takes the whole array of parameters, J(p): build a copy of params with one entry "
+                "changed and call J on it")
     return None
 
 
-def _sympy_cases():
-    import sympy
-
-    w = sympy.symbols("w")
-    return [Case(f"J = {row[0]} at w = {row[1]:g}", (sympy.sympify(row[0], locals={"w": w}), w, row[1]),
-                 expected=float(row[3](row[1])), about=row, show_input=False) for row in SYMPY_CASES]
-
-
-def _compare_sympy(raw, exact, case):
-    trouble = _sympy_trouble(raw)
-    if trouble:
-        return trouble
-    got, trouble = _as_number(raw)
-    if trouble:
-        return trouble
-    return None if compare_arrays(got, exact, atol=1e-9, rtol=1e-9) is None else \
-        f"is {got:.6g}, expected {exact:.6g}"
+def evaluate_numerical_gradient(fn):
+    """The CheckResult of fn(J, params, epsilon): one partial derivative (nudged both ways) per parameter."""
+    return run_check(getattr(fn, "__name__", "numerical_gradient"), fn, reference_partials, _gradient_cases(),
+                     atol=1e-9, rtol=1e-7, diagnose=_gradient_hints, explain_exception=_gradient_exception,
+                     note="Hint: for each i, make two copies of params, move entry i up by ε in one and down "
+                          "by ε in the other, and take the slope between them")
 
 
-def _sympy_mistakes(case, raw, exact):
-    return diagnose_sympy(case.about, _as_number(raw)[0])
-
-
-def evaluate_sympy_derivative(fn):
-    """The CheckResult of fn(J, w, value): dJ/dw at w = value for a sympy expression J."""
-    return run_check(getattr(fn, "__name__", "sympy_derivative"), fn, None, _sympy_cases(),
-                     compare=_compare_sympy, diagnose=_sympy_mistakes,
-                     note="Hint: differentiate with sympy.diff, then substitute the point, and return a float")
-
-
-def check_sympy_derivative(fn):
-    """Exercise 2 check: print (and return) the result of evaluate_sympy_derivative."""
-    return show(evaluate_sympy_derivative(fn))
+def check_numerical_gradient(fn):
+    """Exercise 2 check: print (and return) the result of evaluate_numerical_gradient."""
+    return show(evaluate_numerical_gradient(fn))
