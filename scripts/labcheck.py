@@ -9,7 +9,7 @@ import re
 import sys
 
 import nbformat
-from labrun import LABS, lab_paths
+from labrun import LABS, lab_paths, output_text
 from nbclient import NotebookClient
 
 WARNING = re.compile(r"\b\w*Warning\b|\bWARNING\b")
@@ -20,14 +20,6 @@ def run(path):
     NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True, record_timing=False,
                    store_widget_state=False, resources={"metadata": {"path": str(LABS)}}).execute()
     return nb
-
-
-def output_text(output):
-    if output.output_type == "stream":
-        return output.text
-    if output.output_type == "error":
-        return f"{output.ename}: {output.evalue}"
-    return str(output.get("data", {}).get("text/plain", ""))
 
 
 def problems(nb):

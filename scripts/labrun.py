@@ -23,3 +23,12 @@ def execute(nb, cwd=LABS, timeout=600):
     start = time.perf_counter()
     client.execute()
     return time.perf_counter() - start
+
+
+def output_text(output):
+    """The text a notebook output shows: a stream, an error's name and value, or a plain-text result."""
+    if output.output_type == "stream":
+        return output.text
+    if output.output_type == "error":
+        return f"{output.ename}: {output.evalue}"
+    return str(output.get("data", {}).get("text/plain", ""))

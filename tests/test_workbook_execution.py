@@ -22,17 +22,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 spec = importlib.util.spec_from_file_location("workbook", ROOT / "scripts" / "workbook.py")
 workbook = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(workbook)
+from labrun import output_text  # noqa: E402
 
 LABS = sorted((ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
 NOT_WRITTEN = "not written yet"
-
-
-def output_text(output):
-    if output.output_type == "stream":
-        return output.text
-    if output.output_type == "error":
-        return f"{output.ename}: {output.evalue}"
-    return str(output.get("data", {}).get("text/plain", ""))
 
 
 def run(nb, folder):
