@@ -39,3 +39,30 @@ def test_labels_are_not_truncated_unless_the_lab_chose_a_width():
     live_figure(lambda fig, a, b: draw_line(fig, a + b), a=long_label, b=fixed)
     assert long_label.style.description_width == "initial"
     assert fixed.style.description_width == "30px"
+
+
+def test_sliders_update_while_dragged():
+    slider = widgets.FloatSlider(value=1.0, continuous_update=False)
+    live_figure(draw_line, slope=slider)
+    assert slider.continuous_update
+
+
+def test_a_fast_drag_draws_only_the_newest_position():
+    """Moves that arrive while a frame is due fold into it: no queue of stale frames."""
+    import asyncio
+
+    from utils.widgets import latest_wins
+
+    drawn, position = [], {"x": 0}
+    request = latest_wins(lambda: drawn.append(position["x"]), delay=0.01)
+
+    async def drag():
+        for x in range(1, 21):
+            position["x"] = x
+            request()
+        await asyncio.sleep(0.05)
+
+    asyncio.run(drag())
+    assert drawn == [20]
+    request()  # outside an event loop (a script, a test): drawn at once
+    assert drawn == [20, 20]
