@@ -8,6 +8,7 @@ shows how to write them), the checks, the widget drawing.
 import numpy as np
 
 from utils.checks import Case, call_student, compare_arrays, run_check, show
+from utils.plots import COLOURS
 
 # ------------------------------------------------------------------------------- references
 
@@ -219,7 +220,7 @@ def draw_softmax_explorer(fig, z0, z1, z2, z3, true_class):
     a, loss = softmax_and_loss(z, true_class)
     classes = np.arange(len(z))
     ax_z, ax_a = fig.subplots(1, 2)
-    ax_z.bar(classes, z, color="C0")
+    ax_z.bar(classes, z, color=COLOURS["linear"])
     ax_z.axhline(0, color="black", linewidth=0.8)
     ax_z.set_xticks(classes)
     ax_z.set_xlabel("class j")
@@ -227,12 +228,13 @@ def draw_softmax_explorer(fig, z0, z1, z2, z3, true_class):
     ax_z.set_ylim(-10.5, 10.5)
     ax_z.set_title("Logits z (any real numbers)\n")
 
-    colors = ["C1" if j == true_class else "C0" for j in classes]
-    bars = ax_a.bar(classes, a, color=colors)
+    true_bar = [j == true_class for j in classes]
+    bars = ax_a.bar(classes, a, color=COLOURS["softmax"], edgecolor=["black" if t else "none" for t in true_bar],
+                    linewidth=2.5)
     for j, (bar, value) in enumerate(zip(bars, a, strict=True)):
         ax_a.annotate(f"{value:.3f}", (bar.get_x() + bar.get_width() / 2, value),
                       ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points",
-                      color=colors[j], fontweight="bold" if j == true_class else "normal")
+                      fontweight="bold" if true_bar[j] else "normal")
     ax_a.set_xticks(classes, [f"{j}\ntrue" if j == true_class else f"{j}" for j in classes])
     ax_a.set_xlabel("class j")
     ax_a.set_ylabel("probability $a_j$")
