@@ -197,3 +197,66 @@ def test_typical_mistakes_fail_with_a_specific_hint(wrong, hint, capsys):
 def test_the_check_never_raises_and_never_passes_junk(junk, capsys):
     check_conv1d(junk)
     assert capsys.readouterr().out.startswith("❌ conv1d:")
+
+
+# ---------------------------------------------------------------- Exercise 2: the size of a layer
+
+from utils.convolution import evaluate_conv1d_size, reference_conv1d_size  # noqa: E402
+
+
+def test_conv1d_size_matches_keras():
+    for steps, channels, k, filters, stride in [(300, 1, 9, 8, 2), (146, 8, 9, 8, 2), (13, 3, 3, 4, 3)]:
+        model = tf.keras.Sequential([tf.keras.Input(shape=(steps, channels)),
+                                     tf.keras.layers.Conv1D(filters, k, strides=stride, name="c")])
+        windows, params, adds = reference_conv1d_size(steps, channels, k, filters, stride)
+        assert model.output_shape[1:] == (windows, filters)
+        assert model.count_params() == params and multiply_adds(model) == [("c", adds)]
+
+
+def _size(windows, params, adds):
+    def fn(steps, channels, kernel_size, filters, stride=1):
+        n, c, k, f, s = steps, channels, kernel_size, filters, stride
+        right = (n - k) // s + 1
+        return (eval(windows, locals() | {"right": right}), eval(params), eval(adds, locals() | {"right": right}))
+    return fn
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (_size("n - k + 1", "(k * c + 1) * f", "right * k * c * f"), "divide the room the window has to move"),
+    (_size("(n - k) // s", "(k * c + 1) * f", "right * k * c * f"), "one is missing"),
+    (_size("n // s", "(k * c + 1) * f", "right * k * c * f"), "not steps"),
+    (_size("(n - k) / s + 1", "(k * c + 1) * f", "right * k * c * f"), "whole number"),
+    (_size("right", "k * c * f", "right * k * c * f"), "the bias is missing"),
+    (_size("right", "(k + 1) * f", "right * k * c * f"), "for EACH of the"),
+    (_size("right", "(k + 1) * c * f", "right * k * c * f"), "one bias, not one per channel"),
+    (_size("right", "k * c + 1", "right * k * c * f"), "that is one filter"),
+    (_size("right", "((n - k) // s + 1) * (k * c + 1) * f", "right * k * c * f"), "windows share"),
+    (_size("right", "(k * c + 1) * f", "right * (k * c + 1) * f"), "the bias is added, not multiplied"),
+    (_size("right", "(k * c + 1) * f", "k * c * f"), "in EVERY window"),
+    (_size("right", "(k * c + 1) * f", "right * k * f"), "samples of every channel"),
+    (_size("n - k + 1", "(k * c + 1) * f", "(n - k + 1) * k * c * f"), "off because the number of windows"),
+])
+def test_conv1d_size_mistakes_are_named(fn, hint):
+    result = evaluate_conv1d_size(fn)
+    assert not result.passed and any(hint in m for m in result.messages()), result.messages()
+
+
+@pytest.mark.parametrize("fn, message", [
+    (lambda *a: None, "is None"),
+    (lambda *a: (1, 2), "tuple of length 2"),
+    (lambda *a: ("a", "b", "c"), "not three numbers"),
+    (lambda *a: np.zeros((3, 1)), "ndarray"),
+])
+def test_conv1d_size_broken_answers_are_explained(fn, message):
+    result = evaluate_conv1d_size(fn)
+    assert not result.passed and message in result.messages()[0], result.messages()
+
+
+def test_conv1d_size_passes_a_list_and_stub_is_not_written(capsys):
+    assert evaluate_conv1d_size(lambda *a: list(reference_conv1d_size(*a))).passed
+    assert evaluate_conv1d_size(lambda *a: np.array(reference_conv1d_size(*a))).passed
+
+    def stub(*args):
+        raise NotImplementedError("conv1d_size is not written yet")
+
+    assert evaluate_conv1d_size(stub).not_written

@@ -229,3 +229,174 @@ def test_widget_redraws_when_a_slider_moves():
     previous = image.value
     sliders["beta1"].value = 0.5
     assert image.value != previous
+
+
+# ------------------------------------------------------------------ Exercise 1: the first step
+
+def first_step_sign(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+    factor = 1.0 if bias_correction else (1 - beta1) / np.sqrt(1 - beta2)
+    return -alpha * factor * np.sign(np.asarray(g, dtype=float))
+
+
+def first_step_keras_epsilon(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+    g = np.asarray(g, dtype=float)
+    m, v = (1 - beta1) * g, (1 - beta2) * g**2
+    if bias_correction:
+        m, v = m / (1 - beta1), v / (1 - beta2)
+    return -alpha * m / (np.sqrt(v) + 1e-7)
+
+
+def first_step_on_lists(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+    return list(np.ravel(opt.reference_first_step(g, alpha, beta1, beta2, bias_correction)).reshape(np.shape(g)))
+
+
+@pytest.mark.parametrize("fn", [opt.reference_first_step, first_step_sign, first_step_keras_epsilon])
+def test_first_step_correct_answers_pass(fn):
+    assert opt.evaluate_first_step(fn).passed
+
+
+def test_first_step_is_alpha_with_correction_and_larger_without():
+    g = np.array([0.5, -50.0, 0.0])
+    np.testing.assert_allclose(opt.reference_first_step(g, alpha=1.0), [-1.0, 1.0, 0.0])
+    np.testing.assert_allclose(opt.reference_first_step(g, alpha=1.0, bias_correction=False),
+                               [-np.sqrt(10), np.sqrt(10), 0.0])
+    np.testing.assert_allclose(opt.reference_first_step(g, alpha=1.0, beta2=0.9999, bias_correction=False),
+                               [-10.0, 10.0, 0.0])
+    # and it is the change of w that Keras's Adam makes in its first step
+    (w, _, _), = opt.keras_adam_states(np.zeros(2), [g[:2]], alpha=0.01)
+    np.testing.assert_allclose(w, opt.reference_first_step(g[:2], alpha=0.01), rtol=1e-5)
+
+
+def _first_step_mistake(kind):
+    def fn(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+        g = np.asarray(g, dtype=float)
+        m, v = (1 - beta1) * g, (1 - beta2) * g**2
+        mh, vh = m / (1 - beta1), v / (1 - beta2)
+        right = opt.reference_first_step(g, alpha, beta1, beta2, bias_correction)
+        with np.errstate(all="ignore"):
+            return {
+                "uphill": -right,
+                "size only": -np.abs(right),
+                "nan at zero": -alpha * g / np.abs(g) * (1 if bias_correction else (1 - beta1) / np.sqrt(1 - beta2)),
+                "gradient descent": -alpha * g,
+                "no sqrt": -alpha * (mh / (vh + 1e-12) if bias_correction else m / (v + 1e-12)),
+                "never corrected": -alpha * m / (np.sqrt(v) + 1e-12),
+                "always corrected": -alpha * mh / (np.sqrt(vh) + 1e-12),
+                "m only": -alpha * (mh if bias_correction else m) / (np.sqrt(v) + 1e-12),
+                "v only": -alpha * m / (np.sqrt(vh if bias_correction else v) + 1e-12),
+                "m too small only": -alpha * (1 if bias_correction else (1 - beta1)) * np.sign(g),
+                "default betas": opt.reference_first_step(g, alpha, bias_correction=bias_correction),
+                "default alpha": opt.reference_first_step(g, 0.001, beta1, beta2, bias_correction),
+            }[kind]
+    return fn
+
+
+@pytest.mark.parametrize("kind, hint", [
+    ("uphill", "the step goes uphill"),
+    ("size only", "keep the sign of m"),
+    ("nan at zero", "0 / 0 = nan"),
+    ("gradient descent", "gradient-descent step"),
+    ("no sqrt", "divide by sqrt(v_hat), not by v_hat"),
+    ("never corrected", "this case asks for bias_correction=True"),
+    ("always corrected", "this case asks for bias_correction=False"),
+    ("m only", "only m is corrected"),
+    ("v only", "only v is corrected"),
+    ("m too small only", "but so is v"),
+    ("default betas", "use the beta1 and beta2 arguments"),
+    ("default alpha", "use the alpha argument"),
+])
+def test_first_step_mistakes_are_named(kind, hint):
+    result = opt.evaluate_first_step(_first_step_mistake(kind))
+    assert not result.passed
+    assert any(hint in message for message in result.messages()), result.messages()
+
+
+def test_first_step_on_a_list_and_broken_answers(capsys):
+    def no_asarray(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+        return -alpha * g / abs(g)
+
+    def returns_none(*args, **kwargs):
+        return None
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError("first_step is not written yet")
+
+    assert opt.evaluate_first_step(first_step_on_lists).passed
+    assert "return" in opt.evaluate_first_step(returns_none).messages()[0]
+    assert not opt.evaluate_first_step(no_asarray).passed
+    assert opt.evaluate_first_step(stub).not_written
+    opt.check_first_step(stub)
+    assert "not written yet" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ Exercise 2: tune Adam
+
+def test_settings_that_meet_the_goal_pass():
+    for alpha, beta1 in [(0.3, 0.5), (0.25, 0.5), (0.4, 0.0), (0.2, 0.8)]:
+        result = opt.evaluate_adam_settings(lambda a=alpha, b=beta1: (a, b))
+        assert result.passed, (alpha, beta1, result.messages())
+    assert opt.evaluate_adam_settings(lambda: [0.3, 0.5]).passed
+
+
+def test_defaults_fail_and_both_reasons_are_named():
+    """The lab's claim: alpha = 0.15 is too slow with any beta1, beta1 = 0.9 overshoots with any alpha."""
+    for beta1 in np.linspace(0, 0.99, 34):
+        assert not opt.evaluate_adam_settings(lambda b=beta1: (0.15, b)).passed, beta1
+    for alpha in np.linspace(0.05, 0.6, 23):
+        assert not opt.evaluate_adam_settings(lambda a=alpha: (a, 0.9)).passed, alpha
+    text = "\n".join(opt.evaluate_adam_settings(lambda: (0.15, 0.9)).messages())
+    assert "too slow" in text and "overshoots the minimum" in text and "back above at step 40" in text
+
+
+@pytest.mark.parametrize("settings, hint", [
+    ((0.1, 0.5), "too slow"),
+    ((0.25, 0.9), "overshoots the minimum"),
+    ((0.5, 0.0), "jumps across it"),
+    ((50.0, 0.5), "far too large"),
+    ((1e4, 0.5), "far too large"),
+])
+def test_settings_mistakes_are_named(settings, hint):
+    result = opt.evaluate_adam_settings(lambda: settings)
+    assert not result.passed and any(hint in m for m in result.messages()), result.messages()
+
+
+@pytest.mark.parametrize("returned, message", [
+    (None, "returned None"),
+    ((0.3,), "tuple of length 1"),
+    ((0.3, 0.5, 0.999), "tuple of length 3"),
+    (("fast", "low"), "not two numbers"),
+    ((-0.3, 0.5), "must be a positive number"),
+    ((0.3, 1.0), "up to (not including) 1"),
+    ((0.3, -0.1), "up to (not including) 1"),
+])
+def test_settings_that_are_not_two_numbers_in_range_are_explained(returned, message):
+    result = opt.evaluate_adam_settings(lambda: returned)
+    assert not result.passed and message in result.messages()[0], result.messages()
+
+
+def test_settings_check_never_raises(capsys):
+    def stub():
+        raise NotImplementedError("adam_settings is not written yet")
+
+    def broken():
+        return alpha  # noqa: F821
+
+    assert opt.evaluate_adam_settings(stub).not_written
+    assert "NameError" in opt.evaluate_adam_settings(broken).messages()[0]
+    assert "pass the function itself" in opt.evaluate_adam_settings((0.3, 0.5)).messages()[0]
+    opt.check_adam_settings(broken)
+    assert capsys.readouterr().out.startswith("❌ adam_settings")
+
+
+# ------------------------------------------------------------------ honest reports of a path
+
+def test_path_report_counts_a_dip_that_swings_back():
+    """At beta1 = 0.99 the cost dips below 0.01 once and ends far above it (issue 16)."""
+    report = opt.path_report(opt.adam_path(0.15, beta1=0.99))
+    assert report["first"] == 30 and report["settled"] is None and report["back_above"] == 31
+    assert round(report["final"], 2) == 0.78
+    caption = opt.describe_path("Adam", opt.adam_path(0.15, beta1=0.99))
+    assert "back above" in caption and "above at the end" in caption and "0.78" in caption
+    assert opt.steps_to_settle(opt.adam_path(0.15)) == 59
+    assert opt.steps_to_settle(opt.adam_path(0.15, beta1=0.0)) == opt.steps_to_reach(opt.adam_path(0.15, beta1=0.0))
+    assert "never below" in opt.describe_path("GD", opt.gradient_descent_path(0.15))

@@ -207,3 +207,98 @@ def evaluate_conv1d(fn):
 def check_conv1d(fn):
     """Exercise check: print (and return) the result of evaluate_conv1d."""
     return show(evaluate_conv1d(fn))
+
+
+# ----------------------------------------------------------------- the exercise: a layer's size
+
+def reference_conv1d_size(steps, channels, kernel_size, filters, stride=1):
+    """(windows, parameters, multiply-adds per example) of a Conv1D layer with valid padding."""
+    windows = output_length(steps, kernel_size, stride)
+    return windows, (kernel_size * channels + 1) * filters, windows * kernel_size * channels * filters
+
+
+def _conv1d_size_cases():
+    def case(label, steps, channels, k, filters, stride):
+        return Case(label, args=(steps, channels, k, filters, stride),
+                    about=dict(steps=steps, channels=channels, k=k, filters=filters, stride=stride))
+
+    return [
+        case("section 1's layer: 24 samples, 1 channel, window 5, 1 filter, stride 1", 24, 1, 5, 1, 1),
+        case("window 3, 4 filters on 3 channels, stride 3 (a sample left over)", 13, 3, 3, 4, 3),
+        case("a window as long as the signal: 9 samples, 2 channels, 5 filters", 9, 2, 9, 5, 1),
+        case("16 samples, 2 channels, window 4, 3 filters, stride 2", 16, 2, 4, 3, 2),
+    ]
+
+
+def _compare_size(got, expected, case):
+    if got is None:
+        return "is None (is a `return windows, parameters, multiply_adds` missing?)"
+    if isinstance(got, np.ndarray) and got.ndim == 1:
+        got = list(got)
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        size = f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""
+        return f"is a {type(got).__name__}{size}; expected three numbers (windows, parameters, multiply_adds)"
+    try:
+        values = [float(x) for x in got]
+    except (TypeError, ValueError):
+        return "is not three numbers (windows, parameters, multiply_adds)"
+    names = ("windows", "parameters", "multiply-adds")
+    wrong = [f"{n} {v:g} (expected {e})" for n, v, e in zip(names, values, expected, strict=True) if v != e]
+    return ("has " + ", ".join(wrong)) if wrong else None
+
+
+def _diagnose_conv1d_size(case, got, expected):
+    a = case.about
+    n, c, k, f, s = a["steps"], a["channels"], a["k"], a["filters"], a["stride"]
+    try:
+        windows, params, adds = (float(x) for x in got)
+    except (TypeError, ValueError):
+        return []
+    hints = []
+    right_windows = expected[0]
+    if windows != right_windows:
+        if s > 1 and windows == n - k + 1:
+            hints.append(f"windows: with stride {s} the windows start at 0, {s}, {2 * s}, ...: "
+                         "divide the room the window has to move by the stride")
+        elif windows == (n - k) // s or windows == (n - k) / s:
+            hints.append("windows: one is missing; the first window starts at 0, and the last at "
+                         "steps - kernel_size (count both ends)")
+        elif windows == n // s or windows == n / s:
+            hints.append("windows: valid padding keeps every window inside the signal, so the window "
+                         "can only move steps - kernel_size samples, not steps")
+        elif windows != int(windows):
+            hints.append("windows: a number of windows is a whole number: use // (floor division)")
+    if params != expected[1]:
+        if params == k * c * f:
+            hints.append("parameters: the bias is missing; every filter has one bias")
+        elif params == (k + 1) * f and c > 1:
+            hints.append(f"parameters: each filter has kernel_size weights for EACH of the {c} input "
+                         "channels, plus one bias")
+        elif params == (k + 1) * c * f:
+            hints.append("parameters: each filter has one bias, not one per channel")
+        elif params == k * c + 1 and f > 1:
+            hints.append(f"parameters: that is one filter; the layer has {f}, each with its own weights and bias")
+        elif params == right_windows * (k * c + 1) * f:
+            hints.append("parameters: the windows share their filter's weights, so the count does not depend "
+                         "on the number of windows")
+    if adds != expected[2]:
+        if adds == right_windows * (k * c + 1) * f:
+            hints.append("multiply-adds: the bias is added, not multiplied; count only the weights")
+        elif adds == (k * c + 1) * f or adds == k * c * f:
+            hints.append("multiply-adds: every weight is used once in EVERY window")
+        elif adds in (right_windows * k * f, windows * k * f) and c > 1:
+            hints.append("multiply-adds: each output multiplies kernel_size samples of every channel")
+        elif adds == windows * k * c * f and windows != right_windows:
+            hints.append("multiply-adds: right formula; it is off because the number of windows is")
+    return hints
+
+
+def evaluate_conv1d_size(fn):
+    """The CheckResult of a student's conv1d_size(steps, channels, kernel_size, filters, stride)."""
+    return run_check("conv1d_size", fn, reference_conv1d_size, _conv1d_size_cases(),
+                     compare=_compare_size, diagnose=_diagnose_conv1d_size)
+
+
+def check_conv1d_size(fn):
+    """Exercise check: the windows, parameters and multiply-adds of a Conv1D layer."""
+    return show(evaluate_conv1d_size(fn))

@@ -18,7 +18,16 @@ float64 tensors instead, and then Keras and `reference_adam_step` agree to round
 """
 import numpy as np
 
-from utils.checks import CheckResult, Problem, describe_exception, exception_hint, not_a_function, show
+from utils.checks import (
+    Case,
+    CheckResult,
+    Problem,
+    describe_exception,
+    exception_hint,
+    not_a_function,
+    run_check,
+    show,
+)
 from utils.plots import COLOURS as PLOT_COLOURS
 
 # ------------------------------------------------------------------ the elongated bowl
@@ -87,6 +96,33 @@ def steps_to_reach(path, cost_below=1e-2, cost=bowl_cost):
     """First step at which the cost is below `cost_below`, or None if it never is."""
     below = np.flatnonzero(np.nan_to_num(cost(path), nan=np.inf) < cost_below)
     return int(below[0]) if below.size else None
+
+
+def steps_to_settle(path, cost_below=1e-2, cost=bowl_cost):
+    """First step from which the cost stays below `cost_below` up to the end of the path, or None.
+
+    Unlike `steps_to_reach` this does not count a path that dips below the target and swings
+    back above it.
+    """
+    below = np.nan_to_num(cost(path), nan=np.inf) < cost_below
+    if not below[-1]:
+        return None
+    above = np.flatnonzero(~below)
+    return int(above[-1]) + 1 if above.size else 0
+
+
+def path_report(path, cost_below=1e-2, cost=bowl_cost):
+    """What a path does with respect to the target cost: a dict with the first step below it,
+    the step from which it stays below (None when it ends above), the first step back above it
+    after the first dip (None if never) and the final cost."""
+    costs = np.nan_to_num(cost(path), nan=np.inf)
+    first = steps_to_reach(path, cost_below, cost)
+    back = None
+    if first is not None:
+        above = np.flatnonzero(costs[first:] >= cost_below)
+        back = int(above[0]) + first if above.size else None
+    return {"first": first, "settled": steps_to_settle(path, cost_below, cost), "back_above": back,
+            "final": float(costs[-1]), "steps": len(costs) - 1}
 
 
 def epochs_to_reach(losses, target):
@@ -406,6 +442,200 @@ def check_adam_step(fn):
     return show(evaluate_adam_step(fn))
 
 
+# ------------------------------------------------------------------ exercise: the first step
+
+def reference_first_step(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+    """The change of w in Adam's first step (t = 1, m = v = 0) for gradient g, epsilon left out.
+
+    A zero gradient gives a step of 0 (Adam's epsilon turns the 0 / 0 into 0).
+    """
+    g = np.asarray(g, dtype=float)
+    m, v = (1 - beta1) * g, (1 - beta2) * g * g
+    if bias_correction:
+        m, v = m / (1 - beta1), v / (1 - beta2)
+    root = np.sqrt(v)
+    with np.errstate(all="ignore"):
+        return np.where(root > 0, -alpha * m / np.where(root > 0, root, 1.0), 0.0)
+
+
+def _first_step_cases():
+    return [
+        Case("one gradient of 0.5, bias-corrected", (np.array([0.5]),)),
+        Case("gradients of very different sizes, alpha=0.1", (np.array([0.5, -50.0, 2.0]),),
+             {"alpha": 0.1}),
+        Case("a 2x2 gradient with a 0 in it", (np.array([[3.0, 0.0], [-1.0, 0.8]]),), {"alpha": 0.01}),
+        Case("no bias correction, default betas", (np.array([0.5, -50.0]),), {"bias_correction": False}),
+        Case("no bias correction, beta1=0.8, beta2=0.99, alpha=0.01", (np.array([2.0, -0.6]),),
+             {"alpha": 0.01, "beta1": 0.8, "beta2": 0.99, "bias_correction": False}),
+        Case("bias-corrected, beta1=0.8, beta2=0.99, alpha=0.01", (np.array([-2.0, 0.6]),),
+             {"alpha": 0.01, "beta1": 0.8, "beta2": 0.99}),
+    ]
+
+
+def _divide(a, b):
+    """a / b, with 0 where b is 0 (as Adam's epsilon makes a zero gradient's 0 / 0)."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    return np.divide(a, b, out=np.zeros_like(a), where=b != 0)
+
+
+def _first_step_variants(g, alpha, b1, b2, corrected):
+    """(explanation, wrong result) for the usual wrong first steps; each result is what that mistake gives."""
+    sign = np.sign(g)
+    m, v = (1 - b1) * g, (1 - b2) * g * g
+    m_hat, v_hat = m / (1 - b1), v / (1 - b2)
+    right = -alpha * sign * (1.0 if corrected else (1 - b1) / np.sqrt(1 - b2))
+    out = [
+        ("the step goes uphill: w moves AGAINST the gradient, so the change is minus alpha times "
+         "the ratio.", -right),
+        ("a negative gradient must give a positive change of w (and a zero gradient none): "
+         "the size alone is not enough, keep the sign of m.", -np.abs(right)),
+        ("a gradient of 0 gives m = v = 0 and 0 / 0 = nan; Adam's epsilon, or np.sign, turns it "
+         "into a step of 0.", np.where(g == 0, np.nan, right)),
+        ("that is a gradient-descent step, -alpha * g: Adam's first step does not grow with the "
+         "gradient.", -alpha * g),
+        ("v is a squared size: divide by sqrt(v_hat), not by v_hat.",
+         -alpha * _divide(m_hat if corrected else m, v_hat if corrected else v)),
+    ]
+    if corrected:
+        out += [(f"this is the step without bias correction ({(1 - b1) / np.sqrt(1 - b2):.3g} alpha), but "
+                 "this case asks for bias_correction=True: at t = 1 divide m by (1 - beta1) and v by "
+                 "(1 - beta2).", -alpha * _divide(m, np.sqrt(v))),
+                ("only m is corrected: v = (1 - beta2) g**2 is too small as well; divide it by "
+                 "(1 - beta2).", -alpha * _divide(m_hat, np.sqrt(v))),
+                ("only v is corrected: m = (1 - beta1) g is too small as well; divide it by "
+                 "(1 - beta1).", -alpha * _divide(m, np.sqrt(v_hat)))]
+    else:
+        out += [("this is the bias-corrected step, but this case asks for bias_correction=False: use "
+                 "m = (1 - beta1) g and v = (1 - beta2) g**2 as they are, without dividing by 1 - beta.",
+                 -alpha * sign),
+                ("m = (1 - beta1) g is too small, but so is v = (1 - beta2) g**2: the step divides by "
+                 "sqrt(v), which is too small by sqrt(1 - beta2).", -alpha * (1 - b1) * sign)]
+    out += [("your function uses beta1=0.9 and beta2=0.999 whatever it is given: use the beta1 "
+             "and beta2 arguments.", reference_first_step(g, alpha, bias_correction=corrected)),
+            ("your function ignores the alpha it is given: use the alpha argument.",
+             reference_first_step(g, 0.001, b1, b2, corrected)),
+            ("your function ignores bias_correction: apply the correction only when it is True.",
+             reference_first_step(g, alpha, b1, b2, not corrected))]
+    return out
+
+
+def _diagnose_first_step(case, got, expected):
+    g = np.asarray(case.args[0], dtype=float)
+    kw = {"alpha": 0.001, "beta1": 0.9, "beta2": 0.999, "bias_correction": True} | case.kwargs
+    got = np.asarray(got, dtype=float)
+    hints = []
+    for explanation, wrong in _first_step_variants(g, kw["alpha"], kw["beta1"], kw["beta2"],
+                                                   kw["bias_correction"]):
+        wrong = np.asarray(wrong, dtype=float)
+        if wrong.shape == got.shape and not np.allclose(wrong, expected, equal_nan=True) and np.allclose(
+                got, wrong, rtol=1e-4, atol=1e-12, equal_nan=True):
+            hints.append(explanation)
+    if not hints and np.isnan(got).any() and (g == 0).any():
+        hints.append("a gradient of 0 gives m = v = 0 and 0 / 0 = nan; Adam's epsilon, or np.sign, turns "
+                     "it into a step of 0.")
+    return hints
+
+
+def evaluate_first_step(fn):
+    """The CheckResult of a student's first_step(g, alpha, beta1, beta2, bias_correction)."""
+    return run_check("first_step", fn, reference_first_step, _first_step_cases(), rtol=1e-4, atol=1e-12,
+                     diagnose=_diagnose_first_step,
+                     note="Hint: at t = 1, m = (1 - beta1) g and v = (1 - beta2) g**2; work out m_hat and "
+                          "v_hat, then the change -alpha * m_hat / sqrt(v_hat).")
+
+
+def check_first_step(fn):
+    """Exercise check: Adam's first step, with and without bias correction."""
+    return show(evaluate_first_step(fn))
+
+
+# ------------------------------------------------------------------ exercise: tune Adam on the bowl
+
+SETTLE_BY = 30  # the goal: cost below 0.01 at every step from this one to N_STEPS
+
+
+def _settings_problem(values):
+    """A Problem when the returned settings are not (alpha, beta1) numbers in range, else None."""
+    if values is None:
+        return Problem("", "returned None: end the function with `return alpha, beta1`")
+    if not isinstance(values, (tuple, list)) or len(values) != 2:
+        size = f" of length {len(values)}" if isinstance(values, (tuple, list)) else ""
+        return Problem("", f"returned a {type(values).__name__}{size}; expected two numbers, "
+                           "`return alpha, beta1`")
+    try:
+        alpha, beta1 = (float(x) for x in values)
+    except (TypeError, ValueError):
+        return Problem("", "returned something that is not two numbers: `return alpha, beta1`")
+    if not np.isfinite(alpha) or alpha <= 0:
+        return Problem("", f"alpha = {alpha:g}: the learning rate must be a positive number")
+    if not 0 <= beta1 < 1:
+        return Problem("", f"beta1 = {beta1:g}: beta1 is the share of the old average that m keeps, "
+                           "a number from 0 up to (not including) 1")
+    return None
+
+
+def evaluate_adam_settings(fn, settle_by=SETTLE_BY, beta2=0.999):
+    """Run Adam with the student's (alpha, beta1) on the bowl and say whether it meets the goal:
+    cost below 0.01 at every step from `settle_by` to N_STEPS; name why it does not."""
+    name = "adam_settings"
+    result = CheckResult(name, N_STEPS - settle_by + 1)  # one check per step from settle_by to N_STEPS
+    if not callable(fn):
+        result.problems = [not_a_function(fn, name)]
+        return result
+    try:
+        values = fn()
+    except NotImplementedError as exc:
+        result.not_written = str(exc)
+        return result
+    except Exception as exc:  # the student's code: reported, never raised
+        result.problems = [Problem("", describe_exception(exc), [h for h in [exception_hint(exc)] if h])]
+        return result
+    problem = _settings_problem(values)
+    if problem:
+        result.problems = [problem]
+        return result
+    alpha, beta1 = (float(x) for x in values)
+    path = adam_path(alpha, beta1, beta2)
+    r = path_report(path)
+    if r["settled"] is not None and r["settled"] <= settle_by:
+        result.on_pass = (f"with alpha={alpha:g}, beta1={beta1:g} the cost is below 0.01 at every step "
+                          f"from {settle_by} to {N_STEPS}; it first got there at step {r['first']}")
+        return result
+    what = f"with alpha={alpha:g}, beta1={beta1:g}: " + describe_path("Adam", path).split(": ", 1)[1]
+    result.problems = [Problem("", what, _settings_hints(alpha, beta1, r, settle_by))]
+    return result
+
+
+def _settings_hints(alpha, beta1, r, settle_by):
+    hints = []
+    travel = abs(START[0]) - np.sqrt(2 * 0.01 / GENTLE)  # w1 must come from -4.5 to within about 0.45
+    if not np.isfinite(r["final"]) or r["final"] > 1e6 or alpha >= 1:
+        return [f"alpha = {alpha:g} is far too large: each step moves a parameter by about alpha, "
+                "far wider than the region around the minimum where the cost is below 0.01 "
+                "(|w1| < 0.45, |w2| < 0.045)."]
+    if r["first"] is None or r["first"] > settle_by:
+        hints.append(f"too slow: Adam moves a parameter by about alpha per step at most, so in {settle_by} "
+                     f"steps w1 travels at most {settle_by} x {alpha:g} = {settle_by * alpha:.2g}. It has "
+                     f"about {travel:.1f} to go (from -4.5 to within 0.45 of 0), and Adam's steps shrink "
+                     "as it nears the minimum: choose a larger alpha.")
+    if r["back_above"] is not None and r["back_above"] <= N_STEPS:
+        if beta1 >= 0.85:
+            hints.append(f"the cost dips below 0.01 and comes back (step {r['back_above']}): with "
+                         f"beta1 = {beta1:g}, m remembers the downhill gradients for about "
+                         f"1 / (1 - beta1) = {1 / (1 - beta1):.0f} steps, so Adam overshoots the "
+                         "minimum. A smaller beta1 brakes sooner.")
+        else:
+            hints.append(f"the cost dips below 0.01 and comes back (step {r['back_above']}): near the "
+                         f"minimum a step of about alpha = {alpha:g} jumps across it. A smaller alpha, "
+                         "or more momentum (a larger beta1) to smooth the steps, lands it.")
+    return hints
+
+
+def check_adam_settings(fn):
+    """Exercise check: do the student's (alpha, beta1) bring Adam to the bowl's minimum and keep it there?"""
+    return show(evaluate_adam_settings(fn))
+
+
 # ------------------------------------------------------------------ figures
 
 COLOURS = {"gd": PLOT_COLOURS["gradient descent"], "adam": PLOT_COLOURS["adam"]}
@@ -439,14 +669,22 @@ def draw_path(ax, path, label, colour, limits=((-5.2, 2.0), (-1.6, 1.6))):
     ax.plot(path[:, 0], path[:, 1], "o-", color=colour, ms=3, lw=1.2, label=label)
 
 
-def _describe(name, path):
-    reached = steps_to_reach(path)
-    final = bowl_cost(path[-1])
+def describe_path(name, path, cost_below=1e-2):
+    """One honest line about a path: when it first gets below the target, whether it stays, the final cost."""
+    r = path_report(path, cost_below)
+    final = r["final"]
     if not np.isfinite(final) or final > 1e6:
-        return f"{name}: diverges (the cost grows without bound)"
-    when = f"cost < 0.01 after {reached} steps" if reached is not None else \
-        f"cost still {final:.3f} after {len(path) - 1} steps"
-    return f"{name}: {when}"
+        return f"{name}: diverges (cost {final:.2g} after {r['steps']} steps)"
+    end = f"cost {final:.2g} after {r['steps']} steps"
+    if r["first"] is None:
+        return f"{name}: never below {cost_below:g}; {end}"
+    if r["settled"] == r["first"]:
+        return f"{name}: below {cost_below:g} from step {r['first']} on; {end}"
+    if r["settled"] is not None:
+        return (f"{name}: below {cost_below:g} at step {r['first']}, back above at step "
+                f"{r['back_above']}, below for good from step {r['settled']}; {end}")
+    return (f"{name}: below {cost_below:g} at step {r['first']}, back above at step "
+            f"{r['back_above']} and above at the end; {end}")
 
 
 def draw_race(fig, alpha=0.15, beta1=0.9, beta2=0.999, n_steps=N_STEPS):
@@ -458,9 +696,9 @@ def draw_race(fig, alpha=0.15, beta1=0.9, beta2=0.999, n_steps=N_STEPS):
     draw_path(ax_path, gd, "gradient descent", COLOURS["gd"])
     draw_path(ax_path, adam, f"Adam (beta1={beta1:g}, beta2={beta2:g})", COLOURS["adam"])
     ax_path.set_title(f"{n_steps} steps with alpha = {alpha:g}")
-    ax_path.legend(loc="lower right", fontsize=8)
+    ax_path.legend(loc="lower right", fontsize=9)
     draw_step_sizes(ax_steps, {"GD": gd, "Adam": adam})
-    return "\n".join([_describe("gradient descent", gd), _describe("Adam            ", adam)])
+    return "\n".join([describe_path("gradient descent", gd), describe_path("Adam            ", adam)])
 
 
 def draw_step_sizes(ax, paths):
@@ -479,4 +717,4 @@ def draw_step_sizes(ax, paths):
     ax.set_xlabel("step")
     ax.set_ylabel("step size |Δw| (log scale)")
     ax.set_title("each parameter's step size")
-    ax.legend(fontsize=7, loc="upper right", ncol=2)
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
