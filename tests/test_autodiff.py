@@ -9,8 +9,15 @@ from hypothesis import strategies as st
 from utils import autodiff
 from utils.autodiff import Value, count_operations, use_rules
 from utils.engine_vs_tensorflow import (
+    RELU_CASES,
+    check_backward_values,
+    check_forward_values,
     check_mul_backward,
+    check_relu_backward,
     engine_gradients,
+    evaluate_backward_values,
+    evaluate_forward_values,
+    evaluate_relu_backward,
     exp,
     log,
     reference_mul_backward,
@@ -299,3 +306,127 @@ def test_check_catches_a_rule_that_only_fails_inside_the_engine():
     problems = evaluate_mul_backward(right_alone_wrong_in_graphs)
     assert problems and "the engine's dJ/d" in problems[0]
     assert autodiff.RULES["mul"] is not right_alone_wrong_in_graphs
+
+
+# ------------------------------------------------------------------ the printed engine hides the exercises' rules
+
+def test_engine_source_hides_the_rules_the_student_writes():
+    shown = autodiff.engine_source(hide_rules=["mul", "relu"])
+    assert '"mul": ...,' in shown and '"relu": ...,' in shown
+    assert "g * b, g * a" not in shown and "g if a > 0" not in shown
+    assert '"sub": lambda a, b, g: (g, -g)' in shown and "class Value" in shown
+
+
+# ------------------------------------------------------------------ exercises 1 and 2: the course graph by hand
+
+RIGHT_FORWARD = {"c": -4.0, "a": 4.0, "d": 2.0, "J": 2.0}
+RIGHT_BACKWARD = {"d": 2.0, "a": 2.0, "c": 2.0, "b": 2.0, "w": -4.0}
+
+
+def test_right_values_pass_and_the_template_is_not_written_yet(capsys):
+    assert evaluate_forward_values(RIGHT_FORWARD).passed
+    assert evaluate_forward_values({"c": -4, "a": 4, "d": 2, "J": 2}).passed  # integers are fine
+    assert evaluate_backward_values(RIGHT_BACKWARD).passed
+    for check, keys in [(check_forward_values, RIGHT_FORWARD), (check_backward_values, RIGHT_BACKWARD)]:
+        result = check(dict.fromkeys(keys))
+        assert result.not_written and "not written yet" in capsys.readouterr().out
+
+
+def _with(table, **changes):
+    return {**table, **changes}
+
+
+@pytest.mark.parametrize("table, fragment", [
+    (_with(RIGHT_FORWARD, c=4.0), "x = -2 is negative"),
+    (_with(RIGHT_FORWARD, c=0.0), "is a product"),
+    (_with(RIGHT_FORWARD, c=4.0, a=12.0), "follows from your c"),
+    (_with(RIGHT_FORWARD, a=-12.0), "adds b"),
+    (_with(RIGHT_FORWARD, d=-2.0), "not y - a"),
+    (_with(RIGHT_FORWARD, d=6.0), "subtracts the target"),
+    (_with(RIGHT_FORWARD, a=5.0, d=3.0), "follows from your a"),
+    (_with(RIGHT_FORWARD, J=4.0), "did not halve it"),
+    (_with(RIGHT_FORWARD, J=1.0), "square d before halving"),
+    (_with(RIGHT_FORWARD, d=3.0, J=4.5), "follows from your d"),
+    (_with(RIGHT_FORWARD, J=None), "still None"),
+    (_with(RIGHT_FORWARD, c="-4"), "not text"),
+    ({"c": -4.0, "a": 4.0, "d": 2.0}, "no entry for J"),
+    ([-4, 4, 2, 2], "make it a dict"),
+])
+def test_each_forward_mistake_is_named(table, fragment, capsys):
+    result = evaluate_forward_values(table)
+    assert not result.passed and fragment in result.text()
+    check_forward_values(table)
+    assert capsys.readouterr().out.startswith("❌ forward values")
+
+
+@pytest.mark.parametrize("table, fragment", [
+    (_with(RIGHT_BACKWARD, d=4.0), "that is d²"),
+    (_with(RIGHT_BACKWARD, d=1.0), "dJ/dJ is 1"),
+    (_with(RIGHT_BACKWARD, a=1.0), "local derivative ∂d/∂a = 1 alone"),
+    (_with(RIGHT_BACKWARD, b=1.0), "multiply it by dJ/da"),
+    (_with(RIGHT_BACKWARD, w=-2.0), "local derivative ∂c/∂w = x alone"),
+    (_with(RIGHT_BACKWARD, w=4.0), "not w"),
+    (_with(RIGHT_BACKWARD, d=4.0, a=4.0), "follows from your dJ/dd"),
+    (_with(RIGHT_BACKWARD, c=3.0, w=-6.0), "follows from your dJ/dc"),
+])
+def test_each_backward_mistake_is_named(table, fragment):
+    result = evaluate_backward_values(table)
+    assert not result.passed and fragment in result.text()
+
+
+# ------------------------------------------------------------------ exercise 4: relu_backward
+
+def _relu_right(a, g):
+    return (g if a > 0 else 0.0,)
+
+
+def test_relu_check_passes_the_right_rule_in_several_spellings(capsys):
+    assert evaluate_relu_backward(_relu_right).passed
+    assert evaluate_relu_backward(lambda a, g: (g * float(a > 0),)).passed
+    assert evaluate_relu_backward(lambda a, g: [np.where(a > 0, g, 0.0)]).passed
+    check_relu_backward(_relu_right)
+    assert capsys.readouterr().out.startswith("✅ relu_backward: all 9 checks passed")
+
+
+@pytest.mark.parametrize("rule, fragment", [
+    (lambda a, g: (g,), "passed through for every a"),
+    (lambda a, g: (g if a >= 0 else 0.0,), "not a >= 0"),
+    (lambda a, g: (max(g, 0.0),), "applied ReLU to out_grad"),
+    (lambda a, g: (g * max(a, 0.0),), "multiplied out_grad by relu(a)"),
+    (lambda a, g: (g * a,), "multiplied out_grad by a"),
+    (lambda a, g: (1.0 if a > 0 else 0.0,), "multiply the local derivative by out_grad"),
+    (lambda a, g: (0.0 if a > 0 else g,), "wrong way round"),
+    (lambda a, g: (max(a, 0.0),), "the forward value"),
+    (lambda a, g: g if a > 0 else 0.0, "return a tuple with one gradient"),
+    (lambda a, g: (g, g), "relu has one input"),
+    (lambda a, g: None, "returned None"),
+])
+def test_each_relu_mistake_is_named_alone(rule, fragment, capsys):
+    result = evaluate_relu_backward(rule)
+    text = result.text()
+    assert not result.passed and fragment in text
+    hints = {line for line in text.splitlines() if line.strip().startswith("Hint:")}
+    assert len(hints) <= 1, hints  # one mistake, one explanation
+    check_relu_backward(rule)
+    assert capsys.readouterr().out.startswith("❌ relu_backward")
+
+
+def test_relu_check_catches_a_rule_that_only_fails_inside_the_engine():
+    calls = []
+
+    def right_alone_wrong_in_graphs(a, g):
+        calls.append(1)
+        return (g if a > 0 else 0.0,) if len(calls) <= len(RELU_CASES) else (g,)
+
+    result = evaluate_relu_backward(right_alone_wrong_in_graphs)
+    assert not result.passed and "the engine's dJ/d" in result.text()
+    assert autodiff.RULES["relu"] is not right_alone_wrong_in_graphs
+
+
+def test_unwritten_relu_stub_says_so(capsys):
+    def stub(a, g):
+        raise NotImplementedError("relu_backward is not written yet")
+
+    check_relu_backward(stub)
+    out = capsys.readouterr().out
+    assert "not written yet" in out and "checks failed" not in out

@@ -1,4 +1,4 @@
-"""Lab 08: the autodiff engine (utils.autodiff) next to TensorFlow, and the check of mul_backward built on it.
+"""Lab 08: the autodiff engine (utils.autodiff) next to TensorFlow, and the exercise checks built on them.
 
 The same Python function can run on the engine's Values and on TensorFlow tensors when it uses
 the operators (+, -, *, /, **) and the functions below (relu, sigmoid, exp, log), which pick the
@@ -7,7 +7,16 @@ engine's or TensorFlow's version of the operation from their argument.
 import numpy as np
 
 from utils.autodiff import Value, use_rules
-from utils.checks import Case, Problem, compare_arrays, describe_exception, run_check, show
+from utils.checks import (
+    Case,
+    CheckResult,
+    Problem,
+    call_student,
+    compare_arrays,
+    describe_exception,
+    run_check,
+    show,
+)
 
 
 def _tf():
@@ -109,12 +118,12 @@ ENGINE_CASES = [
 ]
 
 
-def _engine_problems(mul_backward):
-    """Problems of the engine's gradients with the student's rule, against TensorFlow."""
+def _engine_problems(rule, op="mul", cases=None):
+    """Problems of the engine's gradients with the student's rule for op, against TensorFlow."""
     problems = []
-    for label, fn, inputs in ENGINE_CASES:
+    for label, fn, inputs in ENGINE_CASES if cases is None else cases:
         try:
-            with use_rules(mul=mul_backward):
+            with use_rules(**{op: rule}):
                 _, got = engine_gradients(fn, **inputs)
         except Exception as exc:  # the student's code: reported, never raised
             problems.append(Problem(label, f"backward() {describe_exception(exc)}"))
@@ -146,3 +155,264 @@ def evaluate_mul_backward(mul_backward):
 def check_mul_backward(mul_backward):
     """Exercise check: print (and return) the result of evaluate_mul_backward."""
     return show(evaluate_mul_backward(mul_backward))
+
+
+# ------------------------------------------------------------------ exercises: the course graph by hand
+
+COURSE_INPUTS = {"w": 2.0, "b": 8.0, "x": -2.0, "y": 2.0}
+FORWARD_STEPS = ("c", "a", "d", "J")
+STEP_NAMES = {"c": "c = w·x", "a": "a = c + b", "d": "d = a − y", "J": "J = ½ d²"}
+BACKWARD_STEPS = ("d", "a", "c", "b", "w")
+
+
+def _course_values():
+    """The engine's forward values and dJ/d(value) on the course graph (after J.backward())."""
+    from utils.graph_figure import course_example
+
+    v = course_example(**COURSE_INPUTS)
+    v["J"].backward()
+    return {name: value.data for name, value in v.items()}, {name: value.grad for name, value in v.items()}
+
+
+def _read_numbers(name, table, keys):
+    """(numbers, problems, not_written) of a student's table such as {"c": -4.0, ...}."""
+    if not isinstance(table, dict):
+        return None, [Problem("", f"{name} is a {type(table).__name__}: make it a dict such as "
+                                  f"{{{', '.join(repr(k) + ': ...' for k in keys)}}}")], False
+    blank = [k for k in keys if table.get(k, None) is None or table.get(k) is Ellipsis]
+    if len(blank) == len(keys):
+        return None, [], True
+    problems, numbers = [], {}
+    missing = [k for k in keys if k not in table]
+    if missing:
+        problems.append(Problem("", f"{name} has no entry for {', '.join(missing)}: keep every key of the template"))
+    for key in keys:
+        value = table.get(key)
+        if key in missing:
+            continue
+        if value is None or value is Ellipsis:
+            problems.append(Problem(f"{key}", "is still None: replace it by its number"))
+        elif isinstance(value, str) or isinstance(value, bool):
+            problems.append(Problem(f"{key}", f"is {value!r}: write a number such as -4.0, not text"))
+        else:
+            try:
+                numbers[key] = float(value)
+            except (TypeError, ValueError):
+                problems.append(Problem(f"{key}", f"is a {type(value).__name__}: write one number"))
+    return numbers, problems, False
+
+
+def _near(a, b):
+    return a is not None and b is not None and abs(a - b) < 1e-9
+
+
+def _forward_hints(key, got, mine, right):
+    """Hints for a wrong forward value: the usual slips, and whether it follows from an earlier wrong value."""
+    w, b, x, y = (COURSE_INPUTS[k] for k in "wbxy")
+    c, a, d = mine.get("c"), mine.get("a"), mine.get("d")
+    slips = {
+        "c": [(-(w * x), "x = -2 is negative, so c = w·x = 2·(-2) is negative too"),
+              (w + x, "c = w·x is a product, not a sum")],
+        "a": [(None if c is None else c + b, "this follows from your c: fix c first, then a = c + b"),
+              (right["c"] - b, "a = c + b adds b")],
+        "d": [(right["a"] + y, "d = a - y subtracts the target y"),
+              (y - right["a"], "d = a - y is the prediction minus the target, not y - a"),
+              (None if a is None else a - y, "this follows from your a: fix a first, then d = a - y")],
+        "J": [(right["d"] ** 2, "J = ½ d²: you squared d but did not halve it"),
+              (0.5 * right["d"], "J = ½ d²: square d before halving it"),
+              (None if d is None else 0.5 * d ** 2, "this follows from your d: fix d first, then J = ½ d²")],
+    }[key]
+    return [hint for value, hint in slips if _near(got, value) and not _near(got, right[key])]
+
+
+def evaluate_forward_values(forward):
+    """The CheckResult of the student's forward values {"c", "a", "d", "J"} of the course graph, against the engine."""
+    values, _ = _course_values()
+    result = CheckResult("forward values", len(FORWARD_STEPS))
+    numbers, result.problems, blank = _read_numbers("forward", forward, FORWARD_STEPS)
+    if blank:
+        result.not_written = "forward values are not written yet"
+        return result
+    if numbers is None:  # not a dict: the one problem says what to write
+        return result
+    for key in FORWARD_STEPS:
+        if key in numbers and not _near(numbers[key], values[key]):
+            result.problems.append(Problem(STEP_NAMES[key], f"your value {numbers[key]:g} is not the engine's",
+                                           _forward_hints(key, numbers[key], numbers, values)))
+    result.on_pass = "the engine's forward pass computes the same four values"
+    if result.problems:
+        result.note = "Hint: work left to right, one step at a time, with w = 2, x = -2, b = 8, y = 2."
+    return result
+
+
+def check_forward_values(forward):
+    """Exercise 1 check: print (and return) the result of evaluate_forward_values."""
+    return show(evaluate_forward_values(forward))
+
+
+LOCAL = {"d": "d", "a": "∂d/∂a = 1", "c": "∂a/∂c = 1", "b": "∂a/∂b = 1", "w": "∂c/∂w = x"}
+UPSTREAM = {"a": "d", "c": "a", "b": "a", "w": "c"}  # whose derivative each step multiplies
+
+
+def _backward_hints(key, got, mine, values, grads):
+    right = grads[key]
+    hints = []
+    if key == "d":
+        slips = [(values["d"] ** 2, "that is d²; the derivative of ½ d² is ½ · 2d = d"),
+                 (0.5 * values["d"], "the derivative of ½ d² is ½ · 2d = d, not ½ d"),
+                 (1.0, "dJ/dJ is 1, but dJ/dd is the derivative of ½ d², which is d")]
+    else:
+        local = values["x"] if key == "w" else 1.0
+        up = UPSTREAM[key]
+        slips = [(local, f"{local:g} is the local derivative {LOCAL[key]} alone: multiply it by dJ/d{up} "
+                         "(the chain rule)"),
+                 (None if up not in mine else mine[up] * local,
+                  f"this follows from your dJ/d{up}: fix that one first")]
+        if key == "w":
+            slips += [(values["w"] * grads["c"], "the local derivative of c = w·x with respect to w is x, "
+                                                 "the other factor, not w"),
+                      (-right, "sign error: x = -2 is negative")]
+    hints += [hint for value, hint in slips if _near(got, value) and not _near(got, right)]
+    return hints
+
+
+def evaluate_backward_values(backward):
+    """The CheckResult of the student's dJ/d(value) for {"d", "a", "c", "b", "w"}, against the engine's backward()."""
+    values, grads = _course_values()
+    result = CheckResult("backward values", len(BACKWARD_STEPS))
+    numbers, result.problems, blank = _read_numbers("backward", backward, BACKWARD_STEPS)
+    if blank:
+        result.not_written = "backward values are not written yet"
+        return result
+    if numbers is None:  # not a dict: the one problem says what to write
+        return result
+    for key in BACKWARD_STEPS:
+        if key in numbers and not _near(numbers[key], grads[key]):
+            result.problems.append(Problem(f"dJ/d{key}", f"your value {numbers[key]:g} is not the engine's",
+                                           _backward_hints(key, numbers[key], numbers, values, grads)))
+    result.on_pass = "J.backward() finds the same five derivatives"
+    if result.problems:
+        result.note = ("Hint: go right to left; each value is its local derivative times the value of the "
+                       "row above it.")
+    return result
+
+
+def check_backward_values(backward):
+    """Exercise 2 check: print (and return) the result of evaluate_backward_values."""
+    return show(evaluate_backward_values(backward))
+
+
+# ------------------------------------------------------------------ exercise: relu_backward
+
+def reference_relu_gate(a, out_grad):
+    """TensorFlow's answer: the gradient of relu(a) with respect to a, given dJ/d(relu(a)) = out_grad."""
+    tf = _tf()
+    ta = tf.constant(float(a), tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(ta)
+        out = tf.nn.relu(ta)
+    grad = tape.gradient(out, ta, output_gradients=tf.constant(float(out_grad), tf.float64))
+    return np.array([float(grad) + 0.0])  # + 0.0: no -0 in messages
+
+
+RELU_CASES = [
+    Case("a = 2, out_grad = 1", args=(2.0, 1.0)),
+    Case("a = -1.5, out_grad = 3", args=(-1.5, 3.0)),
+    Case("a = 0.5, out_grad = -2", args=(0.5, -2.0)),
+    Case("a = -3, out_grad = -1", args=(-3.0, -1.0)),
+    Case("a = 4, out_grad = 0.25", args=(4.0, 0.25)),
+    Case("a = 0 exactly, out_grad = 1", args=(0.0, 1.0)),
+]
+
+
+# The usual wrong rules, each as a function and the hint that names it. A student's rule that gives the
+# same results as one of them on every case gets that hint (one case alone can fit several).
+RELU_SLIPS = [
+    (lambda a, g: g, "out_grad passed through for every a: where a < 0 the output is stuck at 0 whatever "
+                     "a does, so the local derivative there is 0"),
+    (lambda a, g: g if a >= 0 else 0.0, "at a = 0 exactly, ReLU has a corner; TensorFlow (and this engine) "
+                                        "pass 0 there: test a > 0, not a >= 0"),
+    (lambda a, g: max(g, 0.0), "you applied ReLU to out_grad: whether the gradient passes depends on the "
+                               "forward input a, not on the sign of out_grad"),
+    (lambda a, g: g * max(a, 0.0), "you multiplied out_grad by relu(a): the local derivative of ReLU is its "
+                                   "slope, 1 or 0, not its value"),
+    (lambda a, g: g * a, "you multiplied out_grad by a: the local derivative of ReLU is its slope, 1 or 0, not a"),
+    (lambda a, g: 1.0 if a > 0 else 0.0, "multiply the local derivative by out_grad (the chain rule)"),
+    (lambda a, g: 0.0 if a > 0 else g, "the gate is the wrong way round: out_grad passes where a > 0"),
+    (lambda a, g: max(a, 0.0), "that is relu(a), the forward value: the backward rule returns a gradient"),
+]
+
+
+def _one_gradient(got):
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return float(got.ravel()[0]) if got.size == 1 else None
+
+
+def _diagnose_relu(case, got, expected):
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if got.shape == ():
+        return ("return a tuple with one gradient, (grad_a,): the engine pairs each gradient with an input, "
+                "and relu has one input")
+    if got.size != 1:
+        return "relu has one input, a: return one gradient, (grad_a,)"
+    a, g = case.args
+    return [hint for slip, hint in RELU_SLIPS if abs(float(got.ravel()[0]) - slip(a, g)) < 1e-12]
+
+
+def _name_the_relu_slip(result, relu_backward):
+    """Keep only the hint of a wrong rule that explains every case, when there is one."""
+    outputs = []
+    for case in RELU_CASES:
+        got, exc, _, _ = call_student(relu_backward, case)
+        outputs.append(None if exc is not None else _one_gradient(got))
+    if None in outputs:
+        return
+    fitting = [hint for slip, hint in RELU_SLIPS
+               if all(abs(out - slip(*case.args)) < 1e-12 for out, case in zip(outputs, RELU_CASES, strict=True))]
+    for problem in result.problems:
+        if fitting:
+            problem.hints = fitting[:1]
+        elif len(problem.hints) > 1:  # several wrong rules fit this case, none fits them all: say none
+            problem.hints = []
+
+
+def _tiny_network(x, y, w1, b1, w2, b2):
+    return 0.5 * (w2 * relu(w1 * x + b1) + b2 - y) ** 2
+
+
+def _mixed_relu(p, q):
+    return relu(p - 2 * q) * q + relu(q * q - p)
+
+
+RELU_ENGINE_CASES = [
+    ("the tiny network of section 7, hidden unit on", _tiny_network,
+     dict(x=1.0, y=5.0, w1=2.0, b1=0.0, w2=3.0, b2=1.0)),
+    ("the same network with its hidden unit off", _tiny_network,
+     dict(x=1.0, y=5.0, w1=-2.0, b1=0.5, w2=3.0, b2=1.0)),
+    ("relu(p - 2q)·q + relu(q² - p): one unit on, one off", _mixed_relu, dict(p=1.3, q=0.4)),
+]
+
+
+def evaluate_relu_backward(relu_backward):
+    """The CheckResult of relu_backward(a, out_grad): alone against TensorFlow, then inside the engine."""
+    result = run_check("relu_backward", relu_backward, reference_relu_gate, RELU_CASES, atol=1e-12,
+                       diagnose=_diagnose_relu)
+    if result.problems and callable(relu_backward):
+        _name_the_relu_slip(result, relu_backward)
+    if result.passed:
+        result.problems = _engine_problems(relu_backward, "relu", RELU_ENGINE_CASES)
+        result.checked += len(RELU_ENGINE_CASES)
+    elif result.not_written is None and result.checked > 1:
+        result.note = f"(The {len(RELU_ENGINE_CASES)} checks of the whole engine with your rule run once these pass.)"
+    return result
+
+
+def check_relu_backward(relu_backward):
+    """Exercise 4 check: print (and return) the result of evaluate_relu_backward."""
+    return show(evaluate_relu_backward(relu_backward))
