@@ -24,7 +24,6 @@ from utils.activations import (
     draw_relu_builder,
     evaluate_output_choices,
     evaluate_relu_builder,
-    full_batch,
     get_activation,
     make_exam_results,
     make_rainfall,
@@ -98,14 +97,6 @@ def test_each_target_has_the_kind_of_values_its_lesson_needs():
     assert rain.min() == 0 and (rain == 0).sum() > 10 and rain.max() > 2
 
 
-def test_full_batch_yields_all_examples_every_time():
-    X, y = np.arange(6.0).reshape(3, 2), np.array([0.0, 1.0, 0.0])
-    batches = list(full_batch(X, y).take(2))
-    for bx, by in batches:
-        assert bx.shape == (3, 2) and by.shape == (3,) and bx.dtype == tf.float32
-        np.testing.assert_array_equal(bx.numpy(), X)
-
-
 # ----------------------------------------------------------------------------- widgets
 
 @pytest.mark.parametrize("g", ACTIVATIONS)
@@ -117,7 +108,10 @@ def test_activation_explorer_draws_every_function(g):
 def test_explorer_captions():
     assert "constant g(b) = 0.500" in describe_unit("sigmoid", 0.0, 0.0)
     assert "x = 0.00" in describe_unit("relu", 1.0, 0.0)  # never "-0.00"
-    assert "to the left" in describe_unit("relu", -1.0, 2.0)
+    # w = -1, b = 2: the bend moves to x = +2 (from -2 at w = 1), and the ramp to the left has slope -1
+    assert describe_unit("relu", -1.0, 2.0).startswith("Zero to the right of x = 2.00, a straight ramp with slope -1 "
+                                                       "to the left")
+    assert "Zero to the left of x = -2.00" in describe_unit("relu", 1.0, 2.0)
     assert "Nothing bends" in describe_unit("linear", 2.0, 1.0)
     assert affine(2.0, -1.5) == "2x - 1.5" and affine(-1.0, 0.0) == "-1x + 0"
 

@@ -8,6 +8,7 @@ from utils.training import (
     binary_cross_entropy,
     check_build_model,
     check_predict_labels,
+    evaluate_train_by_hand,
     gradient_descent_run,
     reference_predict_labels,
 )
@@ -105,3 +106,76 @@ def test_digits_model_check(capsys):
     assert "raised NameError" in capsys.readouterr().out
     check_build_model(good())
     assert "pass the function itself" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------- train_by_hand: the loop fit runs
+
+def make_loop(update="sub", variables=slice(None), record="before", rate=True, tape="inside"):
+    """A student's train_by_hand with one typical mistake switched on."""
+    import tensorflow as tf
+
+    def train_by_hand(model, X, y, learning_rate, epochs):
+        loss_fn = tf.keras.losses.BinaryCrossentropy()
+        costs = []
+        for _ in range(epochs):
+            if tape == "inside":
+                with tf.GradientTape() as t:
+                    cost = loss_fn(y, model(X))
+            else:  # the cost computed before the tape is opened: the tape saw nothing
+                cost = loss_fn(y, model(X))
+                with tf.GradientTape() as t:
+                    pass
+            grads = t.gradient(cost, model.trainable_variables)
+            step = learning_rate if rate else 1.0
+            for variable, grad in list(zip(model.trainable_variables, grads, strict=True))[variables]:
+                if update == "sub":
+                    variable.assign_sub(step * grad)
+                elif update == "add":
+                    variable.assign_add(step * grad)
+                else:
+                    variable = variable - step * grad  # noqa: PLW2901 - the mistake under test
+            costs.append(float(loss_fn(y, model(X))) if record == "after" else float(cost))
+        return costs
+    return train_by_hand
+
+
+def test_train_by_hand_check_passes_the_loop():
+    result = evaluate_train_by_hand(make_loop())
+    assert result.passed, result.messages()
+
+
+@pytest.mark.parametrize(("mistake", "fragment"), [
+    ({"tape": "outside"}, "a gradient is None: the tape only knows what was computed inside"),
+    ({"update": "add"}, "the cost goes up"),
+    ({"variables": slice(0, None, 2)}, "some variables never moved (b of layer 1, b of layer 2)"),
+    ({"record": "after"}, "you recorded the cost after the update"),
+    ({"update": "rebind"}, "`variable = variable - ...` only makes a new tensor"),
+    ({"rate": False}, "multiply each gradient by learning_rate"),
+])
+def test_train_by_hand_check_names_each_typical_mistake(mistake, fragment):
+    result = evaluate_train_by_hand(make_loop(**mistake))
+    assert not result.passed
+    assert any(fragment in message for message in result.messages()), result.messages()
+
+
+def test_train_by_hand_check_other_failures():
+    import tensorflow as tf
+
+    def one_tape(model, X, y, learning_rate, epochs):
+        with tf.GradientTape() as tape:
+            cost = tf.keras.losses.BinaryCrossentropy()(y, model(X))
+        for _ in range(epochs):
+            grads = tape.gradient(cost, model.trainable_variables)
+            for variable, grad in zip(model.trainable_variables, grads, strict=True):
+                variable.assign_sub(learning_rate * grad)
+        return [float(cost)] * epochs
+
+    assert any("open a new tape in every step" in m for m in evaluate_train_by_hand(one_tape).messages())
+    assert "return costs" in evaluate_train_by_hand(lambda *args: None).messages()[0]
+    assert "pass the function itself" in evaluate_train_by_hand([0.5]).messages()[0]
+
+    def stub(*args):
+        raise NotImplementedError("train_by_hand is not written yet")
+
+    result = evaluate_train_by_hand(stub)
+    assert result.not_written and "not written yet" in result.text()

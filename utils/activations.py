@@ -7,6 +7,7 @@ drawing functions behind the two widgets, and the exercise checks.
 import numpy as np
 
 from utils.checks import Case, CheckResult, Problem, run_check, show
+from utils.plots import COLOURS
 
 ACTIVATIONS = ("linear", "sigmoid", "relu")
 
@@ -60,20 +61,6 @@ def get_activation(name):
 
 # ----------------------------------------------------------------------------- data and training
 
-def full_batch(X, y):
-    """A tf.data pipeline that yields all of (X, y) as one batch, forever.
-
-    Use it as model.fit(full_batch(X, y), epochs=n, steps_per_epoch=1): every epoch is then one
-    gradient-descent step on all the examples. Keras builds its input pipeline once instead of
-    once per epoch (what it does for NumPy arrays), which makes many short epochs much faster.
-    """
-    import tensorflow as tf
-
-    X = np.asarray(X, dtype="float32")
-    y = np.asarray(y, dtype="float32")
-    return tf.data.Dataset.from_tensors((X, y)).repeat()
-
-
 def make_exam_results(n=60, seed=1):
     """Hours studied (0-6) and whether the exam was passed (1) or not (0): a binary target."""
     rng = np.random.default_rng(seed)
@@ -111,8 +98,8 @@ def draw_activation(fig, g="relu", w=1.0, b=0.0, x_range=(-5.0, 5.0)):
     z = w * x + b
     ax = fig.subplots()
     ax.plot(x, z, color="0.6", lw=1, ls="--", label="$z = wx + b$ (input to g)")
-    ax.plot(x, function(z), lw=2.5, color="C0", label=f"$a = g(z)$, g = {g}")
-    ax.plot(x, derivative(z) * w, lw=1.5, color="C1", ls=":", label=r"slope $da/dx = g'(z)\,w$")
+    ax.plot(x, function(z), lw=2.5, color=COLOURS[g], label=f"$a = g(z)$, g = {g}")
+    ax.plot(x, derivative(z) * w, lw=1.5, color="black", ls=":", label=r"slope $da/dx = g'(z)\,w$")
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylim(-3, 3)
     ax.set_xlim(*x_range)
@@ -140,8 +127,9 @@ def describe_unit(g, w, b):
     if g == "sigmoid":
         return (f"An S-curve from 0 to 1 that passes 0.5 at x = {edge:.2f} and rises to the {side}; "
                 f"|w| = {abs(w):g} sets how sharp the step is.")
-    return (f"Zero on one side of x = {edge:.2f}, then a straight ramp with slope {abs(w):g} "
-            f"to the {side}: one bend, at x = -b/w.")
+    zero_side = "left" if w > 0 else "right"
+    return (f"Zero to the {zero_side} of x = {edge:.2f}, a straight ramp with slope {w:g} to the {side}: "
+            "one bend, at x = -b/w.")
 
 
 # ----------------------------------------------------------------------------- ReLU builder
@@ -169,6 +157,10 @@ def relu_sum(x, w, b, a=BUILDER_OUTPUT_WEIGHTS):
     return relu_units(x, w, b) @ np.asarray(a, dtype=float)
 
 
+UNIT_STYLES = ("-", "--", "-.")  # all three units are ReLU (one colour); the line style tells them apart
+UNIT_MARKERS = ("o", "s", "^")
+
+
 def draw_relu_builder(fig, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
     """Widget figure: the target, the network's sum (top) and each unit's share of it (bottom)."""
     w, b = [w1, w2, w3], [b1, b2, b3]
@@ -178,18 +170,18 @@ def draw_relu_builder(fig, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
     target = builder_target(x)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     top.plot(x, target, color="black", lw=3, alpha=0.35, label="target")
-    top.plot(x, total, color="C0", lw=2, label="network output (sum of units)")
-    top.fill_between(x, target, total, color="C5", alpha=0.25, label="mismatch")
+    top.plot(x, total, color="black", lw=2, label="network output (sum of units)")
+    top.fill_between(x, target, total, color="0.5", alpha=0.25, label="mismatch")
     top.set_ylim(-2, 6)
     top.set_ylabel("y")
     top.set_title("Three ReLU units adding up to a piecewise-linear curve")
     top.legend(loc="upper left", fontsize=9)
     for j in range(3):
         sign = "+" if BUILDER_OUTPUT_WEIGHTS[j] > 0 else "−"
-        bottom.plot(x, units[:, j], color=f"C{j + 1}", lw=2,
+        bottom.plot(x, units[:, j], color=COLOURS["relu"], lw=2, ls=UNIT_STYLES[j],
                     label=f"{sign} unit {j + 1}: relu({affine(w[j], b[j])})")
         if w[j] != 0 and 0 <= -b[j] / w[j] <= 3:
-            bottom.plot([-b[j] / w[j]], [0], "o", color=f"C{j + 1}")
+            bottom.plot([-b[j] / w[j]], [0], UNIT_MARKERS[j], color=COLOURS["relu"], markersize=7)
     bottom.axhline(0, color="black", lw=0.6)
     bottom.set_ylim(-6, 6)
     bottom.set_xlabel("x")
@@ -198,7 +190,7 @@ def draw_relu_builder(fig, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
     error = float(np.max(np.abs(total - target)))
     if error < 1e-9:
         return "Matched: the three units reproduce the target exactly."
-    return (f"Largest gap to the target: {error:.2f}. Each dot marks where a unit switches on "
+    return (f"Largest gap to the target: {error:.2f}. Each marker shows where a unit switches on "
             "(x = -b/w).")
 
 

@@ -216,3 +216,205 @@ def evaluate_build_model(build_fn):
 def check_build_model(build_fn):
     """Exercise 2 check: print (and return) the result of evaluate_build_model."""
     return show(evaluate_build_model(build_fn))
+
+
+# ------------------------------------------------------------- Exercise: the loop that fit runs
+
+TRAIN_BY_HAND = "train_by_hand"
+
+
+def _small_digits(n=40):
+    from utils.data import load_digits_binary
+
+    X, y = load_digits_binary(first=0, second=1)
+    return X[:n].astype("float32"), y[:n].astype("float32").reshape(-1, 1)
+
+
+def _small_model(seed):
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(4, activation="sigmoid"),
+                             keras.layers.Dense(1, activation="sigmoid")])
+
+
+def _copy_of(model):
+    import keras
+
+    twin = keras.models.clone_model(model)
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def reference_fit_costs(model, X, y, learning_rate, epochs):
+    """What fit does with one batch of all examples and SGD: (costs per epoch, final weights) of a copy."""
+    import keras
+
+    twin = _copy_of(model)
+    twin.compile(loss=keras.losses.BinaryCrossentropy(), optimizer=keras.optimizers.SGD(learning_rate))
+    history = twin.fit(X, y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
+    return [float(c) for c in history.history["loss"]], twin.get_weights()
+
+
+def reference_loop(model, X, y, step_size, epochs, record_after=False):
+    """Gradient descent written out on a copy (step_size < 0 climbs): (costs, final weights).
+
+    The costs are recorded before each update, as fit does, or after it (record_after=True).
+    """
+    import tensorflow as tf
+
+    twin = _copy_of(model)
+    loss_fn = tf.keras.losses.BinaryCrossentropy()
+    costs = []
+    for _ in range(epochs):
+        with tf.GradientTape() as tape:
+            cost = loss_fn(y, twin(X))
+        grads = tape.gradient(cost, twin.trainable_variables)
+        for variable, grad in zip(twin.trainable_variables, grads, strict=True):
+            variable.assign_sub(step_size * grad)
+        costs.append(float(loss_fn(y, twin(X))) if record_after else float(cost))
+    return costs, twin.get_weights()
+
+
+def _as_costs(got):
+    """The student's costs as a 1-D float array, or a message saying why they are not usable."""
+    if got is None:
+        return None, "returned None: does the function end with `return costs`?"
+    try:
+        costs = np.asarray([float(np.asarray(c).reshape(-1)[0]) if np.size(c) == 1 else np.nan for c in got])
+    except (TypeError, ValueError):
+        return None, f"returned a {type(got).__name__}; expected a list of numbers, one cost per step"
+    if np.isnan(costs).any():
+        return None, "holds something other than one number per step: append float(cost) once per step"
+    return costs, None
+
+
+def _close(a, b, atol=1e-5):
+    return len(a) == len(b) and bool(np.allclose(a, b, atol=atol, rtol=1e-4))
+
+
+def _variable_names(model):
+    names = []
+    for i, variable in enumerate(model.trainable_variables):
+        kind = "W" if "kernel" in getattr(variable, "path", variable.name) else "b"
+        names.append(f"{kind} of layer {i // 2 + 1}")
+    return names
+
+
+def _same_weights(a, b):
+    return all(np.allclose(u, v, atol=1e-5, rtol=1e-4) for u, v in zip(a, b, strict=True))
+
+
+def _diagnose_loop(case, got, start, weights):
+    """Every typical mistake of train_by_hand that the costs and final weights show."""
+    model, X, y, learning_rate, epochs = case.args
+    hints = []
+    moved = [not np.allclose(w, w0) for w, w0 in zip(weights, start, strict=True)]
+    if not any(moved):
+        hints.append("no weight of the model changed: `variable = variable - ...` only makes a new tensor; "
+                     "change each variable in place with variable.assign_sub(learning_rate * grad)")
+    elif not all(moved):
+        still = ", ".join(n for n, m in zip(_variable_names(model), moved, strict=True) if not m)
+        hints.append(f"some variables never moved ({still}): update every variable of "
+                     "model.trainable_variables, each with its own gradient (zip the two lists)")
+        return hints
+    if len(got) != epochs:
+        hints.append(f"record one cost per step: {epochs} steps should give {epochs} costs")
+    if not all(moved):
+        return hints
+    begin = model_at(model, start)
+    if _same_weights(weights, reference_loop(begin, X, y, -learning_rate, epochs)[1]):
+        hints.append("the cost goes up: that is a step *up* the slope. Gradient descent subtracts: "
+                     "variable.assign_sub(learning_rate * grad)")
+    elif not np.isclose(learning_rate, 1.0) and _same_weights(weights, reference_loop(begin, X, y, 1.0, epochs)[1]):
+        hints.append("the steps have the wrong size: multiply each gradient by learning_rate")
+    if len(got) == epochs and _close(got, reference_loop(begin, X, y, learning_rate, epochs, record_after=True)[0]):
+        hints.append("your costs are one step late: you recorded the cost after the update. fit records the "
+                     "cost each step computes under the tape, before it changes the weights")
+    elif len(got) == epochs > 1 and np.allclose(got, got[0]):
+        hints.append("every recorded cost is the same: compute the cost afresh in every step, inside the "
+                     "loop and under a new tf.GradientTape")
+    return hints
+
+
+def model_at(model, weights):
+    """A copy of model holding the given weights."""
+    twin = _copy_of(model)
+    twin.set_weights(weights)
+    return twin
+
+
+def _explain_loop_exception(exc):
+    text = str(exc)
+    if "NoneType" in text:
+        return ("a gradient is None: the tape only knows what was computed inside `with tf.GradientTape() as "
+                "tape:`. Compute the model's output and the cost inside that block, then ask "
+                "tape.gradient(cost, model.trainable_variables) after it")
+    if "non-persistent GradientTape" in text:
+        return ("a tape answers one tape.gradient call: ask it once for all the gradients, "
+                "tape.gradient(cost, model.trainable_variables), and open a new tape in every step")
+    if "assign" in text and "has no attribute" in text:
+        return ("only a tf.Variable can be changed in place: update the variables of model.trainable_variables "
+                "themselves (variable.assign_sub(...)), not a tensor computed from them")
+    if "GradientTape" in text or "tape" in text.lower():
+        return ("use the tape as a block: `with tf.GradientTape() as tape:` then the cost inside it, "
+                "and tape.gradient(...) after the block")
+    return exception_hint(exc)
+
+
+def _loop_cases():
+    X, y = _small_digits()
+    return [Case("40 digits, learning rate 0.5, 5 steps", (_small_model(7), X, y, 0.5, 5), show_input=False),
+            Case("40 digits, learning rate 2.0, 3 steps", (_small_model(8), X, y, 2.0, 3), show_input=False),
+            Case("one step (epochs=1), learning rate 0.3", (_small_model(9), X, y, 0.3, 1), show_input=False)]
+
+
+def evaluate_train_by_hand(fn):
+    """The CheckResult of train_by_hand(model, X, y, learning_rate, epochs) against fit on the same start."""
+    cases = _loop_cases()
+    result = CheckResult(TRAIN_BY_HAND, len(cases), on_pass="your loop is what fit runs")
+    if not callable(fn):
+        result.checked, result.problems = 1, [not_a_function(fn, TRAIN_BY_HAND)]
+        return result
+    for case in cases:
+        model, X, y, learning_rate, epochs = case.args
+        start = model.get_weights()
+        fit_costs, fit_weights = reference_fit_costs(model, X, y, learning_rate, epochs)
+        got, exc, _, _ = call_student(fn, case)
+        if isinstance(exc, NotImplementedError):
+            result.not_written, result.problems = str(exc) or f"{TRAIN_BY_HAND} is not written yet", []
+            return result
+        if exc is not None:
+            hint = _explain_loop_exception(exc)
+            result.problems.append(Problem(case.label, describe_exception(exc), [hint] if hint else []))
+            continue
+        costs, message = _as_costs(got)
+        if message:
+            result.problems.append(Problem(case.label, f"your result {message}"))
+            continue
+        weights = model.get_weights()
+        difference = compare_arrays(costs, fit_costs, atol=1e-5, rtol=1e-4)
+        if difference is None:
+            off = [i for i, (w, v) in enumerate(zip(weights, fit_weights, strict=True))
+                   if not np.allclose(w, v, atol=1e-5, rtol=1e-4)]
+            if not off:
+                continue
+            difference = "costs match fit's, but the final weights differ from fit's"
+        else:
+            difference = f"list of costs {difference}"
+        try:
+            hints = _diagnose_loop(case, costs, start, weights)
+        except Exception:  # an odd result must never make the hint code raise
+            hints = []
+        result.problems.append(Problem(case.label, f"your {difference}", hints))
+    if len(result.problems) == len(cases) > 1 and len({p.what for p in result.problems}) == 1:
+        first = result.problems[0]
+        result.problems = [Problem("", f"in all {len(cases)} cases your function {first.what}", first.hints)]
+    result.note = ("fit's history['loss'][k] is the cost J computed in step k + 1, before that step's update."
+                   if result.problems else None)
+    return result
+
+
+def check_train_by_hand(fn):
+    """Exercise check: train_by_hand against fit (one full batch, SGD, no shuffling) from the same weights."""
+    return show(evaluate_train_by_hand(fn))
