@@ -17,9 +17,12 @@ from utils.multilabel import (  # noqa: E402
     SCENE_SIZE,
     SHAPES,
     check_build_digits_model,
+    check_build_scene_model,
+    check_choose_threshold,
     check_setup_choices,
     draw_digit_probabilities,
     draw_threshold_explorer,
+    evaluate_choose_threshold,
     evaluate_setup_choices,
     label_metrics,
     label_names,
@@ -30,8 +33,9 @@ from utils.multilabel import (  # noqa: E402
     plot_scenes,
     plot_softmax_vs_sigmoid,
     precision_recall,
+    reference_threshold_for_recall,
     show_problems,
-    threshold_for_recall,
+    threshold_cases,
 )
 
 
@@ -136,10 +140,10 @@ def test_label_metrics_per_label_thresholds():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.booleans(), st.floats(0, 1)), min_size=1, max_size=60),
        st.floats(0.05, 1.0))
-def test_threshold_for_recall_is_the_highest_that_reaches_the_target(pairs, target):
+def test_reference_threshold_is_the_highest_that_reaches_the_target(pairs, target):
     y = np.array([p[0] for p in pairs])
     scores = np.array([p[1] for p in pairs])
-    t = threshold_for_recall(y, scores, target)
+    t = reference_threshold_for_recall(y, scores, target)
     if not y.any():
         assert t == 0.5
         return
@@ -197,6 +201,12 @@ def test_scene_figures():
     assert sums == ["sums: sigmoid 2.70, softmax 1.00"] * 2
     legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     assert legend == ["threshold 0.5", "sigmoid outputs", "softmax outputs"]
+    from matplotlib.colors import to_rgba
+
+    from utils.plots import COLOURS
+    bars = fig.axes[1].patches
+    assert to_rgba(bars[0].get_facecolor()) == to_rgba(COLOURS["sigmoid"])
+    assert to_rgba(bars[-1].get_facecolor()) == to_rgba(COLOURS["softmax"])
 
 
 def test_widget_drawings_return_captions():
@@ -260,25 +270,178 @@ def test_digits_model_check_explains_mistakes(build, fragments, capsys):
         assert fragment in out
 
 
-def test_setup_choices(capsys):
+def test_setup_choices_count_wrong_answers_without_naming_them(capsys):
     right = {key: answer for key, (_, answer, _) in PROBLEMS.items()}
     assert evaluate_setup_choices(right) == []
     spelled = {key: {"multiclass": "Multi-class", "multi-label": "multilabel"}[v] for key, v in right.items()}
     assert evaluate_setup_choices(spelled) == []
-    wrong = dict(right, b="multiclass", c="maybe")
+    wrong = dict(right, b="multiclass", d="multi-label", c="maybe")
     wrong.pop("f")
     problems = evaluate_setup_choices(wrong)
-    # a wrong choice is named, the right one is not given away
-    assert any(p.startswith("(b) is not multiclass") and "multi-label" not in p for p in problems)
+    # two options per problem: naming a wrong one would give its answer, so wrong ones are only counted
+    assert not any(p.startswith(("(b)", "(d)")) for p in problems)
+    assert any(p.startswith("2 of your answers are not right yet") for p in problems)
     assert any("(c) the answer 'maybe'" in p for p in problems)
     assert any("(f) has no answer yet" in p for p in problems)
+    one_wrong = evaluate_setup_choices(dict(right, e="multi-label"))
+    assert one_wrong == [one_wrong[0]] and one_wrong[0].startswith("1 of your answers is not right yet")
+    assert "(e)" not in one_wrong[0]
     assert evaluate_setup_choices(dict(right, z="multiclass")) == [
         "unknown keys ['z']: the problems are ['a', 'b', 'c', 'd', 'e', 'f']"]
     assert "expected a dict" in evaluate_setup_choices(["multiclass"])[0]
     check_setup_choices(wrong)
     out = capsys.readouterr().out
     assert out.startswith("❌ setup choices: 3 of 6 checks failed.") and "Hint:" in out
+    assert "(b)" not in out and "(d)" not in out
+    check_setup_choices(dict(right, a="multi-label"))
+    out = capsys.readouterr().out
+    assert out.startswith("❌ setup choices: 1 of your answers is not right yet") and "(a)" not in out
     check_setup_choices(right)
     assert capsys.readouterr().out.strip() == "✅ setup choices: all 6 checks passed."
+    check_setup_choices({key: None for key in PROBLEMS})
+    assert "not written yet" in capsys.readouterr().out
     show_problems()
     assert capsys.readouterr().out.count("\n") == len(PROBLEMS)
+
+
+# ------------------------------------------------------------------- the scene model
+
+def _scene_model(units=(32, 3), activations=("relu", None), input_shape=(100,), loss="good", flatten=False):
+    import keras
+
+    layers = [keras.Input(shape=input_shape)] + ([keras.layers.Flatten()] if flatten else [])
+    layers += [keras.layers.Dense(u, activation=a) for u, a in zip(units, activations, strict=True)]
+    model = keras.Sequential(layers)
+    losses = {"good": keras.losses.BinaryCrossentropy(from_logits=True),
+              "no_logits": keras.losses.BinaryCrossentropy(),
+              "categorical": keras.losses.CategoricalCrossentropy(from_logits=True),
+              "sparse": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}
+    model.compile(optimizer="adam", loss=losses[loss])
+    return model
+
+
+def test_scene_model_check_passes_the_right_model(capsys):
+    check_build_scene_model(lambda: _scene_model())
+    assert capsys.readouterr().out.strip() == "✅ build_scene_model: all 4 checks passed."
+
+
+@pytest.mark.parametrize(
+    ("build", "fragments"),
+    [
+        (lambda: _scene_model(activations=("relu", "softmax"), loss="categorical"),
+         ["activation='softmax', expected 'linear'", "share one unit of probability",
+          "categorical cross-entropy is the multiclass loss"]),
+        (lambda: _scene_model(activations=("relu", "sigmoid")), ["activation='sigmoid'", "applied twice"]),
+        (lambda: _scene_model(activations=("relu", "sigmoid"), loss="no_logits"),
+         ["from_logits=False, expected from_logits=True", "Keep it linear"]),
+        (lambda: _scene_model(units=(32, 1)), ["units=1, expected 3", "one output per label"]),
+        (lambda: _scene_model(units=(32, 4)), ["units=4, expected 3", "not an extra output"]),
+        (lambda: _scene_model(loss="sparse"), ["sparse_categorical_crossentropy", "0/1 vector of labels"]),
+        (lambda: _scene_model(input_shape=(10, 10), flatten=True), ["has 3 layers, expected 2"]),
+        (lambda: _scene_model(input_shape=(10, 10)), ["input shape is (10, 10), expected (100,)", "flattened"]),
+        (lambda: _model(), ["input shape is (64,), expected (100,)", "units=64, expected 32"]),
+        (lambda: model_never_defined, ["raised NameError", "not defined"]),  # noqa: F821
+    ],
+)
+def test_scene_model_check_names_the_typical_mistakes(build, fragments, capsys):
+    check_build_scene_model(build)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ build_scene_model")
+    for fragment in fragments:
+        assert fragment in out, out
+
+
+def test_scene_model_stub_is_not_written_yet(capsys):
+    def stub():
+        raise NotImplementedError("build_scene_model is not written yet")
+
+    check_build_scene_model(stub)
+    assert "not written yet" in capsys.readouterr().out
+
+
+# -------------------------------------------------------------------- choosing a threshold
+
+def good_threshold(y_true, scores, target):
+    has = np.asarray(y_true) == 1
+    positives = np.sort(np.asarray(scores, dtype=float)[has])[::-1]
+    return float(positives[int(np.ceil(target * len(positives))) - 1])
+
+
+def floor_threshold(y_true, scores, target):
+    has = np.asarray(y_true) == 1
+    positives = np.sort(np.asarray(scores, dtype=float)[has])[::-1]
+    return float(positives[max(int(np.floor(target * len(positives))), 1) - 1])
+
+
+def lowest_positive(y_true, scores, target):
+    return float(np.min(np.asarray(scores, dtype=float)[np.asarray(y_true) == 1]))
+
+
+def all_scores(y_true, scores, target):
+    ranked = np.sort(np.asarray(scores, dtype=float))[::-1]
+    return float(ranked[int(np.ceil(target * np.sum(np.asarray(y_true) == 1))) - 1])
+
+
+def grid_threshold(y_true, scores, target):
+    positives = np.asarray(scores, dtype=float)[np.asarray(y_true) == 1]
+    return float(next(t for t in np.linspace(1, 0, 101) if np.mean(positives >= t) >= target))
+
+
+def index_with_labels(y_true, scores, target):
+    positives = np.sort(np.asarray(scores, dtype=float)[np.asarray(y_true)])[::-1]
+    return float(positives[int(np.ceil(target * len(positives))) - 1])
+
+
+def returns_recall(y_true, scores, target):
+    return target
+
+
+def returns_predictions(y_true, scores, target):
+    return np.asarray(scores) >= 0.5
+
+
+def _threshold_messages(fn):
+    result = evaluate_choose_threshold(fn)
+    assert not result.passed
+    return "\n".join(result.messages())
+
+
+def test_every_case_agrees_with_the_usual_ceil_answer():
+    for case in threshold_cases():
+        assert good_threshold(*case.args) == pytest.approx(reference_threshold_for_recall(*case.args), abs=1e-12)
+    assert evaluate_choose_threshold(good_threshold).passed
+
+
+@pytest.mark.parametrize(
+    ("fn", "fragments"),
+    [
+        (floor_threshold, ["too high", "one positive too few", "round the number of positives you must flag up"]),
+        (lowest_positive, ["a higher threshold does too", "lowest score of a positive"]),
+        (all_scores, ["recall only counts the scenes that have the label"]),
+        (grid_threshold, ["a grid of thresholds misses the exact answer"]),
+        (index_with_labels, ["cannot index an array", "np.asarray(y_true) == 1",
+                             "scores[y_true] with y_true of 0s and 1s picks scores[0] and scores[1]"]),
+        (returns_recall, ["that looks like a recall"]),
+        (returns_predictions, ["return one number, the threshold"]),
+    ],
+)
+def test_threshold_check_names_the_typical_mistakes(fn, fragments):
+    messages = _threshold_messages(fn)
+    for fragment in fragments:
+        assert fragment in messages, messages
+
+
+def test_threshold_check_stub_and_list_inputs(capsys):
+    def stub(y_true, scores, target):
+        raise NotImplementedError("choose_threshold is not written yet")
+
+    check_choose_threshold(stub)
+    assert "not written yet" in capsys.readouterr().out
+
+    def no_array(y_true, scores, target):
+        positives = sorted((s for s, y in zip(scores, y_true, strict=True) if y == 1), reverse=True)
+        return positives[int(np.ceil(target * len(positives))) - 1]
+
+    assert evaluate_choose_threshold(no_array).passed
+    check_choose_threshold(good_threshold)
+    assert capsys.readouterr().out.strip() == "✅ choose_threshold: all 7 checks passed."

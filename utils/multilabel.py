@@ -5,7 +5,8 @@
 - Per-label precision and recall at a threshold per label, and choosing those thresholds.
 - The lab's figures (hidden units, misclassified digits, scenes, softmax versus sigmoid) and the
   drawing functions its widgets call.
-- The exercise checks `check_digits_model` and `check_setup_choices`.
+- The exercise checks `check_build_digits_model`, `check_build_scene_model`,
+  `check_choose_threshold` and `check_setup_choices`.
 """
 import numpy as np
 
@@ -19,8 +20,10 @@ from utils.checks import (
     evaluate_model,
     exception_hint,
     not_a_function,
+    run_check,
     show,
 )
+from utils.plots import COLOURS
 
 # ----------------------------------------------------------------------------- the scenes
 
@@ -122,14 +125,20 @@ def label_metrics(Y, P, thresholds=0.5):
     return np.array([p for p, _ in pairs]), np.array([r for _, r in pairs])
 
 
-def threshold_for_recall(y_true, scores, target=0.95):
-    """The highest threshold whose recall is at least `target` (so precision stays as high as it can)."""
+def reference_threshold_for_recall(y_true, scores, target=0.95):
+    """The highest threshold whose recall is at least `target` (so precision stays as high as it can).
+
+    The candidates are the scores of the positive examples: flagging the k highest of n positives
+    gives recall k / n, so the answer is the score of the k-th highest positive for the smallest k
+    with k / n >= target. With no positive example it returns 0.5.
+    """
     scores = np.asarray(scores, dtype=float)
-    positives = np.sort(scores[np.asarray(y_true, dtype=bool)])[::-1]
+    positives = np.sort(scores[np.asarray(y_true, dtype=float) == 1])[::-1]
     if len(positives) == 0:
         return 0.5
-    needed = int(np.ceil(target * len(positives)))  # this many positives must score >= threshold
-    return float(positives[max(needed, 1) - 1])
+    recalls = np.arange(1, len(positives) + 1) / len(positives)
+    needed = int(np.argmax(recalls >= target)) + 1 if target <= 1 else len(positives)
+    return float(positives[needed - 1])
 
 
 def metrics_table(rows):
@@ -268,8 +277,8 @@ def plot_softmax_vs_sigmoid(X, Y, P_sigmoid, P_softmax, threshold=0.5):
     top.imshow(np.ma.masked_invalid(mosaic), cmap="gray_r", vmin=-0.5, vmax=1.3)
     top.axis("off")
     x = np.concatenate([j * step + np.arange(k) for j in range(n)])
-    bottom.bar(x - 0.2, np.ravel(P_sigmoid[:n]), width=0.4, color="C0", label="sigmoid outputs")
-    bottom.bar(x + 0.2, np.ravel(P_softmax[:n]), width=0.4, color="C3", label="softmax outputs")
+    bottom.bar(x - 0.2, np.ravel(P_sigmoid[:n]), width=0.4, color=COLOURS["sigmoid"], label="sigmoid outputs")
+    bottom.bar(x + 0.2, np.ravel(P_softmax[:n]), width=0.4, color=COLOURS["softmax"], label="softmax outputs")
     bottom.axhline(threshold, color="black", linestyle="--", linewidth=1, label=f"threshold {threshold}")
     for j in range(n):
         bottom.text(j * step + (k - 1) / 2, 1.08, f"sums: sigmoid {np.sum(P_sigmoid[j]):.2f}, "
@@ -336,61 +345,220 @@ def draw_threshold_explorer(fig, Y, P, thresholds):
 # ------------------------------------------------------------------- exercise checks
 
 DIGITS_LAYERS = [Layer("Dense", units=64, activation="relu"), Layer("Dense", units=10, activation="linear")]
+SCENE_LAYERS = [Layer("Dense", units=32, activation="relu"), Layer("Dense", units=3, activation="linear")]
+
+
+def _last_layer_and_loss(model):
+    layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
+    loss = getattr(model, "loss", None)
+    from_logits = bool(loss.get_config().get("from_logits", False)) if hasattr(loss, "get_config") else False
+    name = getattr(getattr(loss, "fn", None), "__name__", loss if isinstance(loss, str) else "")
+    last = layers[-1] if layers else None
+    activation = getattr(getattr(last, "activation", None), "__name__", "")
+    return last, activation, name, from_logits
 
 
 def _digits_hints(model):
     """Name the typical mistakes in a 10-class model; an empty list when none is seen."""
     hints = []
-    layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
-    if not layers:
+    last, activation, name, from_logits = _last_layer_and_loss(model)
+    if last is None:
         return hints
-    last = layers[-1]
-    activation = getattr(getattr(last, "activation", None), "__name__", "")
-    loss = getattr(model, "loss", None)
-    from_logits = bool(loss.get_config().get("from_logits", False)) if hasattr(loss, "get_config") else False
     if activation == "softmax":
         hints.append("the last layer has activation='softmax'. Keep it linear (no activation) and let the loss "
                      "apply softmax with from_logits=True: that is numerically safer"
                      + (", and with from_logits=True softmax would be applied twice" if from_logits else ""))
     if getattr(last, "units", None) == 1:
         hints.append("one output unit is the binary set-up; ten classes need ten outputs, one logit per digit")
-    name = getattr(getattr(loss, "fn", None), "__name__", loss if isinstance(loss, str) else "")
     if name in ("categorical_crossentropy", "binary_crossentropy"):
         hints.append(f"{name} expects {'one-hot' if name.startswith('cat') else 'yes/no'} targets; the digit "
                      "labels are integers 0-9, so use tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)")
     return hints
 
 
-def evaluate_build_digits_model(build_model):
-    """The CheckResult of the 10-class digits model that build_model() returns."""
+def _scene_hints(model):
+    """Name the typical mistakes in the multi-label scene model; an empty list when none is seen."""
+    hints = []
+    last, activation, name, from_logits = _last_layer_and_loss(model)
+    if last is None:
+        return hints
+    try:
+        input_shape = tuple(model.input_shape[1:])
+    except (AttributeError, ValueError):
+        input_shape = None
+    if input_shape == (10, 10):
+        hints.append("the scenes reach the model flattened, X_tr has shape (2000, 100): one input of 100 pixels")
+    if activation == "softmax":
+        hints.append("softmax makes the three outputs share one unit of probability, so at most one label could be "
+                     "'yes'; each label needs its own yes/no answer: keep the last layer linear")
+    elif activation == "sigmoid":
+        hints.append("the last layer has activation='sigmoid'. Keep it linear (its outputs are logits) and let the "
+                     "loss apply the sigmoids with from_logits=True"
+                     + (": with from_logits=True the sigmoid would be applied twice" if from_logits else ""))
+    units = getattr(last, "units", None)
+    if units == 1:
+        hints.append("one output answers one question; this one network answers three: one output per label")
+    elif units is not None and units > 3:
+        hints.append("one output per label, car, bus and pedestrian: a scene with none of them is all three "
+                     "outputs saying no, not an extra output")
+    if name == "categorical_crossentropy":
+        hints.append("categorical cross-entropy is the multiclass loss: it puts a softmax over the outputs. Each "
+                     "label is a yes/no question of its own, scored by binary cross-entropy")
+    elif name == "sparse_categorical_crossentropy":
+        hints.append("the sparse loss expects one class number per example; a scene has a 0/1 vector of labels, "
+                     "one yes/no question each: binary cross-entropy")
+    return hints
+
+
+def _evaluate_built_model(name, build_model, layers, input_shape, loss, hints_for):
+    """The CheckResult of the model that build_model() returns, against layers and a from-logits loss."""
     import keras
 
-    result = CheckResult("build_digits_model", len(DIGITS_LAYERS) + 2)
+    result = CheckResult(name, len(layers) + 2)
     if not callable(build_model):
-        result.checked, result.problems = 1, [not_a_function(build_model, "build_digits_model")]
+        result.checked, result.problems = 1, [not_a_function(build_model, name)]
         return result
     model, exc = (build_model, None) if isinstance(build_model, keras.Model) else \
-        call_student(build_model, Case("build_digits_model()"))[:2]
+        call_student(build_model, Case(f"{name}()"))[:2]
     if isinstance(exc, NotImplementedError):
         result.not_written = str(exc)
         return result
     if exc is not None:
-        result.problems = [Problem("calling build_digits_model()", describe_exception(exc),
+        result.problems = [Problem(f"calling {name}()", describe_exception(exc),
                                    [h for h in [exception_hint(exc)] if h])]
         return result
-    differences = evaluate_model(model, DIGITS_LAYERS, input_shape=(64,),
-                                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                                 from_logits=True)
+    differences = evaluate_model(model, layers, input_shape=input_shape, loss=loss, from_logits=True)
     if differences:
-        hints = _digits_hints(model) if isinstance(model, keras.Model) else []
+        hints = hints_for(model) if isinstance(model, keras.Model) else []
         result.problems = [Problem("", what) for what in differences]
         result.problems[-1].hints = hints
     return result
 
 
+def evaluate_build_digits_model(build_model):
+    """The CheckResult of the 10-class digits model that build_model() returns."""
+    import keras
+
+    return _evaluate_built_model("build_digits_model", build_model, DIGITS_LAYERS, (64,),
+                                 keras.losses.SparseCategoricalCrossentropy(from_logits=True), _digits_hints)
+
+
 def check_build_digits_model(build_model):
     """Exercise check: print (and return) the result of evaluate_build_digits_model."""
     return show(evaluate_build_digits_model(build_model))
+
+
+def evaluate_build_scene_model(build_model):
+    """The CheckResult of the multi-label scene model: 100 pixels -> 32 ReLU -> 3 logits, binary cross-entropy."""
+    import keras
+
+    return _evaluate_built_model("build_scene_model", build_model, SCENE_LAYERS, (100,),
+                                 keras.losses.BinaryCrossentropy(from_logits=True), _scene_hints)
+
+
+def check_build_scene_model(build_model):
+    """Exercise check: print (and return) the result of evaluate_build_scene_model."""
+    return show(evaluate_build_scene_model(build_model))
+
+
+# ------------------------------------------------------------------ choosing a threshold
+
+def threshold_cases():
+    """The (labels, scores, target recall) inputs the threshold exercise is tried on."""
+    rng = np.random.default_rng(3)
+    y_many = (rng.random(120) < 0.35).astype("float32")
+    s_many = np.clip(0.5 * y_many + rng.normal(0.3, 0.2, size=120), 0, 1).round(4)
+    return [
+        Case("six scenes, target recall 0.5",
+             args=(np.array([1, 0, 1, 1, 0, 1]), np.array([0.9, 0.8, 0.35, 0.6, 0.1, 0.2]), 0.5)),
+        Case("the same scenes, target recall 1.0",
+             args=(np.array([1, 0, 1, 1, 0, 1]), np.array([0.9, 0.8, 0.35, 0.6, 0.1, 0.2]), 1.0)),
+        Case("labels as floats 1.0 / 0.0 (like a column of Y_val), target 0.75",
+             args=(np.array([0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0]),
+                   np.array([0.95, 0.7, 0.4, 0.3, 0.9, 0.55, 0.6]), 0.75)),
+        Case("plain Python lists, target 0.5",
+             args=([1, 1, 0, 1, 0, 1, 0, 1], [0.2, 0.9, 0.85, 0.4, 0.3, 0.75, 0.1, 0.6], 0.5)),
+        Case("scenes without the label scoring higher than all with it, target 0.8",
+             args=(np.array([0, 0, 1, 1, 1, 1, 1]), np.array([0.99, 0.97, 0.8, 0.7, 0.6, 0.5, 0.4]), 0.8)),
+        Case("tied scores, target 0.5",
+             args=(np.array([1, 1, 1, 1, 0]), np.array([0.7, 0.7, 0.7, 0.2, 0.7]), 0.5)),
+        Case(f"{len(y_many)} scenes, {int(y_many.sum())} with the label, target 0.95",
+             args=(y_many, s_many, 0.95), show_input=False),
+    ]
+
+
+def _recall_at(y_true, scores, threshold):
+    positives = np.asarray(scores, dtype=float)[np.asarray(y_true, dtype=float) == 1]
+    return float(np.mean(positives >= threshold))
+
+
+def _kth_highest(values, target, count):
+    """The score at which the k highest of `values` are flagged, k the fewest of `count` reaching target."""
+    values = np.sort(np.asarray(values, dtype=float))[::-1]
+    needed = int(np.argmax(np.arange(1, count + 1) / count >= target)) + 1
+    return float(values[min(needed, len(values)) - 1]) if len(values) else None
+
+
+def _threshold_mistakes(case, got, expected):
+    """Every typical mistake a wrong threshold shows."""
+    y, s, target = case.args
+    y_array = np.asarray(y)
+    y = np.asarray(y, dtype=float)
+    s = np.asarray(s, dtype=float)
+    got = np.asarray(got, dtype=float)
+    if got.shape != ():
+        return [f"return one number, the threshold, not an array of shape {got.shape}"]
+    got = float(got)
+    positives = np.sort(s[y == 1])[::-1]
+    recall = _recall_at(y, s, got)
+
+    def near(value):
+        return value is not None and bool(np.isclose(got, value, rtol=0, atol=1e-9))
+
+    if near(target) or (near(recall) and not np.isclose(s, got).any()):
+        return ["that looks like a recall: return the threshold t, a score, not the recall it reaches"]
+    hints = []
+    if recall < target:
+        hints.append(f"at your threshold {got:.4g} only {recall:.3f} of the positives have score >= t, below the "
+                     f"target {target}: your threshold is too high")
+    else:
+        hints.append(f"your threshold {got:.4g} reaches recall {recall:.3f} >= {target}, but a higher threshold "
+                     "does too: find the highest one, so as few scenes as possible are flagged by mistake")
+    needed = int(np.argmax(np.arange(1, len(positives) + 1) / len(positives) >= target)) + 1
+    if needed >= 2 and near(positives[needed - 2]):
+        hints.append("you flag one positive too few: to reach the target, round the number of positives "
+                     "you must flag up, not down")
+    elif target < 1 and near(positives.min()):
+        hints.append("that is the lowest score of a positive, which flags every positive (recall 1): the target "
+                     "asks for less")
+    elif near(_kth_highest(s, target, len(positives))) or near(_kth_highest(s, target, len(s))):
+        hints.append("recall only counts the scenes that have the label: take the positives' scores, "
+                     "scores[y_true == 1], and leave the others out")
+    elif y_array.dtype.kind in "iu" and near(_kth_highest(s[y_array], target, len(y_array))):
+        hints.append("scores[y_true] with y_true of 0s and 1s picks scores[0] and scores[1] again and again: "
+                     "select with a boolean mask, scores[y_true == 1]")
+    elif recall >= target and not np.isclose(s, got).any():
+        hints.append("a grid of thresholds misses the exact answer: the candidates are the scores of the positive "
+                     "scenes themselves")
+    return hints
+
+
+def _threshold_exception(exc, case):
+    if isinstance(exc, IndexError) and "integer" in str(exc):
+        return ("y_true holds 1.0 / 0.0 floats (or a list), which cannot index an array: make a boolean mask, "
+                "np.asarray(y_true) == 1, and use scores[mask]")
+    return None
+
+
+def evaluate_choose_threshold(fn):
+    """The CheckResult of choose_threshold(y_true, scores, target_recall) against the reference."""
+    return run_check("choose_threshold", fn, reference_threshold_for_recall, threshold_cases(),
+                     atol=1e-9, rtol=0, diagnose=_threshold_mistakes, explain_exception=_threshold_exception)
+
+
+def check_choose_threshold(fn):
+    """Exercise check: print (and return) the result of evaluate_choose_threshold."""
+    return show(evaluate_choose_threshold(fn))
 
 
 # (description, right answer, why)
@@ -421,10 +589,13 @@ def show_problems():
 
 
 def evaluate_setup_choices(answers):
-    """Return the problems with the answers dict {'a': 'multiclass' or 'multi-label', ...}."""
+    """Return the problems with the answers dict {'a': 'multiclass' or 'multi-label', ...}.
+
+    A wrong choice is counted, not named: with two options, naming the problem would give its answer.
+    """
     if not isinstance(answers, dict):
         return [f"expected a dict like {{'a': 'multiclass', 'b': 'multi-label', ...}}, got {type(answers).__name__}"]
-    problems = []
+    problems, wrong = [], 0
     for key, (_, right, _why) in PROBLEMS.items():
         if key not in answers or answers[key] is None or answers[key] is ...:
             problems.append(f"({key}) has no answer yet: write 'multiclass' or 'multi-label'")
@@ -433,8 +604,11 @@ def evaluate_setup_choices(answers):
         if given is None:
             problems.append(f"({key}) the answer {answers[key]!r} is neither 'multiclass' nor 'multi-label'")
         elif given != right:
-            problems.append(f"({key}) is not {given}: read it again and ask whether one example can carry "
-                            "several of these labels at once, or none")
+            wrong += 1
+    if wrong:
+        problems.append(f"{wrong} of your answers {'is' if wrong == 1 else 'are'} not right yet. Which one"
+                        f"{'' if wrong == 1 else 's'} is for you to find: read each problem again and ask whether "
+                        "one example can carry two of its labels at once, or none")
     extra = sorted(set(map(str, answers)) - set(PROBLEMS))
     if extra:
         problems.append(f"unknown keys {extra}: the problems are {sorted(PROBLEMS)}")
@@ -442,7 +616,7 @@ def evaluate_setup_choices(answers):
 
 
 def check_setup_choices(answers):
-    """Exercise check: whether each problem got the right set-up; a wrong one is named, the answer is not."""
+    """Exercise check: whether every problem got the right set-up. Wrong answers are counted, never named."""
     problems = evaluate_setup_choices(answers)
     result = CheckResult("setup choices", len(PROBLEMS), [Problem("", what) for what in problems],
                          note="Hint: can one example belong to two classes at once, or to none? If yes, "
@@ -450,4 +624,3 @@ def check_setup_choices(answers):
     if isinstance(answers, dict) and all(value is None for value in answers.values()):
         result.not_written, result.problems = "every answer is still None", []
     return show(result)
-
