@@ -311,6 +311,16 @@ def test_first_step_mistakes_are_named(kind, hint):
     assert any(hint in message for message in result.messages()), result.messages()
 
 
+def test_first_step_two_mistakes_are_both_named():
+    """Issue 18: an uphill, uncorrected first step names both mistakes."""
+    def uphill_uncorrected(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+        g = np.asarray(g, dtype=float)
+        return alpha * (1 - beta1) * g / (np.sqrt((1 - beta2) * g**2) + 1e-12)
+
+    text = "\n".join(opt.evaluate_first_step(uphill_uncorrected).messages())
+    assert "the step goes uphill" in text and "asks for bias_correction=True" in text
+
+
 def test_first_step_on_a_list_and_broken_answers(capsys):
     def no_asarray(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
         return -alpha * g / abs(g)
@@ -346,11 +356,14 @@ def test_defaults_fail_and_both_reasons_are_named():
         assert not opt.evaluate_adam_settings(lambda a=alpha: (a, 0.9)).passed, alpha
     text = "\n".join(opt.evaluate_adam_settings(lambda: (0.15, 0.9)).messages())
     assert "too slow" in text and "overshoots the minimum" in text and "back above at step 40" in text
+    text = "\n".join(opt.evaluate_adam_settings(lambda: (0.3, 0.9)).messages())
+    assert "too slow" not in text and "overshoots the minimum" in text
 
 
 @pytest.mark.parametrize("settings, hint", [
     ((0.1, 0.5), "too slow"),
     ((0.25, 0.9), "overshoots the minimum"),
+    ((0.3, 0.9), "overshoots the minimum"),
     ((0.5, 0.0), "jumps across it"),
     ((50.0, 0.5), "far too large"),
     ((1e4, 0.5), "far too large"),

@@ -520,19 +520,29 @@ def _first_step_variants(g, alpha, b1, b2, corrected):
 
 
 def _diagnose_first_step(case, got, expected):
+    """Every mistake that explains the result: the sign and the size are judged apart, so an answer with
+    two mistakes (uphill and uncorrected, say) gets both named."""
     g = np.asarray(case.args[0], dtype=float)
     kw = {"alpha": 0.001, "beta1": 0.9, "beta2": 0.999, "bias_correction": True} | case.kwargs
-    got = np.asarray(got, dtype=float)
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape != expected.shape:
+        return []
+    variants = _first_step_variants(g, kw["alpha"], kw["beta1"], kw["beta2"], kw["bias_correction"])
+    uphill, size_only, nan_at_zero = (v[0] for v in variants[:3])
     hints = []
-    for explanation, wrong in _first_step_variants(g, kw["alpha"], kw["beta1"], kw["beta2"],
-                                                   kw["bias_correction"]):
-        wrong = np.asarray(wrong, dtype=float)
-        if wrong.shape == got.shape and not np.allclose(wrong, expected, equal_nan=True) and np.allclose(
-                got, wrong, rtol=1e-4, atol=1e-12, equal_nan=True):
+    if np.isnan(got).any():
+        if (g == 0).any():
+            hints.append(nan_at_zero)
+        return hints
+    nz = expected != 0
+    if nz.any() and np.all(np.sign(got[nz]) == -np.sign(expected[nz])):
+        hints.append(uphill)
+    elif nz.any() and len(set(np.sign(expected[nz]))) > 1 and len(set(np.sign(got[nz]))) == 1:
+        hints.append(size_only)
+    for explanation, wrong in variants[3:]:
+        wrong = np.abs(np.asarray(wrong, dtype=float))
+        if not np.allclose(wrong, np.abs(expected)) and np.allclose(np.abs(got), wrong, rtol=1e-4, atol=1e-12):
             hints.append(explanation)
-    if not hints and np.isnan(got).any() and (g == 0).any():
-        hints.append("a gradient of 0 gives m = v = 0 and 0 / 0 = nan; Adam's epsilon, or np.sign, turns "
-                     "it into a step of 0.")
     return hints
 
 
@@ -607,27 +617,29 @@ def evaluate_adam_settings(fn, settle_by=SETTLE_BY, beta2=0.999):
 
 
 def _settings_hints(alpha, beta1, r, settle_by):
-    hints = []
     travel = abs(START[0]) - np.sqrt(2 * 0.01 / GENTLE)  # w1 must come from -4.5 to within about 0.45
     if not np.isfinite(r["final"]) or r["final"] > 1e6 or alpha >= 1:
         return [f"alpha = {alpha:g} is far too large: each step moves a parameter by about alpha, "
                 "far wider than the region around the minimum where the cost is below 0.01 "
                 "(|w1| < 0.45, |w2| < 0.045)."]
-    if r["first"] is None or r["first"] > settle_by:
+    hints = []
+    if alpha * settle_by < 1.5 * travel:
         hints.append(f"too slow: Adam moves a parameter by about alpha per step at most, so in {settle_by} "
                      f"steps w1 travels at most {settle_by} x {alpha:g} = {settle_by * alpha:.2g}. It has "
                      f"about {travel:.1f} to go (from -4.5 to within 0.45 of 0), and Adam's steps shrink "
                      "as it nears the minimum: choose a larger alpha.")
-    if r["back_above"] is not None and r["back_above"] <= N_STEPS:
-        if beta1 >= 0.85:
-            hints.append(f"the cost dips below 0.01 and comes back (step {r['back_above']}): with "
-                         f"beta1 = {beta1:g}, m remembers the downhill gradients for about "
-                         f"1 / (1 - beta1) = {1 / (1 - beta1):.0f} steps, so Adam overshoots the "
-                         "minimum. A smaller beta1 brakes sooner.")
-        else:
-            hints.append(f"the cost dips below 0.01 and comes back (step {r['back_above']}): near the "
-                         f"minimum a step of about alpha = {alpha:g} jumps across it. A smaller alpha, "
-                         "or more momentum (a larger beta1) to smooth the steps, lands it.")
+    swing = (f" (the cost got below 0.01 at step {r['first']} and back above it at step {r['back_above']})"
+             if r["back_above"] is not None else "")
+    if beta1 >= 0.85:
+        hints.append(f"with beta1 = {beta1:g}, m remembers the downhill gradients for about "
+                     f"1 / (1 - beta1) = {1 / (1 - beta1):.0f} steps, so Adam overshoots the minimum and "
+                     f"swings around it{swing}. A smaller beta1 brakes sooner.")
+    elif r["back_above"] is not None:
+        hints.append(f"the cost comes back above 0.01{swing}: near the minimum a step of about "
+                     f"alpha = {alpha:g} jumps across it. A smaller alpha, or more momentum (a larger "
+                     "beta1) to smooth the steps, lands it.")
+    if not hints:
+        hints.append("close: a slightly larger alpha gets there sooner; the widget above shows the path.")
     return hints
 
 
