@@ -110,7 +110,7 @@ def test_digits_model_check(capsys):
 
 # ------------------------------------------------------------- train_by_hand: the loop fit runs
 
-def make_loop(update="sub", variables=slice(None), record="before", rate=True, tape="inside"):
+def make_loop(update="sub", variables=slice(None), record="before", rate=True, tape="inside", swap=False):
     """A student's train_by_hand with one typical mistake switched on."""
     import tensorflow as tf
 
@@ -120,7 +120,7 @@ def make_loop(update="sub", variables=slice(None), record="before", rate=True, t
         for _ in range(epochs):
             if tape == "inside":
                 with tf.GradientTape() as t:
-                    cost = loss_fn(y, model(X))
+                    cost = loss_fn(model(X), y) if swap else loss_fn(y, model(X))
             else:  # the cost computed before the tape is opened: the tape saw nothing
                 cost = loss_fn(y, model(X))
                 with tf.GradientTape() as t:
@@ -130,6 +130,8 @@ def make_loop(update="sub", variables=slice(None), record="before", rate=True, t
             for variable, grad in list(zip(model.trainable_variables, grads, strict=True))[variables]:
                 if update == "sub":
                     variable.assign_sub(step * grad)
+                elif update == "list":  # the whole list of gradients times the rate
+                    _ = learning_rate * grads
                 elif update == "add":
                     variable.assign_add(step * grad)
                 else:
@@ -151,6 +153,8 @@ def test_train_by_hand_check_passes_the_loop():
     ({"record": "after"}, "you recorded the cost after the update"),
     ({"update": "rebind"}, "`variable = variable - ...` only makes a new tensor"),
     ({"rate": False}, "multiply each gradient by learning_rate"),
+    ({"swap": True}, "the loss takes the labels first"),
+    ({"update": "list"}, "a list cannot be multiplied by a number"),
 ])
 def test_train_by_hand_check_names_each_typical_mistake(mistake, fragment):
     result = evaluate_train_by_hand(make_loop(**mistake))

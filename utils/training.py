@@ -328,6 +328,12 @@ def _diagnose_loop(case, got, start, weights):
                      "variable.assign_sub(learning_rate * grad)")
     elif not np.isclose(learning_rate, 1.0) and _same_weights(weights, reference_loop(begin, X, y, 1.0, epochs)[1]):
         hints.append("the steps have the wrong size: multiply each gradient by learning_rate")
+    import tensorflow as tf
+
+    swapped = float(tf.keras.losses.BinaryCrossentropy()(begin(X), y))
+    right_first = reference_loop(begin, X, y, 0.0, 1)[0][0]
+    if len(got) and np.isclose(got[0], swapped, atol=1e-5) and not np.isclose(got[0], right_first):
+        hints.append("the first cost is loss_fn(model(X), y): the loss takes the labels first, loss_fn(y, model(X))")
     if len(got) == epochs and _close(got, reference_loop(begin, X, y, learning_rate, epochs, record_after=True)[0]):
         hints.append("your costs are one step late: you recorded the cost after the update. fit records the "
                      "cost each step computes under the tape, before it changes the weights")
@@ -346,6 +352,10 @@ def model_at(model, weights):
 
 def _explain_loop_exception(exc):
     text = str(exc)
+    if "sequence" in text or ("list" in text and "unsupported operand" in text):
+        return ("tape.gradient(cost, model.trainable_variables) returns a list, one gradient per variable: "
+                "a list cannot be multiplied by a number. Update the variables one by one: "
+                "for variable, grad in zip(model.trainable_variables, grads): ...")
     if "NoneType" in text:
         return ("a gradient is None: the tape only knows what was computed inside `with tf.GradientTape() as "
                 "tape:`. Compute the model's output and the cost inside that block, then ask "
