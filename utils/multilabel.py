@@ -531,12 +531,12 @@ def _threshold_mistakes(case, got, expected):
     elif target < 1 and near(positives.min()):
         hints.append("that is the lowest score of a positive, which flags every positive (recall 1): the target "
                      "asks for less")
-    elif near(_kth_highest(s, target, len(positives))) or near(_kth_highest(s, target, len(s))):
-        hints.append("recall only counts the scenes that have the label: take the positives' scores, "
-                     "scores[y_true == 1], and leave the others out")
     elif y_array.dtype.kind in "iu" and near(_kth_highest(s[y_array], target, len(y_array))):
         hints.append("scores[y_true] with y_true of 0s and 1s picks scores[0] and scores[1] again and again: "
                      "select with a boolean mask, scores[y_true == 1]")
+    elif near(_kth_highest(s, target, len(positives))) or near(_kth_highest(s, target, len(s))):
+        hints.append("recall only counts the scenes that have the label: take the positives' scores, "
+                     "scores[y_true == 1], and leave the others out")
     elif recall >= target and not np.isclose(s, got).any():
         hints.append("a grid of thresholds misses the exact answer: the candidates are the scores of the positive "
                      "scenes themselves")
@@ -606,9 +606,9 @@ def evaluate_setup_choices(answers):
         elif given != right:
             wrong += 1
     if wrong:
-        problems.append(f"{wrong} of your answers {'is' if wrong == 1 else 'are'} not right yet. Which one"
-                        f"{'' if wrong == 1 else 's'} is for you to find: read each problem again and ask whether "
-                        "one example can carry two of its labels at once, or none")
+        problems.append(f"{wrong} of your answers {'is' if wrong == 1 else 'are'} not right yet (finding which is "
+                        "up to you): read each problem again and ask whether one example can carry two of its "
+                        "labels at once, or none")
     extra = sorted(set(map(str, answers)) - set(PROBLEMS))
     if extra:
         problems.append(f"unknown keys {extra}: the problems are {sorted(PROBLEMS)}")
