@@ -361,7 +361,7 @@ def test_each_forward_mistake_is_named(table, fragment, capsys):
 
 @pytest.mark.parametrize("table, fragment", [
     (_with(RIGHT_BACKWARD, d=4.0), "that is d²"),
-    (_with(RIGHT_BACKWARD, d=1.0), "dJ/dJ is 1"),
+    (_with(RIGHT_BACKWARD, d=1.0), "not ½ d"),
     (_with(RIGHT_BACKWARD, a=1.0), "local derivative ∂d/∂a = 1 alone"),
     (_with(RIGHT_BACKWARD, b=1.0), "multiply it by dJ/da"),
     (_with(RIGHT_BACKWARD, w=-2.0), "local derivative ∂c/∂w = x alone"),

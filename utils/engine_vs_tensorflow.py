@@ -259,8 +259,7 @@ def _backward_hints(key, got, mine, values, grads):
     hints = []
     if key == "d":
         slips = [(values["d"] ** 2, "that is d²; the derivative of ½ d² is ½ · 2d = d"),
-                 (0.5 * values["d"], "the derivative of ½ d² is ½ · 2d = d, not ½ d"),
-                 (1.0, "dJ/dJ is 1, but dJ/dd is the derivative of ½ d², which is d")]
+                 (0.5 * values["d"], "the derivative of ½ d² is ½ · 2d = d, not ½ d (nor dJ/dJ = 1)")]
     else:
         local = values["x"] if key == "w" else 1.0
         up = UPSTREAM[key]
@@ -273,7 +272,7 @@ def _backward_hints(key, got, mine, values, grads):
                                                  "the other factor, not w"),
                       (-right, "sign error: x = -2 is negative")]
     hints += [hint for value, hint in slips if _near(got, value) and not _near(got, right)]
-    return hints
+    return hints[:1]  # the first fitting slip: a local derivative left alone explains a carried value too
 
 
 def evaluate_backward_values(backward):
