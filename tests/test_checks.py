@@ -259,3 +259,8 @@ def test_a_failing_diagnose_never_reaches_the_student(capsys):
     check_function(lambda x: 3 * np.asarray(x), double, CASES, name="double", diagnose=fragile)
     out = capsys.readouterr().out
     assert out.startswith("❌") and "differs" in out and "Hint" not in out
+
+
+def test_one_check_is_not_called_all_1_checks(capsys):
+    show(CheckResult("answer", 1))
+    assert capsys.readouterr().out.strip() == "✅ answer: the check passed."

@@ -101,7 +101,8 @@ class CheckResult:
                     "stuck, open the hints or the solution below.")
         if self.passed:
             meaning = f" ({self.on_pass})" if self.on_pass else ""
-            return f"{PASS} {self.name}: all {self.checked} checks passed{meaning}."
+            count = "the check passed" if self.checked == 1 else f"all {self.checked} checks passed"
+            return f"{PASS} {self.name}: {count}{meaning}."
         failed = len(self.problems)
         if failed == 1 and not self.problems[0].where:  # one overall problem: say it in the head line
             only = self.problems[0]
