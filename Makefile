@@ -84,3 +84,15 @@ test-colab: setup
 ## peak resident memory (VmHWM) of each lab's kernel, median of 3 runs (for sizing a JupyterHub)
 memory: setup
 	$(PY) scripts/kernel_memory.py $(LABS)
+
+.PHONY: nbgrader release
+## nbgrader course material (README, "Grading with nbgrader"): COURSE/source/<lab>/<lab>.ipynb with
+## nbgrader metadata and hidden tests, and COURSE/nbgrader_config.py (kept when present)
+COURSE ?= build/course
+nbgrader: setup
+	$(PY) scripts/nbgrader_source.py $(COURSE) $(LABS)
+
+## the student-only tree to push as the class repository: release editions, utils, environment, student README
+release: setup
+	@test -n "$(DEST)" || { echo "release: say where, for example: make release DEST=../nn-labs-class" >&2; exit 1; }
+	$(PY) scripts/release.py $(DEST)
