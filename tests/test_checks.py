@@ -91,6 +91,7 @@ def test_a_plain_list_error_gets_the_usual_cause():
 
 
 def test_a_function_that_raises_everywhere_says_so_plainly():
+    assert run_check("d", lambda x: 1 / 0, double, CASES).text().startswith("❌ d: 2 of 2 checks failed.")
     problems = messages(lambda x: 1 / 0)
     assert len(problems) == 1 and problems[0].startswith("every one of the 2 cases")
     assert "raised ZeroDivisionError" in problems[0] and "division by zero" in problems[0]

@@ -84,6 +84,7 @@ class CheckResult:
     not_written: str | None = None
     note: str | None = None
     on_pass: str | None = None  # what a pass means, added to the pass line
+    failures: int | None = None  # failing cases, when one problem stands for several
     shown: bool = field(default=False, repr=False, compare=False)
 
     @property
@@ -103,16 +104,16 @@ class CheckResult:
             meaning = f" ({self.on_pass})" if self.on_pass else ""
             count = "the check passed" if self.checked == 1 else f"all {self.checked} checks passed"
             return f"{PASS} {self.name}: {count}{meaning}."
-        failed = len(self.problems)
-        if failed == 1 and not self.problems[0].where:  # one overall problem: say it in the head line
+        failed = self.failures or len(self.problems)
+        if len(self.problems) == 1 and not self.problems[0].where:  # one overall problem: say it in the head line
             only = self.problems[0]
             return "\n".join([f"{FAIL} {self.name}: {only.what}"] + [f"Hint: {h}" for h in only.hints]
                              + ([self.note] if self.note else []))
         head = (f"{FAIL} {self.name}: " + (f"{failed} of {self.checked} checks failed."
                                            if failed <= self.checked else f"{failed} problems found."))
         lines = [head] + [problem.text() for problem in self.problems[:limit]]
-        if failed > limit:
-            lines.append(f" - ... and {failed - limit} more")
+        if len(self.problems) > limit:
+            lines.append(f" - ... and {len(self.problems) - limit} more")
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)
@@ -281,6 +282,7 @@ def _same_exception_everywhere(result, exceptions):
     if len(exceptions) == result.checked and len(kinds) == 1 and result.checked > 1:
         first = result.problems[0]
         result.problems = [Problem(f"every one of the {result.checked} cases", first.what, first.hints)]
+        result.failures = result.checked
 
 
 def run_check(name, fn, reference, cases, *, atol=1e-6, rtol=1e-5, compare=None, diagnose=None,

@@ -42,7 +42,7 @@ def plot_history(history, metrics=("loss",), ax=None, title="Training history", 
         if metric not in values:
             raise KeyError(f"no {metric!r} in the history; it has {sorted(values)}")
         epochs = np.arange(1, len(values[metric]) + 1)
-        ax.plot(epochs, values[metric], label=f"training {metric}")
+        ax.plot(epochs, values[metric], label=f"training {metric}" + (" (cost J)" if metric == "loss" else ""))
         if f"val_{metric}" in values:
             ax.plot(epochs, values[f"val_{metric}"], "--", label=f"validation {metric}")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -55,7 +55,7 @@ def plot_history(history, metrics=("loss",), ax=None, title="Training history", 
     return ax
 
 
-def plot_data(X, y, ax=None, class_names=None, feature_names=("$x_1$", "$x_2$"), title=None):
+def plot_data(X, y, ax=None, class_names=None, feature_names=("$x_1$", "$x_2$"), title=None, legend_loc="best"):
     """Scatter two features, one colour and marker per class."""
     X = as_2d_features(X, name="X")
     y = as_labels(y, n=len(X), name="y")
@@ -70,7 +70,7 @@ def plot_data(X, y, ax=None, class_names=None, feature_names=("$x_1$", "$x_2$"),
     ax.set_ylabel(feature_names[1])
     if title:
         ax.set_title(title)
-    ax.legend(loc="best")
+    ax.legend(loc=legend_loc)
     return ax
 
 
