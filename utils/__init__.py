@@ -16,19 +16,8 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from utils.checks import Case, Layer, check_function, check_model, compare  # noqa: E402
 from utils.lab_setup import SEED, setup_lab  # noqa: E402
-from utils.plots import plot_data, plot_decision_boundary, plot_history  # noqa: E402
 
-__all__ = [
-    "Case",
-    "Layer",
-    "SEED",
-    "check_function",
-    "check_model",
-    "compare",
-    "plot_data",
-    "plot_decision_boundary",
-    "plot_history",
-    "setup_lab",
-]
+# One spelling per helper: everything else is imported from its module, e.g.
+# `from utils.checks import compare` or `from utils.plots import plot_history`.
+__all__ = ["SEED", "setup_lab"]
