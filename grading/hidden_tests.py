@@ -146,6 +146,18 @@ show(run_check("my_softmax (hidden)", my_softmax, reference_softmax, [
     },
     "04_multiclass_vs_multilabel": {
         "build_digits_model": _fresh_model("build_digits_model", 64, 10),
+        "build_scene_model": _fresh_model("build_scene_model", 100, 3),
+        "choose_threshold": _IMPORTS + """\
+from utils.multilabel import reference_threshold_for_recall
+show(run_check("choose_threshold (hidden)", choose_threshold, reference_threshold_for_recall, [
+    Case("target 1: every positive flagged", (np.array([1, 0, 1, 1]), np.array([0.9, 0.95, 0.2, 0.6]), 1.0)),
+    Case("a single scene with the label", (np.array([0, 1, 0]), np.array([0.1, 0.4, 0.8]), 0.9)),
+    Case("negative scores (logits)", (np.array([1, 1, 0, 1]), np.array([-2.0, 3.5, 1.0, -0.5]), 0.6)),
+    Case("boolean labels", (np.array([True, False, True]), np.array([0.3, 0.9, 0.7]), 0.5)),
+    Case("an unsorted batch of 40, target 0.75", (np.arange(40) % 3 == 0, np.linspace(1, 0, 40) ** 2, 0.75),
+         show_input=False),
+], atol=1e-9, rtol=0))
+""",
         "answers": _IMPORTS + """\
 show(run_check("setup choices (hidden)", lambda key: isinstance(answers.get(key), str), None,
                [Case(f"({key}) is answered with a word", (key,), expected=True, show_input=False)
@@ -255,6 +267,26 @@ show(run_check("numerical_gradient (hidden)", numerical_gradient, None, [
 """,
     },
     "08_computation_graph": {
+        "forward": _IMPORTS + """\
+show(run_check("forward (hidden)", lambda key: isinstance(forward.get(key), (int, float)) and
+               not isinstance(forward.get(key), bool), None,
+               [Case(f"{key} is a number", (key,), expected=True, show_input=False) for key in "cadJ"]))
+""",
+        "backward": _IMPORTS + """\
+show(run_check("backward (hidden)", lambda key: isinstance(backward.get(key), (int, float)) and
+               not isinstance(backward.get(key), bool), None,
+               [Case(f"dJ/d{key} is a number", (key,), expected=True, show_input=False) for key in "dacbw"]))
+""",
+        "relu_backward": _IMPORTS + """\
+from utils.engine_vs_tensorflow import reference_relu_gate
+show(run_check("relu_backward (hidden)", lambda a, g: np.ravel(relu_backward(a, g)), reference_relu_gate, [
+    Case("a tiny positive a", (1e-12, 2.0)),
+    Case("a tiny negative a", (-1e-12, 2.0)),
+    Case("out_grad 0", (3.0, 0.0)),
+    Case("a huge a", (1e300, -1.5)),
+    Case("an integer a", (2, 1.0)),
+], atol=1e-12))
+""",
         "mul_backward": _IMPORTS + """\
 from utils.engine_vs_tensorflow import reference_mul_backward
 show(run_check("mul_backward (hidden)", mul_backward, reference_mul_backward, [
