@@ -172,6 +172,90 @@ def keras_adam_states(start, gradients, alpha=0.001, beta1=0.9, beta2=0.999, eps
     return states
 
 
+# ------------------------------------------------------------------ figures
+
+COLOURS = {"gd": PLOT_COLOURS["gradient descent"], "adam": PLOT_COLOURS["adam"]}
+
+
+def draw_bowl(ax, limits=((-5.2, 2.0), (-1.6, 1.6))):
+    """Contour lines of the elongated bowl, the start point and the minimum."""
+    (x0, x1), (y0, y1) = limits
+    xx, yy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 120))
+    zz = bowl_cost(np.stack([xx, yy], axis=-1))
+    ax.contour(xx, yy, zz, levels=np.geomspace(0.01, 12, 11), colors="0.75", linewidths=0.8)
+    ax.plot(*START, "ks", ms=6, label="start")
+    ax.plot(0, 0, "k*", ms=11, label="minimum")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("w₁ (gentle slope)")
+    ax.set_ylabel("w₂ (steep slope)")
+
+
+def draw_path(ax, path, label, colour, limits=((-5.2, 2.0), (-1.6, 1.6))):
+    """One trajectory as dots joined by lines; a diverging one is cut where it leaves the plot."""
+    path = np.asarray(path, dtype=float)
+    (x0, x1), (y0, y1) = limits
+    inside = np.isfinite(path).all(axis=1) & (path[:, 0] >= x0) & (path[:, 0] <= x1) \
+        & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+    outside = np.flatnonzero(~inside)
+    if outside.size:  # keep the first point outside so the line runs off the edge
+        end = outside[0] + 1
+        path = np.clip(path[:end], [x0 - 1, y0 - 1], [x1 + 1, y1 + 1])
+        label += " (leaves the plot)"
+    ax.plot(path[:, 0], path[:, 1], "o-", color=colour, ms=3, lw=1.2, label=label)
+
+
+def describe_path(name, path, cost_below=1e-2):
+    """One honest line about a path: when it first gets below the target, whether it stays, the final cost."""
+    r = path_report(path, cost_below)
+    final = r["final"]
+    if not np.isfinite(final) or final > 1e6:
+        return f"{name}: diverges (cost {final:.2g} after {r['steps']} steps)"
+    end = f"cost {final:.2g} after {r['steps']} steps"
+    if r["first"] is None:
+        return f"{name}: never below {cost_below:g}; {end}"
+    if r["settled"] == r["first"]:
+        return f"{name}: below {cost_below:g} from step {r['first']} on; {end}"
+    if r["settled"] is not None:
+        return (f"{name}: below {cost_below:g} at step {r['first']}, back above at step "
+                f"{r['back_above']}, below for good from step {r['settled']}; {end}")
+    return (f"{name}: below {cost_below:g} at step {r['first']}, back above at step "
+            f"{r['back_above']} and above at the end; {end}")
+
+
+def draw_race(fig, alpha=0.15, beta1=0.9, beta2=0.999, n_steps=N_STEPS):
+    """Widget drawing: both trajectories on the bowl and each parameter's step size."""
+    ax_path, ax_steps = fig.subplots(1, 2, width_ratios=[1.5, 1])
+    gd = gradient_descent_path(alpha, n_steps)
+    adam = adam_path(alpha, beta1, beta2, n_steps=n_steps)
+    draw_bowl(ax_path)
+    draw_path(ax_path, gd, "gradient descent", COLOURS["gd"])
+    draw_path(ax_path, adam, f"Adam (beta1={beta1:g}, beta2={beta2:g})", COLOURS["adam"])
+    ax_path.set_title(f"{n_steps} steps with alpha = {alpha:g}")
+    ax_path.legend(loc="lower right", fontsize=9)
+    draw_step_sizes(ax_steps, {"GD": gd, "Adam": adam})
+    return "\n".join([describe_path("gradient descent", gd), describe_path("Adam            ", adam)])
+
+
+def draw_step_sizes(ax, paths):
+    """|change of w1| and |change of w2| at each step (log scale), one colour per optimizer."""
+    for name, path in paths.items():
+        colour = COLOURS["adam"] if name.startswith("Adam") else COLOURS["gd"]
+        sizes = step_sizes(path)
+        steps = np.arange(1, len(sizes) + 1)
+        with np.errstate(all="ignore"):
+            ax.plot(steps, sizes[:, 0], "-", color=colour, lw=2.2, label=f"{name}: w₁")
+            ax.plot(steps, sizes[:, 1], ":", color=colour, lw=1.5, label=f"{name}: w₂")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-5, 1e1)
+    ax.set_yticks([1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.0001", "0.001", "0.01", "0.1", "1"])
+    ax.minorticks_off()
+    ax.set_xlabel("step")
+    ax.set_ylabel("step size |Δw| (log scale)")
+    ax.set_title("each parameter's step size")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
 # ------------------------------------------------------------------ the exercise check
 
 def _variant(update):
@@ -646,87 +730,3 @@ def _settings_hints(alpha, beta1, r, settle_by):
 def check_adam_settings(fn):
     """Exercise check: do the student's (alpha, beta1) bring Adam to the bowl's minimum and keep it there?"""
     return show(evaluate_adam_settings(fn))
-
-
-# ------------------------------------------------------------------ figures
-
-COLOURS = {"gd": PLOT_COLOURS["gradient descent"], "adam": PLOT_COLOURS["adam"]}
-
-
-def draw_bowl(ax, limits=((-5.2, 2.0), (-1.6, 1.6))):
-    """Contour lines of the elongated bowl, the start point and the minimum."""
-    (x0, x1), (y0, y1) = limits
-    xx, yy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 120))
-    zz = bowl_cost(np.stack([xx, yy], axis=-1))
-    ax.contour(xx, yy, zz, levels=np.geomspace(0.01, 12, 11), colors="0.75", linewidths=0.8)
-    ax.plot(*START, "ks", ms=6, label="start")
-    ax.plot(0, 0, "k*", ms=11, label="minimum")
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xlabel("w₁ (gentle slope)")
-    ax.set_ylabel("w₂ (steep slope)")
-
-
-def draw_path(ax, path, label, colour, limits=((-5.2, 2.0), (-1.6, 1.6))):
-    """One trajectory as dots joined by lines; a diverging one is cut where it leaves the plot."""
-    path = np.asarray(path, dtype=float)
-    (x0, x1), (y0, y1) = limits
-    inside = np.isfinite(path).all(axis=1) & (path[:, 0] >= x0) & (path[:, 0] <= x1) \
-        & (path[:, 1] >= y0) & (path[:, 1] <= y1)
-    outside = np.flatnonzero(~inside)
-    if outside.size:  # keep the first point outside so the line runs off the edge
-        end = outside[0] + 1
-        path = np.clip(path[:end], [x0 - 1, y0 - 1], [x1 + 1, y1 + 1])
-        label += " (leaves the plot)"
-    ax.plot(path[:, 0], path[:, 1], "o-", color=colour, ms=3, lw=1.2, label=label)
-
-
-def describe_path(name, path, cost_below=1e-2):
-    """One honest line about a path: when it first gets below the target, whether it stays, the final cost."""
-    r = path_report(path, cost_below)
-    final = r["final"]
-    if not np.isfinite(final) or final > 1e6:
-        return f"{name}: diverges (cost {final:.2g} after {r['steps']} steps)"
-    end = f"cost {final:.2g} after {r['steps']} steps"
-    if r["first"] is None:
-        return f"{name}: never below {cost_below:g}; {end}"
-    if r["settled"] == r["first"]:
-        return f"{name}: below {cost_below:g} from step {r['first']} on; {end}"
-    if r["settled"] is not None:
-        return (f"{name}: below {cost_below:g} at step {r['first']}, back above at step "
-                f"{r['back_above']}, below for good from step {r['settled']}; {end}")
-    return (f"{name}: below {cost_below:g} at step {r['first']}, back above at step "
-            f"{r['back_above']} and above at the end; {end}")
-
-
-def draw_race(fig, alpha=0.15, beta1=0.9, beta2=0.999, n_steps=N_STEPS):
-    """Widget drawing: both trajectories on the bowl and each parameter's step size."""
-    ax_path, ax_steps = fig.subplots(1, 2, width_ratios=[1.5, 1])
-    gd = gradient_descent_path(alpha, n_steps)
-    adam = adam_path(alpha, beta1, beta2, n_steps=n_steps)
-    draw_bowl(ax_path)
-    draw_path(ax_path, gd, "gradient descent", COLOURS["gd"])
-    draw_path(ax_path, adam, f"Adam (beta1={beta1:g}, beta2={beta2:g})", COLOURS["adam"])
-    ax_path.set_title(f"{n_steps} steps with alpha = {alpha:g}")
-    ax_path.legend(loc="lower right", fontsize=9)
-    draw_step_sizes(ax_steps, {"GD": gd, "Adam": adam})
-    return "\n".join([describe_path("gradient descent", gd), describe_path("Adam            ", adam)])
-
-
-def draw_step_sizes(ax, paths):
-    """|change of w1| and |change of w2| at each step (log scale), one colour per optimizer."""
-    for name, path in paths.items():
-        colour = COLOURS["adam"] if name.startswith("Adam") else COLOURS["gd"]
-        sizes = step_sizes(path)
-        steps = np.arange(1, len(sizes) + 1)
-        with np.errstate(all="ignore"):
-            ax.plot(steps, sizes[:, 0], "-", color=colour, lw=2.2, label=f"{name}: w₁")
-            ax.plot(steps, sizes[:, 1], ":", color=colour, lw=1.5, label=f"{name}: w₂")
-    ax.set_yscale("log")
-    ax.set_ylim(1e-5, 1e1)
-    ax.set_yticks([1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.0001", "0.001", "0.01", "0.1", "1"])
-    ax.minorticks_off()
-    ax.set_xlabel("step")
-    ax.set_ylabel("step size |Δw| (log scale)")
-    ax.set_title("each parameter's step size")
-    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)

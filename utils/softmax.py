@@ -54,6 +54,39 @@ def softmax_and_loss(z, true_class):
     return _softmax_rows(z), float(log_sum_exp(z) - z[int(true_class)])
 
 
+# ------------------------------------------------------------------------------- the widget
+
+
+def draw_softmax_explorer(fig, z0, z1, z2, z3, true_class):
+    """Logits as bars, their softmax probabilities as bars, and the loss for the chosen true class."""
+    z = np.array([z0, z1, z2, z3], dtype=float)
+    a, loss = softmax_and_loss(z, true_class)
+    classes = np.arange(len(z))
+    ax_z, ax_a = fig.subplots(1, 2)
+    ax_z.bar(classes, z, color=COLOURS["linear"])
+    ax_z.axhline(0, color="black", linewidth=0.8)
+    ax_z.set_xticks(classes)
+    ax_z.set_xlabel("class j")
+    ax_z.set_ylabel("logit $z_j$")
+    ax_z.set_ylim(-10.5, 10.5)
+    ax_z.set_title("Logits z (any real numbers)\n")
+
+    true_bar = [j == true_class for j in classes]
+    bars = ax_a.bar(classes, a, color=COLOURS["softmax"], edgecolor=["black" if t else "none" for t in true_bar],
+                    linewidth=2.5)
+    for j, (bar, value) in enumerate(zip(bars, a, strict=True)):
+        ax_a.annotate(f"{value:.3f}", (bar.get_x() + bar.get_width() / 2, value),
+                      ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points",
+                      fontweight="bold" if true_bar[j] else "normal")
+    ax_a.set_xticks(classes, [f"{j}\ntrue" if j == true_class else f"{j}" for j in classes])
+    ax_a.set_xlabel("class j")
+    ax_a.set_ylabel("probability $a_j$")
+    ax_a.set_ylim(0, 1.12)
+    ax_a.set_title(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
+    return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
+            f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
+
+
 # ------------------------------------------------------------------------------- the checks
 
 
@@ -209,36 +242,3 @@ def evaluate_cross_entropy_loss(fn):
 def check_cross_entropy_loss(fn):
     """Exercise check: print (and return) the result of evaluate_cross_entropy_loss."""
     return show(evaluate_cross_entropy_loss(fn))
-
-
-# ------------------------------------------------------------------------------- the widget
-
-
-def draw_softmax_explorer(fig, z0, z1, z2, z3, true_class):
-    """Logits as bars, their softmax probabilities as bars, and the loss for the chosen true class."""
-    z = np.array([z0, z1, z2, z3], dtype=float)
-    a, loss = softmax_and_loss(z, true_class)
-    classes = np.arange(len(z))
-    ax_z, ax_a = fig.subplots(1, 2)
-    ax_z.bar(classes, z, color=COLOURS["linear"])
-    ax_z.axhline(0, color="black", linewidth=0.8)
-    ax_z.set_xticks(classes)
-    ax_z.set_xlabel("class j")
-    ax_z.set_ylabel("logit $z_j$")
-    ax_z.set_ylim(-10.5, 10.5)
-    ax_z.set_title("Logits z (any real numbers)\n")
-
-    true_bar = [j == true_class for j in classes]
-    bars = ax_a.bar(classes, a, color=COLOURS["softmax"], edgecolor=["black" if t else "none" for t in true_bar],
-                    linewidth=2.5)
-    for j, (bar, value) in enumerate(zip(bars, a, strict=True)):
-        ax_a.annotate(f"{value:.3f}", (bar.get_x() + bar.get_width() / 2, value),
-                      ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points",
-                      fontweight="bold" if true_bar[j] else "normal")
-    ax_a.set_xticks(classes, [f"{j}\ntrue" if j == true_class else f"{j}" for j in classes])
-    ax_a.set_xlabel("class j")
-    ax_a.set_ylabel("probability $a_j$")
-    ax_a.set_ylim(0, 1.12)
-    ax_a.set_title(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
-    return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
-            f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
