@@ -225,24 +225,35 @@ def _forward_hints(key, got, mine, right):
     return [hint for value, hint in slips if _near(got, value) and not _near(got, right[key])]
 
 
-def evaluate_forward_values(forward):
-    """The CheckResult of the student's forward values {"c", "a", "d", "J"} of the course graph, against the engine."""
-    values, _ = _course_values()
-    result = CheckResult("forward values", len(FORWARD_STEPS))
-    numbers, result.problems, blank = _read_numbers("forward", forward, FORWARD_STEPS)
+def _evaluate_by_hand(name, given, steps, right, label, hints, on_pass, note):
+    """The CheckResult of values worked out by hand ({step: number}) against the engine's `right` ones.
+
+    label(step) names a step in the report; hints(step, got, numbers) names the slips a wrong value shows.
+    """
+    result = CheckResult(f"{name} values", len(steps))
+    numbers, result.problems, blank = _read_numbers(name, given, steps)
     if blank:
-        result.not_written = "forward values are not written yet"
+        result.not_written = f"{name} values are not written yet"
         return result
     if numbers is None:  # not a dict: the one problem says what to write
         return result
-    for key in FORWARD_STEPS:
-        if key in numbers and not _near(numbers[key], values[key]):
-            result.problems.append(Problem(STEP_NAMES[key], f"your value {numbers[key]:g} is not the engine's",
-                                           _forward_hints(key, numbers[key], numbers, values)))
-    result.on_pass = "the engine's forward pass computes the same four values"
-    if result.problems:
-        result.note = "Hint: work left to right, one step at a time, with w = 2, x = -2, b = 8, y = 2."
+    for key in steps:
+        if key in numbers and not _near(numbers[key], right[key]):
+            result.problems.append(Problem(label(key), f"your value {numbers[key]:g} is not the engine's",
+                                           hints(key, numbers[key], numbers)))
+    result.on_pass = on_pass
+    result.note = note if result.problems else None
     return result
+
+
+def evaluate_forward_values(forward):
+    """The CheckResult of the student's forward values {"c", "a", "d", "J"} of the course graph, against the engine."""
+    values, _ = _course_values()
+    return _evaluate_by_hand(
+        "forward", forward, FORWARD_STEPS, values, STEP_NAMES.get,
+        lambda key, got, numbers: _forward_hints(key, got, numbers, values),
+        "the engine's forward pass computes the same four values",
+        "Hint: work left to right, one step at a time, with w = 2, x = -2, b = 8, y = 2.")
 
 
 def check_forward_values(forward):
@@ -278,22 +289,11 @@ def _backward_hints(key, got, mine, values, grads):
 def evaluate_backward_values(backward):
     """The CheckResult of the student's dJ/d(value) for {"d", "a", "c", "b", "w"}, against the engine's backward()."""
     values, grads = _course_values()
-    result = CheckResult("backward values", len(BACKWARD_STEPS))
-    numbers, result.problems, blank = _read_numbers("backward", backward, BACKWARD_STEPS)
-    if blank:
-        result.not_written = "backward values are not written yet"
-        return result
-    if numbers is None:  # not a dict: the one problem says what to write
-        return result
-    for key in BACKWARD_STEPS:
-        if key in numbers and not _near(numbers[key], grads[key]):
-            result.problems.append(Problem(f"dJ/d{key}", f"your value {numbers[key]:g} is not the engine's",
-                                           _backward_hints(key, numbers[key], numbers, values, grads)))
-    result.on_pass = "J.backward() finds the same five derivatives"
-    if result.problems:
-        result.note = ("Hint: go right to left; each value is its local derivative times the value of the "
-                       "row above it.")
-    return result
+    return _evaluate_by_hand(
+        "backward", backward, BACKWARD_STEPS, grads, lambda key: f"dJ/d{key}",
+        lambda key, got, numbers: _backward_hints(key, got, numbers, values, grads),
+        "J.backward() finds the same five derivatives",
+        "Hint: go right to left; each value is its local derivative times the value of the row above it.")
 
 
 def check_backward_values(backward):
