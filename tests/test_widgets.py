@@ -66,3 +66,45 @@ def test_a_fast_drag_draws_only_the_newest_position():
     assert drawn == [20]
     request()  # outside an event loop (a script, a test): drawn at once
     assert drawn == [20, 20]
+
+
+
+
+def test_an_explorer_keeps_its_figure_and_moves_its_artists():
+    from utils.widgets import Explorer, Frames
+
+    class Ramp(Explorer):
+        def setup(self, fig):
+            self.fig = fig
+            self.line, = fig.subplots().plot([0, 1], [0, 0])
+
+        def update(self, slope):
+            self.line.set_ydata([0, slope])
+            return f"slope {slope}"
+
+    frames = Frames(Ramp)
+    first, caption = frames.render(slope=1.0)
+    figure = frames.explorer.fig
+    second, _ = frames.render(slope=2.0)
+    assert caption == "slope 1.0" and first[:8] == b"\x89PNG\r\n\x1a\n" and first != second
+    assert frames.explorer.fig is figure and list(frames.explorer.line.get_ydata()) == [0, 2.0]
+    assert len(frames.seconds) == 2
+
+
+def test_an_explorer_that_forgets_a_method_says_which():
+    from utils.widgets import Explorer, render_png
+
+    with pytest.raises(NotImplementedError, match="setup"):
+        render_png(Explorer, slope=1.0)
+
+
+def test_frame_times_moves_every_control_and_times_each_frame():
+    from utils.widgets import LIVE_FIGURES, frame_times
+
+    LIVE_FIGURES.clear()
+    slider = widgets.IntSlider(value=9, min=0, max=10)
+    menu = widgets.Dropdown(options=[("one", 1.0), ("two", 2.0)], value=2.0)
+    live_figure(lambda fig, a, b: draw_line(fig, a * b), a=slider, b=menu)
+    report = frame_times(steps=2)
+    assert len(report) == 1 and len(report[0]["seconds"]) == 4  # 2 controls x 2 steps, one frame each
+    assert slider.value == 9 and menu.value == 2.0  # up to the end of the range, then back; options wrap
