@@ -1,4 +1,4 @@
-"""Lab 04 helpers: scene generator, per-label metrics, figures, widget drawings and exercise checks."""
+"""Lab 04 helpers: scene generator, per-label metrics, figures, explorers and exercise checks."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 from sklearn.metrics import precision_score, recall_score  # noqa: E402
 
 from utils.multilabel import (  # noqa: E402
@@ -16,12 +16,12 @@ from utils.multilabel import (  # noqa: E402
     PROBLEMS,
     SCENE_SIZE,
     SHAPES,
+    DigitExplorer,
+    ThresholdExplorer,
     check_build_digits_model,
     check_build_scene_model,
     check_choose_threshold,
     check_setup_choices,
-    draw_digit_probabilities,
-    draw_threshold_explorer,
     evaluate_choose_threshold,
     evaluate_setup_choices,
     label_metrics,
@@ -37,6 +37,7 @@ from utils.multilabel import (  # noqa: E402
     show_problems,
     threshold_cases,
 )
+from utils.widgets import Frames  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -209,19 +210,63 @@ def test_scene_figures():
     assert to_rgba(bars[-1].get_facecolor()) == to_rgba(COLOURS["softmax"])
 
 
-def test_widget_drawings_return_captions():
-    images = np.zeros((3, 8, 8))
+def _digit_explorer():
+    images = np.arange(3 * 64, dtype=float).reshape(3, 8, 8)
     probs = np.full((3, 10), 0.02)
     probs[:, 4] = 0.82
-    caption = draw_digit_probabilities(Figure(), 7, images, np.array([4, 4, 1]), probs)  # clipped to 2
+    return DigitExplorer(images, np.array([4, 4, 1]), probs), images
+
+
+def test_digit_explorer_shows_the_digit_and_colours_the_bars():
+    explorer, images = _digit_explorer()
+    frames = Frames(explorer, figsize=(7.5, 3.2))
+    frames.render(index=0)
+    _, caption = frames.render(index=7)  # clipped to 2
     assert caption.startswith("predicted 4 with probability 0.820 (WRONG)")
     assert "sum to 1.000" in caption
+    assert np.array_equal(explorer.image.get_array(), images[2])
+    assert explorer.image.get_clim() == (images[2].min(), images[2].max())
+    assert explorer.title.get_text() == "test digit 2: a 1"
+    assert [bar.get_height() for bar in explorer.bars] == [0.02] * 4 + [0.82] + [0.02] * 5
+    colours = [to_hex(bar.get_facecolor()) for bar in explorer.bars]
+    assert colours[1] == to_hex("C2") and colours[4] == to_hex("C3") and set(colours[5:]) == {to_hex("0.7")}
+    _, caption = frames.render(index=0)
+    assert "(right)" in caption and to_hex(explorer.bars[4].get_facecolor()) == to_hex("C2")
+
+
+def test_threshold_explorer_moves_the_markers():
     Y = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]], dtype=float)
     P = np.array([[0.9, 0.2, 0.4], [0.3, 0.8, 0.1], [0.6, 0.4, 0.2], [0.2, 0.1, 0.7]])
-    caption = draw_threshold_explorer(Figure(), Y, P, (0.5, 0.5, 0.3))
+    frames = Frames(ThresholdExplorer(Y, P), figsize=(10, 3.4))
+    frames.render(car=0.5, bus=0.5, pedestrian=0.5)
+    _, caption = frames.render(car=0.5, bus=0.5, pedestrian=0.3)
     precision, recall = label_metrics(Y, P, [0.5, 0.5, 0.3])
     for line, p, r in zip(caption.splitlines(), precision, recall, strict=True):
         assert f"precision {p:.3f}" in line and f"recall {r:.3f}" in line
+    line, dots, title = frames.explorer.markers[2]
+    assert list(line.get_xdata()) == [0.3, 0.3] and title.get_text() == "pedestrian: threshold 0.30"
+    assert np.allclose(dots.get_ydata(), [precision[2], recall[2]])
+    assert [ax.get_ylim() for ax in frames.explorer.markers[0][0].figure.axes] == [(0, 1.05)] * 3
+
+
+@pytest.mark.parametrize("make", ["digit", "thresholds"])
+def test_explorers_moved_twice_draw_what_one_frame_draws(make):
+    rng = np.random.default_rng(3)
+    Y = (rng.random((40, 3)) < 0.5).astype(float)
+    P = np.clip(0.5 * Y + 0.5 * rng.random((40, 3)), 0, 1)
+    if make == "digit":
+        def build():
+            return Frames(_digit_explorer()[0], figsize=(7.5, 3.2))
+        moves = [{"index": 0}, {"index": 1}, {"index": 2}]
+    else:
+        def build():
+            return Frames(ThresholdExplorer(Y, P), figsize=(10, 3.4))
+        moves = [dict(car=0.5, bus=0.5, pedestrian=0.5), dict(car=0.1, bus=0.9, pedestrian=0.2),
+                 dict(car=0.98, bus=0.02, pedestrian=0.6)]
+    moved = build()
+    for values in moves[:-1]:
+        moved.render(**values)
+    assert moved.render(**moves[-1]) == build().render(**moves[-1])
 
 
 # --------------------------------------------------------------------------- the checks

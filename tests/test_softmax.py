@@ -1,4 +1,4 @@
-"""Lab 03 helpers: references, the my_softmax and cross-entropy checks, the widget drawing."""
+"""Lab 03 helpers: references, the my_softmax and cross-entropy checks, the softmax explorer."""
 import math
 
 import numpy as np
@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from utils.softmax import (
+    SoftmaxExplorer,
     check_cross_entropy_loss,
     check_my_softmax,
-    draw_softmax_explorer,
     log_sum_exp,
     reference_softmax,
     softmax_and_loss,
@@ -21,7 +21,7 @@ from utils.softmax import (
 from utils.softmax import (
     evaluate_my_softmax as _evaluate_my_softmax,
 )
-from utils.widgets import render_png
+from utils.widgets import Frames, render_png
 
 
 def evaluate_my_softmax(fn):
@@ -176,12 +176,38 @@ def test_softmax_and_loss_is_stable_and_validates():
         softmax_and_loss([[1, 2]], 0)
 
 
-def test_widget_drawing_renders_and_reports_the_loss():
-    png, caption = render_png(draw_softmax_explorer, z0=2.0, z1=1.0, z2=0.0, z3=-1.0, true_class=0)
+def test_explorer_renders_and_reports_the_loss():
+    png, caption = render_png(SoftmaxExplorer, z0=2.0, z1=1.0, z2=0.0, z3=-1.0, true_class=0)
     assert png[:4] == b"\x89PNG"
     assert "sum 1.000" in caption and "loss = -log(a_0) = 0.440" in caption
-    _, caption = render_png(draw_softmax_explorer, z0=10.0, z1=-10.0, z2=-10.0, z3=-10.0, true_class=3)
+    _, caption = render_png(SoftmaxExplorer, z0=10.0, z1=-10.0, z2=-10.0, z3=-10.0, true_class=3)
     assert "loss = -log(a_3) = 20.000" in caption
+
+
+def test_explorer_moves_the_bars_labels_and_title():
+    frames = Frames(SoftmaxExplorer, figsize=(9, 3.6))
+    frames.render(z0=2.0, z1=1.0, z2=0.0, z3=-1.0, true_class=0)
+    explorer = frames.explorer
+    _, caption = frames.render(z0=1.0, z1=3.0, z2=1.0, z3=1.0, true_class=1)
+    a, loss = softmax_and_loss([1.0, 3.0, 1.0, 1.0], 1)
+    assert [bar.get_height() for bar in explorer.z_bars] == [1.0, 3.0, 1.0, 1.0]
+    assert np.allclose([bar.get_height() for bar in explorer.a_bars], a)
+    assert [text.get_text() for text in explorer.values] == [f"{value:.3f}" for value in a]
+    assert [text.get_fontweight() for text in explorer.values] == ["normal", "bold", "normal", "normal"]
+    edges = [bar.get_edgecolor()[3] for bar in explorer.a_bars]  # alpha 0: no outline
+    assert edges == [0, 1, 0, 0]
+    assert [t.get_text() for t in explorer.ax_a.get_xticklabels()] == ["0", "1\ntrue", "2", "3"]
+    assert explorer.title.get_text().endswith(f"loss = -log $a_1$ = {loss:.3f}")
+    assert f"loss = -log(a_1) = {loss:.3f}" in caption
+    assert explorer.ax_a.get_ylim() == (0, 1.12) and explorer.ax_a.figure.axes[0].get_ylim() == (-10.5, 10.5)
+
+
+def test_explorer_moved_twice_draws_what_one_frame_draws():
+    final = dict(z0=10.0, z1=-10.0, z2=-10.0, z3=10.0, true_class=3)
+    moved = Frames(SoftmaxExplorer, figsize=(9, 3.6))
+    moved.render(z0=2.0, z1=1.0, z2=0.0, z3=-1.0, true_class=0)
+    moved.render(z0=-10.0, z1=10.0, z2=0.0, z3=0.0, true_class=1)
+    assert moved.render(**final) == Frames(SoftmaxExplorer, figsize=(9, 3.6)).render(**final)
 
 
 def test_widget_sliders_and_dropdown_redraw_the_figure():
@@ -192,7 +218,7 @@ def test_widget_sliders_and_dropdown_redraw_the_figure():
     sliders = {f"z{j}": widgets.FloatSlider(value=v, min=-10, max=10, step=0.5)
                for j, v in enumerate([2.0, 1.0, 0.0, -1.0])}
     menu = widgets.Dropdown(options=[0, 1, 2, 3], value=0)
-    box = live_figure(draw_softmax_explorer, figsize=(9, 3.6), **sliders, true_class=menu)
+    box = live_figure(SoftmaxExplorer, figsize=(9, 3.6), **sliders, true_class=menu)
     image, caption = box.children[1], box.children[2]
     assert "loss = -log(a_0) = 0.440" in caption.value
     before = image.value

@@ -24,6 +24,8 @@ from utils.checks import (
     show,
 )
 from utils.plots import COLOURS
+from utils.softmax import freeze_label_positions
+from utils.widgets import Explorer
 
 # ----------------------------------------------------------------------------- the scenes
 
@@ -293,53 +295,89 @@ def plot_softmax_vs_sigmoid(X, Y, P_sigmoid, P_softmax, threshold=0.5):
     return fig
 
 
-# ---------------------------------------------------------------------- widget drawings
+# ---------------------------------------------------------------------------- explorers
 
-def draw_digit_probabilities(fig, index, images, y_true, probs):
-    """Widget drawing: test digit `index` next to the softmax probabilities of the ten classes."""
-    probs = np.asarray(probs)
-    index = int(np.clip(index, 0, len(probs) - 1))
-    predicted = int(probs[index].argmax())
-    ax_img, ax_bar = fig.subplots(1, 2, width_ratios=[1, 1.8])
-    ax_img.imshow(images[index], cmap="gray_r")
-    ax_img.set_title(f"test digit {index}: a {y_true[index]}")
-    _axis_off(ax_img)
-    colours = ["0.7"] * probs.shape[1]
-    colours[predicted] = "C3"
-    colours[int(y_true[index])] = "C2"
-    ax_bar.bar(np.arange(probs.shape[1]), probs[index], color=colours)
-    ax_bar.set_xticks(np.arange(probs.shape[1]))
-    ax_bar.set_ylim(0, 1.05)
-    ax_bar.set_xlabel("digit")
-    ax_bar.set_ylabel("softmax probability")
-    ax_bar.set_title("green = true digit, red = a wrong prediction")
-    verdict = "right" if predicted == int(y_true[index]) else "WRONG"
-    return (f"predicted {predicted} with probability {probs[index, predicted]:.3f} ({verdict}); "
-            f"the ten probabilities sum to {probs[index].sum():.3f}")
+class DigitExplorer(Explorer):
+    """Widget: test digit `index` next to the softmax probabilities of the ten classes."""
+
+    def __init__(self, images, y_true, probs):
+        self.images, self.y_true, self.probs = np.asarray(images), np.asarray(y_true), np.asarray(probs)
+
+    def setup(self, fig):
+        classes = np.arange(self.probs.shape[1])
+        ax_img, ax_bar = fig.subplots(1, 2, width_ratios=[1, 1.8])
+        self.image = ax_img.imshow(self.images[0], cmap="gray_r")
+        self.title = ax_img.set_title(" ", y=1.0)  # y given: the title is not re-placed every frame
+        _axis_off(ax_img)
+        self.bars = ax_bar.bar(classes, np.zeros(len(classes)))
+        ax_bar.set_xticks(classes)
+        ax_bar.set_xlim(ax_bar.get_xlim())  # fixed axes: nothing rescales while the slider moves
+        ax_bar.set_ylim(0, 1.05)
+        ax_bar.set_xlabel("digit")
+        ax_bar.set_ylabel("softmax probability")
+        ax_bar.set_title("green = true digit, red = a wrong prediction", y=1.0)
+        self.frame = 0
+
+    def update(self, index):
+        index = int(np.clip(index, 0, len(self.probs) - 1))
+        probs, true = self.probs[index], int(self.y_true[index])
+        predicted = int(probs.argmax())
+        self.frame += 1
+        if self.frame == 2:
+            freeze_label_positions(self.image.figure)
+        self.image.set_data(self.images[index])
+        self.image.autoscale()  # grey levels scaled to this digit, as imshow does
+        self.title.set_text(f"test digit {index}: a {true}")
+        colours = ["0.7"] * len(probs)
+        colours[predicted] = "C3"
+        colours[true] = "C2"
+        for bar, p, colour in zip(self.bars, probs, colours, strict=True):
+            bar.set_height(p)
+            bar.set_facecolor(colour)
+        verdict = "right" if predicted == true else "WRONG"
+        return (f"predicted {predicted} with probability {probs[predicted]:.3f} ({verdict}); "
+                f"the ten probabilities sum to {probs.sum():.3f}")
 
 
-def draw_threshold_explorer(fig, Y, P, thresholds):
-    """Widget drawing: per label, precision and recall against the threshold, a marker at the chosen one."""
-    Y = np.asarray(Y)
-    P = np.asarray(P)
+class ThresholdExplorer(Explorer):
+    """Widget: per label, precision and recall against the threshold, a marker at the chosen one."""
+
     grid = np.linspace(0.01, 0.99, 99)
-    axes = fig.subplots(1, len(LABELS), sharey=True)
-    lines = []
-    for k, (ax, name) in enumerate(zip(axes, LABELS, strict=True)):
-        precision, recall = precision_recall(Y[:, k], P[:, k], grid)
-        ax.plot(grid, precision, color="C0", label="precision")
-        ax.plot(grid, recall, color="C1", linestyle="--", label="recall")
-        p_now, r_now = precision_recall(Y[:, k], P[:, k], thresholds[k])
-        ax.axvline(thresholds[k], color="black", linewidth=1)
-        ax.plot([thresholds[k]] * 2, [p_now, r_now], "o", color="black")
-        ax.set_title(f"{name}: threshold {thresholds[k]:.2f}")
-        ax.set_xlabel("threshold")
-        ax.set_ylim(0, 1.05)
-        lines.append(f"{name:<11} threshold {thresholds[k]:.2f}   precision {float(p_now):.3f}   "
-                     f"recall {float(r_now):.3f}")
-    axes[0].set_ylabel("precision, recall (test scenes)")
-    axes[0].legend(loc="lower left")
-    return "\n".join(lines)
+
+    def __init__(self, Y, P):
+        self.Y, self.P = np.asarray(Y), np.asarray(P)
+
+    def setup(self, fig):
+        axes = fig.subplots(1, len(LABELS), sharey=True)
+        self.markers = []
+        for k, ax in enumerate(axes):
+            precision, recall = precision_recall(self.Y[:, k], self.P[:, k], self.grid)
+            ax.plot(self.grid, precision, color="C0", label="precision")
+            ax.plot(self.grid, recall, color="C1", linestyle="--", label="recall")
+            ax.set_xlim(ax.get_xlim())  # fixed axes: nothing rescales while a slider moves
+            ax.set_ylim(0, 1.05)
+            line = ax.axvline(0.5, color="black", linewidth=1)
+            dots, = ax.plot([0.5] * 2, [np.nan] * 2, "o", color="black")
+            self.markers.append((line, dots, ax.set_title(" ", y=1.0)))
+            ax.set_xlabel("threshold")
+        axes[0].set_ylabel("precision, recall (test scenes)")
+        axes[0].legend(loc="lower left")
+        self.frame = 0
+
+    def update(self, **thresholds):
+        self.frame += 1
+        if self.frame == 2:
+            freeze_label_positions(self.markers[0][0].figure)
+        lines = []
+        for k, (name, (line, dots, title)) in enumerate(zip(LABELS, self.markers, strict=True)):
+            t = thresholds[name]
+            p_now, r_now = precision_recall(self.Y[:, k], self.P[:, k], t)
+            line.set_xdata([t, t])
+            dots.set_data([t, t], [p_now, r_now])
+            title.set_text(f"{name}: threshold {t:.2f}")
+            lines.append(f"{name:<11} threshold {t:.2f}   precision {float(p_now):.3f}   "
+                         f"recall {float(r_now):.3f}")
+        return "\n".join(lines)
 
 
 # ------------------------------------------------------------------- exercise checks

@@ -1,14 +1,15 @@
-"""Lab 03 helpers: softmax and cross-entropy references, the exercise checks, the widget drawing.
+"""Lab 03 helpers: softmax and cross-entropy references, the softmax explorer, the exercise checks.
 
-    from utils.softmax import check_my_softmax, check_cross_entropy_loss, draw_softmax_explorer
+    from utils.softmax import SoftmaxExplorer, check_my_softmax, check_cross_entropy_loss
 
 Laid out like every topic module: references (what the checks compare against; the lab itself
-shows how to write them), the checks, the widget drawing.
+shows how to write them), the widget's explorer, the checks.
 """
 import numpy as np
 
 from utils.checks import Case, call_student, compare_arrays, run_check, show
 from utils.plots import COLOURS
+from utils.widgets import Explorer
 
 # ------------------------------------------------------------------------------- references
 
@@ -57,34 +58,61 @@ def softmax_and_loss(z, true_class):
 # ------------------------------------------------------------------------------- the widget
 
 
-def draw_softmax_explorer(fig, z0, z1, z2, z3, true_class):
-    """Logits as bars, their softmax probabilities as bars, and the loss for the chosen true class."""
-    z = np.array([z0, z1, z2, z3], dtype=float)
-    a, loss = softmax_and_loss(z, true_class)
-    classes = np.arange(len(z))
-    ax_z, ax_a = fig.subplots(1, 2)
-    ax_z.bar(classes, z, color=COLOURS["linear"])
-    ax_z.axhline(0, color="black", linewidth=0.8)
-    ax_z.set_xticks(classes)
-    ax_z.set_xlabel("class j")
-    ax_z.set_ylabel("logit $z_j$")
-    ax_z.set_ylim(-10.5, 10.5)
-    ax_z.set_title("Logits z (any real numbers)\n")
+def freeze_label_positions(fig):
+    """Keep every axis label where the last frame drew it: an Explorer's layout is fixed after its
+    first frame, and placing the labels again costs a layout of the tick labels on every frame."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            label = axis.label
+            x, y = ax.transAxes.inverted().transform(label.get_transform().transform(label.get_position()))
+            axis.set_label_coords(x, y)
 
-    true_bar = [j == true_class for j in classes]
-    bars = ax_a.bar(classes, a, color=COLOURS["softmax"], edgecolor=["black" if t else "none" for t in true_bar],
-                    linewidth=2.5)
-    for j, (bar, value) in enumerate(zip(bars, a, strict=True)):
-        ax_a.annotate(f"{value:.3f}", (bar.get_x() + bar.get_width() / 2, value),
-                      ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points",
-                      fontweight="bold" if true_bar[j] else "normal")
-    ax_a.set_xticks(classes, [f"{j}\ntrue" if j == true_class else f"{j}" for j in classes])
-    ax_a.set_xlabel("class j")
-    ax_a.set_ylabel("probability $a_j$")
-    ax_a.set_ylim(0, 1.12)
-    ax_a.set_title(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
-    return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
-            f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
+
+class SoftmaxExplorer(Explorer):
+    """Logits as bars, their softmax probabilities as bars, and the loss for the chosen true class."""
+
+    classes = np.arange(4)
+
+    def setup(self, fig):
+        classes = self.classes
+        ax_z, self.ax_a = fig.subplots(1, 2)
+        self.z_bars = ax_z.bar(classes, np.zeros(len(classes)), color=COLOURS["linear"])
+        ax_z.axhline(0, color="black", linewidth=0.8)
+        ax_z.set_xticks(classes)
+        ax_z.set_xlabel("class j")
+        ax_z.set_ylabel("logit $z_j$")
+        ax_z.set_xlim(-0.59, len(classes) - 0.41)  # fixed axes: nothing rescales while a slider moves
+        ax_z.set_ylim(-10.5, 10.5)
+        ax_z.set_title("Logits z (any real numbers)\n", y=1.0)  # y given: not re-placed every frame
+        self.a_bars = self.ax_a.bar(classes, np.zeros(len(classes)), color=COLOURS["softmax"], linewidth=2.5)
+        self.values = [self.ax_a.annotate("", (j, 0), ha="center", va="bottom", fontsize=9, xytext=(0, 2),
+                                          textcoords="offset points") for j in classes]
+        self.ax_a.set_xticks(classes, [f"{j}\ntrue" if j == 0 else f"{j}" for j in classes])
+        self.ax_a.set_xlabel("class j")
+        self.ax_a.set_ylabel("probability $a_j$")
+        self.ax_a.set_xlim(-0.59, len(classes) - 0.41)
+        self.ax_a.set_ylim(0, 1.12)
+        self.title = self.ax_a.set_title("\n", y=1.0)
+        self.frame = 0
+
+    def update(self, z0, z1, z2, z3, true_class):
+        z = np.array([z0, z1, z2, z3], dtype=float)
+        a, loss = softmax_and_loss(z, true_class)
+        self.frame += 1
+        if self.frame == 2:
+            freeze_label_positions(self.ax_a.figure)
+        for j, (z_bar, a_bar, text) in enumerate(zip(self.z_bars, self.a_bars, self.values, strict=True)):
+            true = j == true_class
+            z_bar.set_height(z[j])
+            a_bar.set_height(a[j])
+            a_bar.set_edgecolor("black" if true else "none")
+            text.xy = (j, a[j])
+            text.set_text(f"{a[j]:.3f}")
+            text.set_fontweight("bold" if true else "normal")
+        self.ax_a.set_xticklabels([f"{j}\ntrue" if j == true_class else f"{j}" for j in self.classes])
+        self.title.set_text(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
+        return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
+                f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
 
 
 # ------------------------------------------------------------------------------- the checks
