@@ -1,4 +1,6 @@
-"""Lab 07 helpers: nudge estimates, the example catalogue, the tangent widget and the exercise checks."""
+"""Lab 07 helpers: nudge estimates, the example catalogue, the tangent explorer and the exercise checks."""
+import io
+
 import numpy as np
 import pytest
 import sympy
@@ -10,9 +12,9 @@ from utils.derivatives import (
     EXAMPLES,
     GRADIENT_CASES,
     W_RANGE,
+    TangentExplorer,
     check_central_difference,
     check_numerical_gradient,
-    draw_tangent,
     epsilon_sweep,
     evaluate_central_difference,
     evaluate_numerical_gradient,
@@ -22,7 +24,7 @@ from utils.derivatives import (
     secant_and_tangent,
     symmetric_nudge,
 )
-from utils.widgets import render_png
+from utils.widgets import Frames, render_png
 
 # ----------------------------------------------------------------------------- nudging
 
@@ -88,22 +90,62 @@ def test_secant_slope_is_the_nudge_estimate_and_tends_to_the_tangent():
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
 @pytest.mark.parametrize(("w", "epsilon"), [(0.5, 0.001), (3.0, 0.5), (3.5, 1.0)])
-def test_draw_tangent_renders_every_slider_corner(name, w, epsilon):
-    # (a redraw takes about 0.1-0.25 s here; not asserted, shared CI machines are too noisy)
-    png, caption = render_png(draw_tangent, function=name, w=w, epsilon=epsilon)
+def test_tangent_explorer_renders_every_slider_corner(name, w, epsilon):
+    png, caption = render_png(TangentExplorer, function=name, w=w, epsilon=epsilon)
     assert png[:4] == b"\x89PNG"
     s = secant_and_tangent(name, w, epsilon)
     assert f"{s['tangent']:.4f}" in caption and f"{s['secant']:.4f}" in caption
 
 
-def test_draw_tangent_labels_its_axes():
-    from matplotlib.figure import Figure
+def _pixels(png):
+    from PIL import Image
 
-    fig = Figure()
-    draw_tangent(fig, function="w**3", w=2.0, epsilon=0.5)
-    ax = fig.axes[0]
-    assert ax.get_xlabel() == "w" and ax.get_ylabel() == "J(w)" and "$J = w^3$" in ax.get_title()
-    assert len(ax.get_legend().get_texts()) == 3
+    return np.asarray(Image.open(io.BytesIO(png)), dtype=int)
+
+
+def _tangent_picture(frames):
+    """What the tangent figure shows: every line's data, the texts and the axis limits."""
+    ax = frames.explorer.ax
+    return ([np.asarray(line.get_xydata()).tolist() for line in ax.lines],
+            [t.get_text() for t in ax.get_legend().get_texts()], ax.get_title(), ax.get_xlim(), ax.get_ylim())
+
+
+def test_tangent_explorer_draws_the_curve_tangent_secant_and_triangle():
+    frames = Frames(TangentExplorer)
+    _, caption = frames.render(function="w**3", w=2.0, epsilon=0.5)
+    ax = frames.explorer.ax
+    assert ax.get_xlabel() == "w" and ax.get_ylabel() == "J(w)"
+    assert ax.get_title() == "$J = w^3$: slope at w = 2.00, nudged by ε = 0.5"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "$J = w^3$", "tangent at w = 2.00: slope 12.000", "through the nudged point: slope 15.250"]
+    curve, tangent, secant, run, rise, nudged, point = ax.lines
+    ws = curve.get_xdata()
+    np.testing.assert_allclose(curve.get_ydata(), ws**3)
+    np.testing.assert_allclose(tangent.get_ydata(), 8 + 12 * (ws - 2))
+    np.testing.assert_allclose(secant.get_ydata(), 8 + 15.25 * (ws - 2))
+    np.testing.assert_allclose(np.transpose(nudged.get_xydata()), [[2.0, 2.5], [8.0, 15.625]])
+    np.testing.assert_allclose(rise.get_xydata(), [[2.5, 8.0], [2.5, 15.625]])
+    np.testing.assert_allclose(run.get_xydata(), [[2.0, 8.0], [2.5, 8.0]])
+    np.testing.assert_allclose(point.get_xydata(), [[2.0, 8.0]])
+    assert ax.get_xlim() == W_RANGE
+    pad = 0.1 * (4.5**3 - 0.4**3)
+    np.testing.assert_allclose(ax.get_ylim(), (0.4**3 - pad, 4.5**3 + pad))
+    assert caption == ("J(2.00) = 8.0000, J(2.00 + 0.5) = 15.6250: J changed by +7.6250 = 15.2500 × ε\n"
+                       "exact dJ/dw = 12.0000; the nudge estimate is off by +3.2500")
+
+
+def test_tangent_explorer_moved_twice_shows_what_one_drawing_shows():
+    final = {"function": "1/w", "w": 0.5, "epsilon": 0.001}
+    moved = Frames(TangentExplorer)
+    moved.render(function="w**3", w=3.5, epsilon=1.0)
+    moved.render(function="w**3", w=1.0, epsilon=0.1)
+    png, caption = moved.render(**final)
+    once = Frames(TangentExplorer)
+    png_once, caption_once = once.render(**final)
+    assert caption == caption_once and _tangent_picture(moved) == _tangent_picture(once)
+    # the menu's change lays the figure out again: the same pixels, up to the title's anti-aliasing
+    difference = np.abs(_pixels(png) - _pixels(png_once))
+    assert difference.max() <= 8 and np.count_nonzero(difference) < 500
 
 
 # ----------------------------------------------------------------------------- nudging both ways

@@ -7,18 +7,18 @@ from utils.autodiff import Value
 from utils.graph_figure import (
     COURSE_FORMULAS,
     COURSE_LAYOUT,
+    CourseGraphExplorer,
     auto_layout,
     course_example,
-    draw_course_graph,
     draw_graph,
     named_graph,
     named_inputs,
 )
-from utils.widgets import live_figure, render_png
+from utils.widgets import Frames, live_figure, render_png
 
 
 def _texts(ax):
-    return [t.get_text() for t in ax.texts]
+    return [t.get_text() for t in ax.texts if t.get_text()]  # (arrows are annotations without text)
 
 
 def test_unnamed_steps_fold_into_one_edge_with_the_chained_local_derivative():
@@ -72,13 +72,34 @@ def test_draw_graph_errors_say_what_to_do():
         draw_graph(ax, course_example()["J"], layout={"w": (0, 0)})
 
 
-def test_widget_drawing_updates_with_the_sliders():
-    png, caption = render_png(draw_course_graph, w=2.0, b=8.0, x=-2.0, y=2.0)
+def test_explorer_shows_each_value_and_derivative_for_the_sliders():
+    png, caption = render_png(CourseGraphExplorer, w=2.0, b=8.0, x=-2.0, y=2.0)
     assert png[:4] == b"\x89PNG" and "dJ/dw = dJ/dc·x = -4" in caption and caption.startswith("J = 2.")
-    _, at_minimum = render_png(draw_course_graph, w=2.0, b=6.0, x=-2.0, y=2.0)
+    frames = Frames(CourseGraphExplorer, figsize=(10, 4.4))
+    _, at_minimum = frames.render(w=2.0, b=6.0, x=-2.0, y=2.0)
     assert at_minimum.startswith("J = 0.") and "dJ/dw = dJ/dc·x = 0" in at_minimum
+    texts = _texts(frames.explorer.ax)
+    assert len(texts) == 8 * 3 + 7                   # formula, value and dJ/dv per box; one per arrow
+    for expected in ["c = w·x", "= −4", "= 2", "∂J/∂w = 0", "∂J/∂b = 0", "∂c/∂w = −2", "∂J/∂d = 0"]:
+        assert expected in texts
+
+
+def test_explorer_moved_twice_shows_what_one_drawing_shows():
+    final = {"w": -3.0, "b": -10.0, "x": 3.0, "y": 5.0}
+    moved = Frames(CourseGraphExplorer, figsize=(10, 4.4))
+    moved.render(w=2.0, b=8.0, x=-2.0, y=2.0)
+    moved.render(w=3.0, b=10.0, x=3.0, y=-5.0)
+    png, caption = moved.render(**final)
+    once = Frames(CourseGraphExplorer, figsize=(10, 4.4))
+    assert (png, caption) == once.render(**final)
+    texts = _texts(moved.explorer.ax)
+    assert texts == _texts(once.explorer.ax)
+    assert "∂J/∂w = −72" in texts and "= 288" in texts
+
+
+def test_explorer_follows_a_live_slider():
     slider = widgets.FloatSlider(value=8.0, min=-10, max=10, description="b")
-    box = live_figure(draw_course_graph, b=slider)
+    box = live_figure(CourseGraphExplorer, b=slider)
     caption_widget = box.children[2]
     slider.value = 6.0
     assert "J = 0." in caption_widget.value

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils.checks import Case, run_check, show
+from utils.widgets import Explorer
 
 # ----------------------------------------------------------------------------- example functions
 
@@ -97,35 +98,56 @@ def secant_and_tangent(name, w, epsilon):
             "gap": secant - tangent}
 
 
-def draw_tangent(fig, function="w**2", w=3.0, epsilon=0.5):
-    """Draw J, the tangent at w and the line through (w, J(w)) and (w + epsilon, J(w + epsilon))."""
-    ex = example(function)
-    s = secant_and_tangent(function, w, epsilon)
-    ws = np.linspace(*W_RANGE, 200)
-    Js = ex.J(ws)
-    ax = fig.subplots()
-    ax.plot(ws, Js, color="C0", lw=2, label=ex.label)
-    ax.plot(ws, s["J0"] + s["tangent"] * (ws - w), color="C1",
-            label=f"tangent at w = {w:.2f}: slope {s['tangent']:.3f}")
-    ax.plot(ws, s["J0"] + s["secant"] * (ws - w), "--", color="C2",
-            label=f"through the nudged point: slope {s['secant']:.3f}")
-    # the rise-over-run triangle
-    ax.plot([w, w + epsilon], [s["J0"], s["J0"]], ":", color="k", lw=1)
-    ax.plot([w + epsilon, w + epsilon], [s["J0"], s["J1"]], ":", color="k", lw=1)
-    ax.plot([w, w + epsilon], [s["J0"], s["J1"]], "o", color="C2", ms=5)
-    ax.plot([w], [s["J0"]], "o", color="C1", ms=6)
-    low, high = float(Js.min()), float(Js.max())
-    pad = 0.1 * (high - low)
-    ax.set_ylim(low - pad, high + pad)
-    ax.set_xlim(*W_RANGE)
-    ax.set_xlabel("w")
-    ax.set_ylabel("J(w)")
-    ax.set_title(f"{ex.label}: slope at w = {w:.2f}, nudged by ε = {epsilon:.3g}")
-    ax.legend(loc="best", fontsize="small")
-    return (f"J({w:.2f}) = {s['J0']:.4f}, J({w:.2f} + {epsilon:.3g}) = {s['J1']:.4f}: "
-            f"J changed by {s['rise']:+.4f} = {s['secant']:.4f} × ε\n"
-            f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {s['gap']:+.4f}")
+class TangentExplorer(Explorer):
+    """Lab 07's widget: J, the tangent at w and the line through (w, J(w)) and (w + ε, J(w + ε)).
 
+    Drawn once; moving w or ε moves the lines and points. A new cost in the menu sets the curve, the
+    y range (fixed until the next cost) and lays the figure out again for its tick labels.
+    """
+
+    def setup(self, fig):
+        self.fig, self.ax = fig, fig.subplots()
+        self.ws = np.linspace(*W_RANGE, 200)
+        ax, nothing = self.ax, np.full_like(self.ws, np.nan)
+        self.curve, = ax.plot(self.ws, nothing, color="C0", lw=2, label="J")
+        self.tangent, = ax.plot(self.ws, nothing, color="C1", label="tangent")
+        self.secant, = ax.plot(self.ws, nothing, "--", color="C2", label="secant")
+        # the rise-over-run triangle, the nudged points and the tangent point
+        self.run, = ax.plot([], [], ":", color="k", lw=1)
+        self.rise, = ax.plot([], [], ":", color="k", lw=1)
+        self.nudged, = ax.plot([], [], "o", color="C2", ms=5)
+        self.point, = ax.plot([], [], "o", color="C1", ms=6)
+        ax.set_xlim(*W_RANGE)
+        ax.set_xlabel("w")
+        ax.set_ylabel("J(w)")
+        self.title = ax.set_title(" ")
+        self.labels = ax.legend(loc="best", fontsize="small").get_texts()
+        self.function = None
+
+    def update(self, function="w**2", w=3.0, epsilon=0.5):
+        ex = example(function)
+        if function != self.function:
+            Js = ex.J(self.ws)
+            self.curve.set_ydata(Js)
+            low, high = float(Js.min()), float(Js.max())
+            pad = 0.1 * (high - low)
+            self.ax.set_ylim(low - pad, high + pad)
+            self.labels[0].set_text(ex.label)
+            self.fig.set_layout_engine("constrained")  # new tick labels: lay out this frame again
+            self.function = function
+        s = secant_and_tangent(function, w, epsilon)
+        self.tangent.set_ydata(s["J0"] + s["tangent"] * (self.ws - w))
+        self.secant.set_ydata(s["J0"] + s["secant"] * (self.ws - w))
+        self.run.set_data([w, w + epsilon], [s["J0"], s["J0"]])
+        self.rise.set_data([w + epsilon, w + epsilon], [s["J0"], s["J1"]])
+        self.nudged.set_data([w, w + epsilon], [s["J0"], s["J1"]])
+        self.point.set_data([w], [s["J0"]])
+        self.labels[1].set_text(f"tangent at w = {w:.2f}: slope {s['tangent']:.3f}")
+        self.labels[2].set_text(f"through the nudged point: slope {s['secant']:.3f}")
+        self.title.set_text(f"{ex.label}: slope at w = {w:.2f}, nudged by ε = {epsilon:.3g}")
+        return (f"J({w:.2f}) = {s['J0']:.4f}, J({w:.2f} + {epsilon:.3g}) = {s['J1']:.4f}: "
+                f"J changed by {s['rise']:+.4f} = {s['secant']:.4f} × ε\n"
+                f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {s['gap']:+.4f}")
 
 
 # ----------------------------------------------------------------------------- shared by the checks

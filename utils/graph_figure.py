@@ -9,12 +9,14 @@ import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
 from utils.autodiff import RULES, Value
+from utils.widgets import Explorer
 
 VALUE_COLOR = "#0072B2"      # Okabe-Ito blue: forward values
 GRAD_COLOR = "#D55E00"       # Okabe-Ito vermillion: derivatives (backward)
 INPUT_FILL = "#F2F2F2"
 STEP_FILL = "#E8F1F8"
 SYMBOLS = {"add": "+", "sub": "−", "mul": "·"}
+BOX_PAD = 0.02  # around each box, in data units
 
 # Where the boxes of the course example J = 1/2 (w x + b - y)^2 go (x to the right, y up).
 COURSE_LAYOUT = {"w": (0, 0.75), "x": (0, -0.75), "c": (1.6, 0), "b": (1.6, -1.5), "a": (3.2, 0),
@@ -83,6 +85,14 @@ def draw_graph(ax, root, layout=None, formulas=None, wrt="J", show_grads=True, s
     layout: {name: (x, y)} (default: auto_layout); formulas: {name: text for the box's first line}.
     wrt: the name used for the output in the derivative labels (dJ/dv).
     """
+    _graph_artists(ax, root, layout, formulas, wrt, show_grads, show_local, box_size)
+    return ax
+
+
+def _graph_artists(ax, root, layout=None, formulas=None, wrt="J", show_grads=True, show_local=True,
+                   box_size=(1.05, 0.72)):
+    """draw_graph's work; returns the Text artists that show numbers, to be moved later:
+    {"value": {name: Text}, "grad": {name: Text}, "local": {(parent name, child name): Text}}."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs the output Value of a computation, got {type(root).__name__}")
     nodes, edges = named_graph(root)
@@ -92,42 +102,57 @@ def draw_graph(ax, root, layout=None, formulas=None, wrt="J", show_grads=True, s
         raise KeyError(f"layout has no position for {missing}")
     formulas = formulas or {}
     width, height = box_size
-    boxes = {}
+    texts = {"value": {}, "grad": {}, "local": {}}
     for v in nodes:
         x, y = layout[v.name]
-        box = FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                             boxstyle="round,pad=0.02,rounding_size=0.08",
-                             fc=STEP_FILL if v.parents else INPUT_FILL, ec="0.35", lw=1.2, zorder=2)
-        ax.add_patch(box)
-        boxes[id(v)] = box
+        ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                    boxstyle=f"round,pad={BOX_PAD},rounding_size=0.08",
+                                    fc=STEP_FILL if v.parents else INPUT_FILL, ec="0.35", lw=1.2, zorder=2))
         first = formulas.get(v.name) or _default_formula(v)
-        lines = [(first, "black", "bold"), (f"= {_fmt(v.data)}", VALUE_COLOR, "normal")]
+        lines = [(first, "black", "bold", None), (_value_label(v), VALUE_COLOR, "normal", "value")]
         if show_grads:
-            lines.append((f"∂{wrt}/∂{v.name} = {_fmt(v.grad)}", GRAD_COLOR, "normal"))
+            lines.append((_grad_label(v, wrt), GRAD_COLOR, "normal", "grad"))
         offsets = np.linspace(height * 0.28, -height * 0.28, len(lines))
-        for (text, color, weight), dy in zip(lines, offsets, strict=True):
-            ax.text(x, y + dy, text, ha="center", va="center", color=color, fontsize=10.5,
-                    fontweight=weight, zorder=3)
+        for (text, color, weight, kind), dy in zip(lines, offsets, strict=True):
+            artist = ax.text(x, y + dy, text, ha="center", va="center", color=color, fontsize=10.5,
+                             fontweight=weight, zorder=3)
+            if kind:
+                texts[kind][v.name] = artist
     for parent, child, local in edges:
         (x0, y0), (x1, y1) = layout[parent.name], layout[child.name]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=1,
-                    arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3, shrinkA=0, shrinkB=0,
-                                    patchA=boxes[id(parent)], patchB=boxes[id(child)]))
+        # from box edge to box edge, worked out here once (clipping to the boxes at every draw is slow)
+        reach = min((width / 2 + BOX_PAD) / max(abs(x1 - x0), 1e-12),
+                    (height / 2 + BOX_PAD) / max(abs(y1 - y0), 1e-12))
+        ax.annotate("", xy=(x1 - reach * (x1 - x0), y1 - reach * (y1 - y0)),
+                    xytext=(x0 + reach * (x1 - x0), y0 + reach * (y1 - y0)), zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3, shrinkA=0, shrinkB=0))
         if show_local:  # beside the middle of the arrow, on its upper-left side
             dx, dy = x1 - x0, y1 - y0
             nx, ny = -dy / np.hypot(dx, dy), dx / np.hypot(dx, dy)
-            ax.text((x0 + x1) / 2 + 0.06 * nx, (y0 + y1) / 2 + 0.06 * ny,
-                    f"∂{child.name}/∂{parent.name} = {_fmt(local)}",
-                    ha="center" if abs(nx) < 0.3 else ("right" if nx < 0 else "left"),
-                    va="bottom" if ny > 0.3 else ("top" if ny < -0.3 else "center"),
-                    fontsize=9, color="0.25", zorder=4)
+            texts["local"][parent.name, child.name] = ax.text(
+                (x0 + x1) / 2 + 0.06 * nx, (y0 + y1) / 2 + 0.06 * ny, _local_label(parent, child, local),
+                ha="center" if abs(nx) < 0.3 else ("right" if nx < 0 else "left"),
+                va="bottom" if ny > 0.3 else ("top" if ny < -0.3 else "center"),
+                fontsize=9, color="0.25", zorder=4)
     xs = [p[0] for p in layout.values()]
     ys = [p[1] for p in layout.values()]
     ax.set_xlim(min(xs) - width * 0.6, max(xs) + width * 0.6)
     ax.set_ylim(min(ys) - height * 0.6, max(ys) + height * 0.6)
     ax.set_aspect("equal")
     ax.axis("off")
-    return ax
+    return texts
+
+
+def _value_label(v):
+    return f"= {_fmt(v.data)}"
+
+
+def _grad_label(v, wrt):
+    return f"∂{wrt}/∂{v.name} = {_fmt(v.grad)}"
+
+
+def _local_label(parent, child, local):
+    return f"∂{child.name}/∂{parent.name} = {_fmt(local)}"
 
 
 def _default_formula(v):
@@ -155,14 +180,32 @@ def course_example(w=2.0, b=8.0, x=-2.0, y=2.0):
     return {"w": w, "x": x, "c": c, "b": b, "a": a, "y": y, "d": d, "J": J}
 
 
-def draw_course_graph(fig, w=2.0, b=8.0, x=-2.0, y=2.0):
-    """Widget drawing: the course graph for these inputs, after J.backward(); returns a caption."""
-    v = course_example(w, b, x, y)
-    v["J"].backward()
-    ax = fig.subplots()
-    draw_graph(ax, v["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
-    ax.set_title("Forward values (blue, left to right) and derivatives (orange, right to left)")
-    g = {name: value.grad for name, value in v.items()}
-    return (f"J = {v['J'].data:.4g}.  Chain rule: dJ/dd = d = {g['d']:.4g};  dJ/da = dJ/dd·1 = {g['a']:.4g};  "
-            f"dJ/db = dJ/da·1 = {g['b']:.4g};  dJ/dc = dJ/da·1 = {g['c']:.4g};  "
-            f"dJ/dw = dJ/dc·x = {g['w']:.4g}")
+class CourseGraphExplorer(Explorer):
+    """Lab 08's widget: the course graph for the sliders' w, b, x and y, after J.backward().
+
+    The boxes and arrows are drawn once; moving a slider re-runs the forward and backward pass and
+    rewrites the numbers in the boxes and beside the arrows."""
+
+    def setup(self, fig):
+        self.ax = fig.subplots()
+        self.texts = _graph_artists(self.ax, self._run()["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
+        self.ax.set_title("Forward values (blue, left to right) and derivatives (orange, right to left)")
+
+    @staticmethod
+    def _run(w=2.0, b=8.0, x=-2.0, y=2.0):
+        v = course_example(w, b, x, y)
+        v["J"].backward()
+        return v
+
+    def update(self, w=2.0, b=8.0, x=-2.0, y=2.0):
+        v = self._run(w, b, x, y)
+        nodes, edges = named_graph(v["J"])
+        for node in nodes:
+            self.texts["value"][node.name].set_text(_value_label(node))
+            self.texts["grad"][node.name].set_text(_grad_label(node, "J"))
+        for parent, child, local in edges:
+            self.texts["local"][parent.name, child.name].set_text(_local_label(parent, child, local))
+        g = {name: value.grad for name, value in v.items()}
+        return (f"J = {v['J'].data:.4g}.  Chain rule: dJ/dd = d = {g['d']:.4g};  dJ/da = dJ/dd·1 = {g['a']:.4g};  "
+                f"dJ/db = dJ/da·1 = {g['b']:.4g};  dJ/dc = dJ/da·1 = {g['c']:.4g};  "
+                f"dJ/dw = dJ/dc·x = {g['w']:.4g}")
