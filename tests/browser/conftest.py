@@ -30,7 +30,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from lab_driver import LabPages
+from lab_driver import LATENCIES, LabPages
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -263,7 +263,22 @@ def timings():
     return TIMINGS
 
 
+LATENCY_FILE = ROOT / "build" / "browser-latency.json"
+
+
+def write_latencies(latencies=LATENCIES, path=LATENCY_FILE):
+    """Merge this run's slider-to-image seconds per lab into the file `make bench` reads."""
+    if not latencies:
+        return
+    known = json.loads(path.read_text()) if path.exists() else {}
+    known.update({lab: {"seconds": [round(s, 4) for s in values], "when": time.strftime("%Y-%m-%d %H:%M")}
+                  for lab, values in latencies.items()})
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n")
+
+
 def pytest_terminal_summary(terminalreporter):
+    write_latencies()
     if "skipped" in SESSION:  # pytest hides skip reasons unless -rs: say it once, plainly
         terminalreporter.write_line(SESSION["skipped"], yellow=True)
     if not TIMINGS:

@@ -158,3 +158,8 @@ class LabPages:
         for run in list(self.background.values()):
             self.close(run)
         self.background.clear()
+
+
+# lab name -> seconds from a control's move to its new image, for every timed move (see
+# test_labs_in_browser.slider_to_image_seconds); conftest writes them to build/browser-latency.json
+LATENCIES = {}

@@ -15,7 +15,7 @@ import re
 import time
 
 import pytest
-from lab_driver import PROMPTS_JS, STDERR
+from lab_driver import LATENCIES, PROMPTS_JS, STDERR
 
 pytestmark = pytest.mark.browser
 
@@ -133,6 +133,25 @@ def log_console_errors(page):
         return ["(could not read JupyterLab's Log Console)"]
     return [line.strip() for line in text.splitlines()
             if re.match(r"\s*\w*(Error|Exception|Warning)\b.*:", line) and "Traceback" not in line]
+
+
+LATENCY_MOVES = 3  # timed moves per figure, after the first move has shown that it redraws
+
+
+def slider_to_image_seconds(page, image, control, kind, entries, moves=LATENCY_MOVES):
+    """What a student waits: from a move of the control to the new image, for a few more moves."""
+    seconds = []
+    for _ in range(moves):
+        before = image.get_attribute("src")
+        moved = time.monotonic()
+        nudge_control(control, kind)
+        try:
+            page.wait_for_function(REDRAWN_JS, arg=[image.element_handle(), before, entries], timeout=5_000,
+                                   polling="raf")
+        except Exception:  # a move that leaves the picture as it was (a rounded value): not a redraw
+            continue
+        seconds.append(time.monotonic() - moved)
+    return seconds
 
 
 def nudge_control(control, kind):
@@ -291,7 +310,7 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
             report.add(None, f"expected_widgets.json lists {len(to_move)} slider(s) to move, the lab shows "
                              f"{n_figures} interactive figure(s) (sliders: {described})")
             to_move = None
-        redraws = []
+        redraws, latencies = [], []
         for i in range(n_figures):
             figure = figures.nth(i)
             index, controls = figure_info[i]
@@ -336,12 +355,15 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
                                   "in the kernel instead of redrawing (see the Log Console lines below)")
                 continue
             redraws.append(time.monotonic() - moved)
+            latencies.extend(slider_to_image_seconds(page, image, control, kind, entries))
             try:
                 figure.screenshot(path=str(screenshots_dir / f"{lab.stem}-figure{i + 1}.png"), timeout=10_000)
             except Exception:
                 pass  # a screenshot is a convenience, not a check
         if redraws:
             phases["slowest redraw"] = max(redraws)
+        if latencies:
+            LATENCIES[name] = latencies
         log_errors = log_console_errors(page)
         if log_errors:
             report.add(None, "JupyterLab's Log Console (output of widget callbacks) shows: " + "; ".join(log_errors))
