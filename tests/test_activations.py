@@ -10,8 +10,10 @@ from hypothesis.extra.numpy import arrays
 
 from utils.activations import (
     ACTIVATIONS,
+    ActivationExplorer,
     BUILDER_OUTPUT_WEIGHTS,
     OUTPUT_TARGETS,
+    ReluBuilderExplorer,
     affine,
     builder_target,
     check_derivative,
@@ -20,8 +22,6 @@ from utils.activations import (
     check_relu_builder,
     check_sigmoid,
     describe_unit,
-    draw_activation,
-    draw_relu_builder,
     evaluate_output_choices,
     evaluate_relu_builder,
     get_activation,
@@ -38,7 +38,8 @@ from utils.activations import (
     relu_sum,
     relu_units,
 )
-from utils.widgets import render_png
+from utils.plots import COLOURS
+from utils.widgets import Frames, render_png
 
 Z = np.array([[-1000.0, -30.0, -2.5, -1e-3, 0.0], [1e-3, 0.7, 4.0, 30.0, 1000.0]])
 SOLUTION_W, SOLUTION_B = [1.0, 2.0, 4.0], [0.0, -2.0, -8.0]
@@ -101,8 +102,23 @@ def test_each_target_has_the_kind_of_values_its_lesson_needs():
 
 @pytest.mark.parametrize("g", ACTIVATIONS)
 def test_activation_explorer_draws_every_function(g):
-    png, caption = render_png(draw_activation, g=g, w=-1.5, b=2.0)
+    frames = Frames(ActivationExplorer)
+    png, caption = frames.render(g=g, w=-1.5, b=2.0)
     assert png[:4] == b"\x89PNG" and "x = 1.33" in caption
+    explorer, (function, derivative) = frames.explorer, get_activation(g)
+    z = -1.5 * explorer.x + 2.0
+    np.testing.assert_array_equal(explorer.z_line.get_ydata(), z)
+    np.testing.assert_array_equal(explorer.a_line.get_ydata(), function(z))
+    np.testing.assert_array_equal(explorer.slope_line.get_ydata(), derivative(z) * -1.5)
+    assert explorer.a_line.get_color() == explorer.a_handle.get_color() == COLOURS[g]
+    assert explorer.a_label.get_text() == f"$a = g(z)$, g = {g}"
+    assert explorer.title.get_text() == f"One unit: a = {g}(-1.5x + 2)"
+
+
+def test_activation_explorer_moved_twice_draws_what_one_frame_draws():
+    frames = Frames(ActivationExplorer)
+    frames.render(g="sigmoid", w=3.0, b=-5.0)
+    assert frames.render(g="relu", w=-1.0, b=2.0) == render_png(ActivationExplorer, g="relu", w=-1.0, b=2.0)
 
 
 def test_explorer_captions():
@@ -126,10 +142,33 @@ def test_relu_units_and_sum():
 
 
 def test_builder_caption_says_when_it_matches():
-    _, caption = render_png(draw_relu_builder, w1=1.0, b1=0.0, w2=2.0, b2=-2.0, w3=4.0, b3=-8.0)
+    _, caption = render_png(ReluBuilderExplorer, w1=1.0, b1=0.0, w2=2.0, b2=-2.0, w3=4.0, b3=-8.0)
     assert caption.startswith("Matched")
-    _, caption = render_png(draw_relu_builder)
+    _, caption = render_png(ReluBuilderExplorer)
     assert caption.startswith("Largest gap to the target: 2.00")
+
+
+def test_builder_draws_the_sum_each_unit_and_its_bend():
+    frames = Frames(ReluBuilderExplorer)
+    frames.render(w1=1.0, b1=-4.0, w2=0.0, b2=1.0, w3=-2.0, b3=2.0)
+    explorer, x = frames.explorer, ReluBuilderExplorer.x
+    units = relu_units(x, [1.0, 0.0, -2.0], [-4.0, 1.0, 2.0]) * BUILDER_OUTPUT_WEIGHTS
+    np.testing.assert_array_equal(explorer.total_line.get_ydata(), units.sum(axis=1))
+    for j in range(3):
+        np.testing.assert_array_equal(explorer.unit_lines[j].get_ydata(), units[:, j])
+    assert [t.get_text() for t in explorer.unit_labels] == [
+        "+ unit 1: relu(1x - 4)", "+ unit 2: relu(0x + 1)", "− unit 3: relu(-2x + 2)"]
+    # a marker where a unit switches on inside [0, 3]: unit 1 bends at x = 4 and unit 2 never bends
+    assert [list(m.get_xdata()) for m in explorer.bend_markers] == [[], [], [1.0]]
+    mismatch = explorer.mismatch.get_paths()[0].vertices  # the area between the target and the sum
+    assert mismatch[:, 1].max() == pytest.approx(max(builder_target(x).max(), units.sum(axis=1).max()))
+
+
+def test_builder_moved_twice_draws_what_one_frame_draws():
+    frames = Frames(ReluBuilderExplorer)
+    frames.render(w1=-10.0, b1=10.0, w2=10.0, b2=-10.0, w3=-10.0, b3=-10.0)
+    final = {"w1": 1.0, "b1": 0.0, "w2": 2.0, "b2": -2.0, "w3": 4.0, "b3": -8.0}
+    assert frames.render(**final) == render_png(ReluBuilderExplorer, **final)
 
 
 # ----------------------------------------------------------------------------- checks: reference_relu, sigmoid

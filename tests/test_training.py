@@ -4,7 +4,7 @@ import pytest
 
 from utils.data import load_coffee
 from utils.training import (
-    CoffeeTrainer,
+    CoffeeExplorer,
     binary_cross_entropy,
     check_build_model,
     check_predict_labels,
@@ -12,7 +12,7 @@ from utils.training import (
     gradient_descent_run,
     reference_predict_labels,
 )
-from utils.widgets import render_png
+from utils.widgets import Frames
 
 
 def test_binary_cross_entropy_matches_keras():
@@ -50,13 +50,50 @@ def test_gradient_descent_rejects_wrong_shapes():
         gradient_descent_run(X, y[:10], 1.0, 5)
 
 
-def test_trainer_draws_and_caches_runs():
+def small_explorer():
     X, y = load_coffee()
-    trainer = CoffeeTrainer(X, y, max_epochs=100, record_every=50)
-    png, caption = render_png(trainer.draw, learning_rate=3.0, epochs=100)
+    return CoffeeExplorer(X, y, learning_rates=(3.0,), max_epochs=100, record_every=50)
+
+
+def test_coffee_explorer_trains_once_and_moves_to_the_nearest_snapshot():
+    explorer = small_explorer()
+    frames = Frames(explorer)
+    png, caption = frames.render(learning_rate=3.0, epochs=100)
     assert png.startswith(b"\x89PNG") and caption.startswith("epochs 100: cost")
-    _, later = render_png(trainer.draw, learning_rate=3.0, epochs=50)
-    assert later.startswith("epochs 50") and len(trainer._runs) == 1
+    _, losses, _ = explorer.run(3.0)
+    np.testing.assert_array_equal(explorer.all_line.get_ydata(), losses)
+    assert explorer.loss_title.get_text() == "learning rate 3"
+    _, later = frames.render(learning_rate=3.0, epochs=60)  # snapshots every 50 epochs: 50 is nearest
+    assert later.startswith("epochs 50") and len(explorer._runs) == 1
+    np.testing.assert_array_equal(explorer.shown_line.get_ydata(), losses[:50])
+    assert explorer.shown_label.get_text() == "first 50" and explorer.data_title.get_text() == "after 50 epochs"
+    low, high = explorer.loss_ax.get_ylim()
+    assert low < losses.min() and losses.max() < high  # the whole run fits the fixed scale
+
+
+def test_coffee_explorer_caption_and_shading_follow_the_model():
+    from matplotlib.figure import Figure
+
+    explorer = small_explorer()
+    _, caption = Frames(explorer).render(learning_rate=3.0, epochs=50)
+    model, _, snapshots = explorer.run(3.0)
+    model.set_weights(snapshots[50])
+    p = model(explorer.X.astype("float32")).numpy()[:, 0]
+    assert caption == (f"epochs 50: cost {binary_cross_entropy(explorer.y, p):.4f}, "
+                       f"training accuracy {np.mean((p >= 0.5) == explorer.y):.1%}")
+    _, grid, _ = explorer.snapshot(3.0, 50)
+    ax = Figure().subplots()
+    for drawn, contours in [(explorer.shading, ax.contourf(explorer.grid_x, explorer.grid_y, grid, levels=explorer.shading.levels)),
+                            (explorer.boundary, ax.contour(explorer.grid_x, explorer.grid_y, grid, levels=[0.5]))]:
+        assert len(drawn.get_paths()) == len(contours.get_paths())
+        for ours, theirs in zip(drawn.get_paths(), contours.get_paths(), strict=True):
+            np.testing.assert_allclose(ours.vertices, theirs.vertices)
+
+
+def test_coffee_explorer_moved_twice_draws_what_one_frame_draws():
+    moved = Frames(small_explorer())
+    moved.render(learning_rate=3.0, epochs=0)
+    assert moved.render(learning_rate=3.0, epochs=100) == Frames(small_explorer()).render(learning_rate=3.0, epochs=100)
 
 
 def student_strict(p, threshold=0.5):

@@ -1,13 +1,14 @@
 """Lab 02 (activation functions): reference functions, small data sets, widget drawings, checks.
 
 The lab's notebook shows the code a student should read; this module holds what it leans on:
-NumPy references of the three activations and their derivatives, seeded toy data, the pure
-drawing functions behind the two widgets, and the exercise checks.
+NumPy references of the three activations and their derivatives, seeded toy data, the two
+widget figures (Explorers: drawn once, then moved), and the exercise checks.
 """
 import numpy as np
 
 from utils.checks import Case, CheckResult, Problem, run_check, show
 from utils.plots import COLOURS
+from utils.widgets import Explorer
 
 ACTIVATIONS = ("linear", "sigmoid", "relu")
 
@@ -91,23 +92,39 @@ def make_rainfall(n=60, seed=4):
 
 # ----------------------------------------------------------------------------- activation explorer
 
-def draw_activation(fig, g="relu", w=1.0, b=0.0, x_range=(-5.0, 5.0)):
-    """Widget figure: g(w x + b) for one unit, with z = w x + b drawn thin for reference."""
-    function, derivative = get_activation(g)
-    x = np.linspace(*x_range, 401)
-    z = w * x + b
-    ax = fig.subplots()
-    ax.plot(x, z, color="0.6", lw=1, ls="--", label="$z = wx + b$ (input to g)")
-    ax.plot(x, function(z), lw=2.5, color=COLOURS[g], label=f"$a = g(z)$, g = {g}")
-    ax.plot(x, derivative(z) * w, lw=1.5, color="black", ls=":", label=r"slope $da/dx = g'(z)\,w$")
-    ax.axhline(0, color="black", lw=0.6)
-    ax.set_ylim(-3, 3)
-    ax.set_xlim(*x_range)
-    ax.set_xlabel("x")
-    ax.set_ylabel("unit output a")
-    ax.set_title(f"One unit: a = {g}({affine(w, b)})")
-    ax.legend(loc="upper left", fontsize=9)
-    return describe_unit(g, w, b)
+class ActivationExplorer(Explorer):
+    """Widget figure: g(w x + b) for one unit, with z = w x + b drawn thin for reference, and its slope."""
+
+    def __init__(self, x_range=(-5.0, 5.0)):
+        self.x = np.linspace(*x_range, 401)
+        self.x_range = x_range
+
+    def setup(self, fig):
+        ax = fig.subplots()
+        self.z_line, = ax.plot(self.x, 0 * self.x, color="0.6", lw=1, ls="--", label="$z = wx + b$ (input to g)")
+        self.a_line, = ax.plot(self.x, 0 * self.x, lw=2.5, label="$a = g(z)$, g = relu")
+        self.slope_line, = ax.plot(self.x, 0 * self.x, lw=1.5, color="black", ls=":",
+                                   label=r"slope $da/dx = g'(z)\,w$")
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_ylim(-3, 3)
+        ax.set_xlim(*self.x_range)
+        ax.set_xlabel("x")
+        ax.set_ylabel("unit output a")
+        self.title = ax.set_title(" ")
+        legend = ax.legend(loc="upper left", fontsize=9)
+        self.a_label, self.a_handle = legend.get_texts()[1], legend.legend_handles[1]
+
+    def update(self, g="relu", w=1.0, b=0.0):
+        function, derivative = get_activation(g)
+        z = w * self.x + b
+        self.z_line.set_ydata(z)
+        self.a_line.set_ydata(function(z))
+        self.slope_line.set_ydata(derivative(z) * w)
+        for artist in (self.a_line, self.a_handle):
+            artist.set_color(COLOURS[g])
+        self.a_label.set_text(f"$a = g(z)$, g = {g}")
+        self.title.set_text(f"One unit: a = {g}({affine(w, b)})")
+        return describe_unit(g, w, b)
 
 
 def affine(w, b):
@@ -161,37 +178,52 @@ UNIT_STYLES = ("-", "--", "-.")  # all three units are ReLU (one colour); the li
 UNIT_MARKERS = ("o", "s", "^")
 
 
-def draw_relu_builder(fig, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
+class ReluBuilderExplorer(Explorer):
     """Widget figure: the target, the network's sum (top) and each unit's share of it (bottom)."""
-    w, b = [w1, w2, w3], [b1, b2, b3]
+
     x = np.linspace(0, 3, 301)
-    units = relu_units(x, w, b) * BUILDER_OUTPUT_WEIGHTS
-    total = units.sum(axis=1)
-    target = builder_target(x)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
-    top.plot(x, target, color="black", lw=3, alpha=0.35, label="target")
-    top.plot(x, total, color="black", lw=2, label="network output (sum of units)")
-    top.fill_between(x, target, total, color="0.5", alpha=0.25, label="mismatch")
-    top.set_ylim(-2, 6)
-    top.set_ylabel("y")
-    top.set_title("Three ReLU units adding up to a piecewise-linear curve")
-    top.legend(loc="upper left", fontsize=9)
-    for j in range(3):
-        sign = "+" if BUILDER_OUTPUT_WEIGHTS[j] > 0 else "−"
-        bottom.plot(x, units[:, j], color=COLOURS["relu"], lw=2, ls=UNIT_STYLES[j],
-                    label=f"{sign} unit {j + 1}: relu({affine(w[j], b[j])})")
-        if w[j] != 0 and 0 <= -b[j] / w[j] <= 3:
-            bottom.plot([-b[j] / w[j]], [0], UNIT_MARKERS[j], color=COLOURS["relu"], markersize=7)
-    bottom.axhline(0, color="black", lw=0.6)
-    bottom.set_ylim(-6, 6)
-    bottom.set_xlabel("x")
-    bottom.set_ylabel("unit's share")
-    bottom.legend(loc="lower left", fontsize=8)
-    error = float(np.max(np.abs(total - target)))
-    if error < 1e-9:
-        return "Matched: the three units reproduce the target exactly."
-    return (f"Largest gap to the target: {error:.2f}. Each marker shows where a unit switches on "
-            "(x = -b/w).")
+
+    def setup(self, fig):
+        x, target = self.x, builder_target(self.x)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+        top.plot(x, target, color="black", lw=3, alpha=0.35, label="target")
+        self.total_line, = top.plot(x, target, color="black", lw=2, label="network output (sum of units)")
+        self.mismatch = top.fill_between(x, target, target, color="0.5", alpha=0.25, label="mismatch")
+        top.set_ylim(-2, 6)
+        top.set_ylabel("y")
+        top.set_title("Three ReLU units adding up to a piecewise-linear curve")
+        top.legend(loc="upper left", fontsize=9)
+        self.unit_lines, self.bend_markers = [], []
+        for j in range(3):
+            line, = bottom.plot(x, 0 * x, color=COLOURS["relu"], lw=2, ls=UNIT_STYLES[j], label=f"unit {j + 1}")
+            marker, = bottom.plot([], [], UNIT_MARKERS[j], color=COLOURS["relu"], markersize=7)
+            self.unit_lines.append(line)
+            self.bend_markers.append(marker)
+        bottom.axhline(0, color="black", lw=0.6)
+        bottom.set_ylim(-6, 6)
+        bottom.set_xlim(*top.get_xlim())  # fixed: the markers never rescale the axes
+        bottom.set_xlabel("x")
+        bottom.set_ylabel("unit's share")
+        self.unit_labels = bottom.legend(loc="lower left", fontsize=8).get_texts()
+
+    def update(self, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
+        w, b = [w1, w2, w3], [b1, b2, b3]
+        units = relu_units(self.x, w, b) * BUILDER_OUTPUT_WEIGHTS
+        total = units.sum(axis=1)
+        target = builder_target(self.x)
+        self.total_line.set_ydata(total)
+        self.mismatch.set_data(self.x, target, total)
+        for j in range(3):
+            sign = "+" if BUILDER_OUTPUT_WEIGHTS[j] > 0 else "−"
+            self.unit_lines[j].set_ydata(units[:, j])
+            self.unit_labels[j].set_text(f"{sign} unit {j + 1}: relu({affine(w[j], b[j])})")
+            bend = [-b[j] / w[j]] if w[j] != 0 and 0 <= -b[j] / w[j] <= 3 else []
+            self.bend_markers[j].set_data(bend, [0] * len(bend))
+        error = float(np.max(np.abs(total - target)))
+        if error < 1e-9:
+            return "Matched: the three units reproduce the target exactly."
+        return (f"Largest gap to the target: {error:.2f}. Each marker shows where a unit switches on "
+                "(x = -b/w).")
 
 
 # ----------------------------------------------------------------------------- exercise checks

@@ -1,10 +1,12 @@
 """Lab 01's interactive gradient-descent demo on the coffee-roasting data.
 
 The widget trains a small network with exactly the loop Lab 01 writes by hand (full-batch
-gradient descent with tf.GradientTape), compiled with tf.function so 1,000 epochs take well under a
-second. Runs are cached by learning rate; the epochs slider only picks a stored snapshot.
+gradient descent with tf.GradientTape), compiled with tf.function so 1,000 epochs take about a
+second. Every learning rate on offer is trained once, up front; a slider step only picks a stored
+snapshot and moves the drawn curve and boundary to it.
 """
 import numpy as np
+from matplotlib.contour import ContourSet
 
 from utils.checks import (
     Case,
@@ -20,8 +22,10 @@ from utils.checks import (
     run_check,
     show,
 )
-from utils.plots import plot_decision_boundary
+from utils.data import load_coffee
+from utils.plots import decision_grid, plot_decision_boundary
 from utils.validation import as_2d_features, as_labels
+from utils.widgets import Explorer
 
 COFFEE_FEATURES = ("temperature (°C)", "duration (min)")
 
@@ -85,39 +89,106 @@ def binary_cross_entropy(y, p, eps=1e-7):
     return float(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
 
 
-class CoffeeTrainer:
-    """Draws the loss curve and decision boundary after `epochs` epochs at `learning_rate`."""
+LEARNING_RATES = (0.3, 1.0, 3.0, 10.0, 30.0)  # the rates Lab 01's explorer offers (trained up front)
 
-    def __init__(self, X, y, max_epochs=1000, record_every=50):
+
+def _contour_paths(xx, yy, zz, levels, filled):
+    """The paths `contourf` (filled) or `contour` draws for these levels, for a ContourSet's set_paths."""
+    import contourpy
+    import matplotlib as mpl
+    from matplotlib.path import Path
+
+    generator = contourpy.contour_generator(xx, yy, zz, name=mpl.rcParams["contour.algorithm"],
+                                            corner_mask=mpl.rcParams["contour.corner_mask"],
+                                            line_type=contourpy.LineType.SeparateCode,
+                                            fill_type=contourpy.FillType.OuterCode)
+    if filled:
+        lowers = np.array(levels[:-1], dtype=float)
+        lowers[0] = min(lowers[0], zz.min() - 1)  # the lowest band includes the minimum, as contourf's
+        parts = map(generator.create_filled_contour, lowers, levels[1:])
+    else:
+        parts = map(generator.create_contour, levels)
+    return [Path(np.concatenate(vs), np.concatenate(cs)) if len(vs) else Path(np.empty((0, 2)))
+            for vs, cs in parts]
+
+
+def _padded(low, high, margin=0.05):
+    """(low, high) widened by margin of the span on each side, as Matplotlib's autoscaling does."""
+    pad = margin * (high - low)
+    return low - pad, high + pad
+
+
+class CoffeeExplorer(Explorer):
+    """The cost curve and the decision boundary after `epochs` epochs at `learning_rate`.
+
+    Every learning rate in `learning_rates` is trained once, when the figure is first drawn, so no
+    slider step waits for training (another rate trains when first chosen); each snapshot's
+    probabilities are computed once, then kept.
+    """
+
+    def __init__(self, X=None, y=None, learning_rates=LEARNING_RATES, max_epochs=1000, record_every=50,
+                 resolution=80):
+        if X is None:
+            X, y = load_coffee()
         self.X, self.y = X, y
-        self.max_epochs, self.record_every = max_epochs, record_every
-        self._runs = {}
+        self.learning_rates, self.max_epochs, self.record_every = learning_rates, max_epochs, record_every
+        self.resolution = resolution
+        self._runs, self._snapshots = {}, {}
 
     def run(self, learning_rate):
+        """(model, losses, snapshots) of one training run, trained on first use."""
         key = round(float(learning_rate), 6)
         if key not in self._runs:
             self._runs[key] = gradient_descent_run(self.X, self.y, key, self.max_epochs, self.record_every)
         return self._runs[key]
 
-    def draw(self, fig, learning_rate, epochs):
-        model, losses, snapshots = self.run(learning_rate)
+    def snapshot(self, learning_rate, epochs):
+        """(epochs shown, probabilities on the grid, probabilities of the examples) at the snapshot nearest epochs."""
+        model, _, snapshots = self.run(learning_rate)
         shown = min(snapshots, key=lambda e: abs(e - epochs))
-        model.set_weights(snapshots[shown])
-        loss_ax, data_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
-        loss_ax.plot(np.arange(1, len(losses) + 1), losses, color="0.7", label="all epochs")
-        loss_ax.plot(np.arange(1, shown + 1), losses[:shown], label=f"first {shown}")
+        key = (round(float(learning_rate), 6), shown)
+        if key not in self._snapshots:
+            model.set_weights(snapshots[shown])
+            _, _, grid = decision_grid(self._predict(model), self.X, resolution=self.resolution)
+            self._snapshots[key] = shown, grid, self._predict(model)(self.X)
+        return self._snapshots[key]
+
+    @staticmethod
+    def _predict(model):
+        return lambda points: model(np.asarray(points, dtype="float32")).numpy()[:, 0]
+
+    def setup(self, fig):
+        for rate in self.learning_rates:
+            self.run(rate)
+        self.loss_ax, data_ax = loss_ax, data_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
+        self.all_line, = loss_ax.plot([], [], color="0.7", label="all epochs")
+        self.shown_line, = loss_ax.plot([], [], label="first 0")
+        loss_ax.set_xlim(*_padded(1, self.max_epochs))
         loss_ax.set_xlabel("epoch")
         loss_ax.set_ylabel("cost J (binary cross-entropy)")
-        loss_ax.set_title(f"learning rate {learning_rate:g}")
-        loss_ax.legend(loc="upper right", frameon=True)  # readable over a jagged curve
+        self.loss_title = loss_ax.set_title(" ")
+        legend = loss_ax.legend(loc="upper right", frameon=True)  # readable over a jagged curve
+        self.shown_label = legend.get_texts()[1]
 
-        def predict(grid):
-            return model(grid).numpy()[:, 0]
+        model = self.run(self.learning_rates[0])[0]
+        plot_decision_boundary(self._predict(model), self.X, self.y, ax=data_ax, feature_names=COFFEE_FEATURES,
+                               class_names=["bad roast", "good roast"], title=" ", resolution=self.resolution)
+        self.shading, self.boundary = [c for c in data_ax.collections if isinstance(c, ContourSet)]
+        self.grid_x, self.grid_y, _ = decision_grid(lambda points: np.zeros(len(points)), self.X,
+                                                    resolution=self.resolution)
+        self.data_title = data_ax.title
 
-        plot_decision_boundary(predict, self.X, self.y, ax=data_ax, feature_names=COFFEE_FEATURES,
-                               class_names=["bad roast", "good roast"], title=f"after {shown} epochs",
-                               resolution=80)
-        probabilities = predict(self.X)
+    def update(self, learning_rate=10.0, epochs=1000):
+        _, losses, _ = self.run(learning_rate)
+        shown, grid, probabilities = self.snapshot(learning_rate, epochs)
+        self.all_line.set_data(np.arange(1, len(losses) + 1), losses)
+        self.loss_ax.set_ylim(*_padded(losses.min(), losses.max()))  # one scale per learning rate, not per step
+        self.shown_line.set_data(np.arange(1, shown + 1), losses[:shown])
+        self.shown_label.set_text(f"first {shown}")
+        self.loss_title.set_text(f"learning rate {learning_rate:g}")
+        self.data_title.set_text(f"after {shown} epochs")
+        for contours in (self.shading, self.boundary):
+            contours.set_paths(_contour_paths(self.grid_x, self.grid_y, grid, contours.levels, contours.filled))
         accuracy = float(np.mean((probabilities >= 0.5) == self.y))
         cost = binary_cross_entropy(self.y, probabilities)
         return f"epochs {shown}: cost {cost:.4f}, training accuracy {accuracy:.1%}"
