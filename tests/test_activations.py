@@ -10,9 +10,9 @@ from hypothesis.extra.numpy import arrays
 
 from utils.activations import (
     ACTIVATIONS,
-    ActivationExplorer,
     BUILDER_OUTPUT_WEIGHTS,
     OUTPUT_TARGETS,
+    ActivationExplorer,
     ReluBuilderExplorer,
     affine,
     builder_target,

@@ -82,9 +82,9 @@ def test_coffee_explorer_caption_and_shading_follow_the_model():
     assert caption == (f"epochs 50: cost {binary_cross_entropy(explorer.y, p):.4f}, "
                        f"training accuracy {np.mean((p >= 0.5) == explorer.y):.1%}")
     _, grid, _ = explorer.snapshot(3.0, 50)
-    ax = Figure().subplots()
-    for drawn, contours in [(explorer.shading, ax.contourf(explorer.grid_x, explorer.grid_y, grid, levels=explorer.shading.levels)),
-                            (explorer.boundary, ax.contour(explorer.grid_x, explorer.grid_y, grid, levels=[0.5]))]:
+    ax, xx, yy = Figure().subplots(), explorer.grid_x, explorer.grid_y
+    for drawn, contours in [(explorer.shading, ax.contourf(xx, yy, grid, levels=explorer.shading.levels)),
+                            (explorer.boundary, ax.contour(xx, yy, grid, levels=[0.5]))]:
         assert len(drawn.get_paths()) == len(contours.get_paths())
         for ours, theirs in zip(drawn.get_paths(), contours.get_paths(), strict=True):
             np.testing.assert_allclose(ours.vertices, theirs.vertices)
