@@ -1,13 +1,14 @@
 """The convolution lab's helpers: reference Conv1D, exercise check, sliding-window figure, counts."""
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from utils.convolution import (
+    SlidingWindowExplorer,
     check_conv1d,
     connection_matrix,
-    draw_sliding_window,
     layer_table,
     multiply_adds,
     output_length,
@@ -19,7 +20,8 @@ from utils.convolution import (
 from utils.convolution import (
     evaluate_conv1d as _evaluate_conv1d,
 )
-from utils.widgets import live_figure, render_png
+from utils.lab_setup import STYLE_FILE
+from utils.widgets import Frames, live_figure, render_png
 
 
 def evaluate_conv1d(fn):
@@ -79,21 +81,67 @@ def test_sliding_window_state_steps_by_the_stride_and_stops_at_the_last_window()
     np.testing.assert_allclose(state["outputs"], relu)
 
 
-def test_sliding_window_figure_renders_with_a_caption():
-    signal = np.cos(np.arange(300) / 7)
-    for width, stride in [(3, 1), (9, 2), (41, 10)]:
-        png, caption = render_png(draw_sliding_window, signal=signal, window=75, width=width, stride=stride)
-        assert png[:4] == b"\x89PNG"
-        assert caption.startswith("window ") and f"of {output_length(300, width, stride)}:" in caption
+SIGNAL = np.cos(np.arange(300) / 7)
+
+
+@pytest.mark.parametrize("window, width, stride", [(75, 3, 1), (75, 9, 2), (75, 41, 10), (0, 9, 1), (291, 41, 10)])
+def test_sliding_window_explorer_draws_the_window_and_the_outputs(window, width, stride):
+    frames = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
+    png, caption = frames.render(window=window, width=width, stride=stride)
+    explorer, state = frames.explorer, sliding_window_state(SIGNAL, window, width, stride)
+    j, start, outputs = state["index"], state["start"], state["outputs"]
+    assert png[:4] == b"\x89PNG"
+    assert caption == (f"window {j + 1} of {output_length(300, width, stride)}: samples {start} to "
+                       f"{start + width - 1}, output = ReLU(w·x + b) = {outputs[j]:.3f}")
+    assert (explorer.span.get_x(), explorer.span.get_width()) == (start - 0.5, width)
+    assert explorer.span_label.get_text() == f"window ({width} samples)"
+    assert explorer.title.get_text().endswith(f"(stride {stride})")
+    np.testing.assert_array_equal(explorer.weights.get_xdata(), np.arange(start, start + width))
+    np.testing.assert_array_equal(explorer.all_outputs.get_ydata(), outputs)
+    np.testing.assert_array_equal(explorer.so_far.get_ydata(), outputs[: j + 1])
+    assert explorer.current.get_xdata()[0] == state["starts"][j] + (width - 1) / 2
+    bottom = explorer.all_outputs.axes
+    assert bottom.get_ylim()[1] >= outputs.max() and bottom.get_xlim() == (-1, 300)
+
+
+def test_sliding_window_axes_fit_every_width():
+    explorer = SlidingWindowExplorer(SIGNAL)
+    largest = max(sliding_window_state(SIGNAL, 0, w, 1)["outputs"].max() for w in range(3, 42, 2))
+    assert explorer.top_output == largest
+
+
+def test_sliding_window_moved_twice_draws_what_one_frame_draws():
+    frames = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
+    frames.render(window=291, width=41, stride=10)
+    frames.render(window=0, width=3, stride=1)
+    assert frames.render(window=75, width=9, stride=2) == render_png(SlidingWindowExplorer(SIGNAL), figsize=(9, 5),
+                                                                      window=75, width=9, stride=2)
+
+
+@pytest.mark.parametrize("style", ["default", STYLE_FILE])
+def test_the_frozen_background_changes_no_pixel(monkeypatch, style):
+    """A frame drawn over the still background equals the frame drawn in full (plain and lab style)."""
+    import utils.convolution
+
+    with plt.style.context(style):
+        fast = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
+        fast.render(window=291, width=41, stride=10)
+        monkeypatch.setattr(utils.convolution, "freeze_background", lambda fig, moving: False)
+        full = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
+        full.render(window=0, width=3, stride=1)
+        assert fast.explorer.frozen and not full.explorer.frozen
+        assert fast.render(window=75, width=9, stride=2) == full.render(window=75, width=9, stride=2)
 
 
 def test_widget_redraws_when_the_window_moves_by_one():
-    signal = np.cos(np.arange(300) / 7)
     position = widgets.IntSlider(value=0, min=0, max=291, description="window")
-    box = live_figure(lambda fig, window: draw_sliding_window(fig, signal, window, 9, 2), window=position)
-    before = box.children[2].value
+    box = live_figure(SlidingWindowExplorer(SIGNAL), window=position,
+                      width=widgets.IntSlider(value=9, min=3, max=41, step=2),
+                      stride=widgets.IntSlider(value=2, min=1, max=10))
+    before = box.children[1].value, box.children[2].value
     position.value = 1
-    assert "window 1 of" in before and "window 2 of" in box.children[2].value
+    assert "window 1 of" in before[1] and "window 2 of" in box.children[2].value
+    assert box.children[1].value != before[0]
 
 
 def test_connection_matrix_is_the_kernel_on_a_band():

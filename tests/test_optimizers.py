@@ -1,11 +1,13 @@
 """Lab 05 helpers: Adam against Keras, the adam_step check, the bowl, the widget drawing."""
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from utils import optimizers as opt
-from utils.widgets import live_figure, render_png
+from utils.lab_setup import STYLE_FILE
+from utils.widgets import Frames, live_figure, render_png
 
 # ------------------------------------------------------------------ Adam against Keras
 
@@ -208,20 +210,64 @@ def test_epochs_and_steps_to_reach():
 # ------------------------------------------------------------------ figures and the widget
 
 
-@pytest.mark.parametrize("alpha, beta1, beta2", [(0.15, 0.9, 0.999), (0.5, 0.0, 0.9), (0.01, 0.99, 0.999)])
-def test_draw_race_renders_and_describes_both_optimizers(alpha, beta1, beta2):
-    png, caption = render_png(opt.draw_race, figsize=(10, 4.2), alpha=alpha, beta1=beta1, beta2=beta2)
+RACES = [(0.15, 0.9, 0.999), (0.5, 0.0, 0.9), (0.01, 0.99, 0.999)]
+
+
+@pytest.mark.parametrize("alpha, beta1, beta2", RACES)
+def test_race_explorer_draws_both_optimizers_and_describes_them(alpha, beta1, beta2):
+    frames = Frames(opt.RaceExplorer, figsize=(10, 4.2))
+    png, caption = frames.render(alpha=alpha, beta1=beta1, beta2=beta2)
+    race = frames.explorer
+    gd, adam = opt.gradient_descent_path(alpha), opt.adam_path(alpha, beta1, beta2)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert caption.startswith("gradient descent:") and "\nAdam" in caption
+    assert caption == opt.describe_path("gradient descent", gd) + "\n" + opt.describe_path("Adam            ", adam)
     if alpha > 2 / opt.STEEP:
-        assert "diverges" in caption
+        assert "diverges" in caption and race.gd_label.get_text() == "gradient descent (leaves the plot)"
+    np.testing.assert_array_equal(np.column_stack(race.gd_line.get_data()), opt.visible_path(gd)[0])
+    np.testing.assert_array_equal(np.column_stack(race.adam_line.get_data()), adam)
+    assert race.adam_label.get_text() == f"Adam (beta1={beta1:g}, beta2={beta2:g})"
+    assert race.title.get_text() == f"80 steps with alpha = {alpha:g}"
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(race.size_lines["adam", 1].get_ydata(), opt.step_sizes(adam)[:, 1])
+        np.testing.assert_array_equal(race.size_lines["gd", 0].get_ydata(), opt.step_sizes(gd)[:, 0])
+
+
+def test_race_explorer_moved_twice_draws_what_one_frame_draws():
+    frames = Frames(opt.RaceExplorer, figsize=(10, 4.2))
+    frames.render(alpha=0.5, beta1=0.0, beta2=0.9)
+    frames.render(alpha=0.01, beta1=0.99, beta2=0.999)
+    assert frames.render(alpha=0.15, beta1=0.9, beta2=0.999) == render_png(opt.RaceExplorer, figsize=(10, 4.2),
+                                                                       alpha=0.15, beta1=0.9, beta2=0.999)
+
+
+@pytest.mark.parametrize("style", ["default", STYLE_FILE])
+def test_the_frozen_background_changes_no_pixel(monkeypatch, style):
+    """A frame drawn over the still background equals the frame drawn in full (plain and lab style)."""
+    with plt.style.context(style):
+        fast = Frames(opt.RaceExplorer, figsize=(10, 4.2))
+        fast.render(alpha=0.5, beta1=0.0, beta2=0.9)
+        monkeypatch.setattr(opt, "freeze_background", lambda fig, moving: False)
+        full = Frames(opt.RaceExplorer, figsize=(10, 4.2))
+        full.render(alpha=0.3, beta1=0.5, beta2=0.99)
+        values = dict(alpha=0.15, beta1=0.9, beta2=0.999)
+        assert fast.explorer.frozen and not full.explorer.frozen
+        assert fast.render(**values) == full.render(**values)
+
+
+def test_race_explorer_draws_a_pyplot_figure_in_full():
+    fig = plt.figure(figsize=(11, 4.4), layout="constrained")
+    race = opt.RaceExplorer()
+    race.setup(fig)
+    assert race.update(alpha=0.15).startswith("gradient descent: never below 0.01")
+    assert not race.frozen
+    plt.close(fig)
 
 
 def test_widget_redraws_when_a_slider_moves():
     sliders = dict(alpha=widgets.FloatSlider(value=0.15, min=0.01, max=0.5, step=0.01),
                    beta1=widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01),
                    beta2=widgets.FloatSlider(value=0.999, min=0.9, max=0.999, step=0.001))
-    box = live_figure(opt.draw_race, figsize=(10, 4.2), **sliders)
+    box = live_figure(opt.RaceExplorer, figsize=(10, 4.2), **sliders)
     image, caption = box.children[1], box.children[2]
     before = (image.value, caption.value)
     sliders["alpha"].value = 0.3

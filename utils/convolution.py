@@ -7,6 +7,8 @@ Shapes follow Keras's Conv1D: a signal x is (steps, channels), a kernel is
 import numpy as np
 
 from utils.checks import Case, run_check, show
+from utils.optimizers import freeze_background
+from utils.widgets import Explorer
 
 
 def output_length(steps, kernel_size, stride=1):
@@ -67,35 +69,64 @@ def sliding_window_state(signal, window, width, stride, kernel=None, bias=0.0):
             "outputs": np.maximum(z, 0.0), "kernel": kernel}
 
 
-def draw_sliding_window(fig, signal, window, width, stride, bias=0.0):
-    """The widget figure: the signal with the current window on top, the unit's outputs so far below."""
-    state = sliding_window_state(signal, window, width, stride, bias=bias)
-    j, start, starts, outputs = state["index"], state["start"], state["starts"], state["outputs"]
-    samples = np.arange(len(signal))
-    centres = starts + (width - 1) / 2
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+class SlidingWindowExplorer(Explorer):
+    """Widget figure: the signal with the current window and the unit's weights on top, the unit's
+    outputs so far below. update(window, width, stride) moves them and returns the caption.
 
-    top.plot(samples, signal, color="C0", lw=1, label="ECG signal")
-    top.axvspan(start - 0.5, start + width - 0.5, color="C1", alpha=0.25, label=f"window ({width} samples)")
-    lo, hi = float(np.min(signal)), float(np.max(signal))
-    weights = state["kernel"] / np.abs(state["kernel"]).max() * 0.3 * (hi - lo) + hi + 0.05 * (hi - lo)
-    top.plot(np.arange(start, start + width), weights, "o-", color="C1", ms=3, lw=1,
-             label="the unit's weights (scaled)")
-    top.set_ylim(lo - 0.1 * (hi - lo), hi + 0.45 * (hi - lo))
-    top.set_ylabel("signal (mV)")
-    top.set_title(f"A convolutional unit slides along the signal (stride {stride})")
-    top.legend(loc="lower left", fontsize=8, ncol=3)
+    The axes are fixed for every position: the outputs' axis fits the largest output of any width
+    in `widths` (at stride 1, which visits every window), so heights compare across settings.
+    """
 
-    bottom.plot(centres, outputs, color="0.8", lw=1, label="all outputs")
-    bottom.plot(centres[: j + 1], outputs[: j + 1], ".-", color="C2", ms=4, lw=1, label="computed so far")
-    bottom.plot(centres[j], outputs[j], "o", color="C1", ms=8, label="this window's output")
-    bottom.set_ylim(-0.05 * (outputs.max() + 1e-9), 1.1 * outputs.max() + 1e-9)
-    bottom.set_xlim(-1, len(signal))
-    bottom.set_xlabel("sample (100 per second); outputs drawn at the centre of their window")
-    bottom.set_ylabel("ReLU(w·x + b)")
-    bottom.legend(loc="upper left", fontsize=8)
-    return (f"window {j + 1} of {len(starts)}: samples {start} to {start + width - 1}, "
-            f"output = ReLU(w·x + b) = {outputs[j]:.3f}")
+    def __init__(self, signal, bias=0.0, widths=range(3, 42, 2)):
+        self.signal, self.bias = np.asarray(signal, dtype=float), bias
+        self.top_output = max(sliding_window_state(self.signal, 0, w, 1, bias=bias)["outputs"].max()
+                              for w in widths)
+
+    def setup(self, fig):
+        signal, n = self.signal, len(self.signal)
+        self.fig, self.frozen = fig, False
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+        # what moves lies above the grid and the spines (zorder 2.5), the signal over its window
+        self.trace, = top.plot(np.arange(n), signal, color="C0", lw=1, zorder=2.7, label="ECG signal")
+        self.span = top.axvspan(-0.5, 0.5, color="C1", alpha=0.25, zorder=2.6, label="window")
+        self.weights, = top.plot([], [], "o-", color="C1", ms=3, lw=1, zorder=2.8,
+                                 label="the unit's weights (scaled)")
+        lo, hi = float(np.min(signal)), float(np.max(signal))
+        self.weight_scale = (0.3 * (hi - lo), hi + 0.05 * (hi - lo))
+        top.set_ylim(lo - 0.1 * (hi - lo), hi + 0.45 * (hi - lo))
+        top.set_ylabel("signal (mV)")
+        self.title = top.set_title(" ", y=1.0)  # a fixed place: it moves
+        top_legend = top.legend(loc="lower left", fontsize=8, ncol=3)
+        self.span_label = top_legend.get_texts()[1]
+
+        self.all_outputs, = bottom.plot([], [], color="0.8", lw=1, zorder=3, label="all outputs")
+        self.so_far, = bottom.plot([], [], ".-", color="C2", ms=4, lw=1, zorder=3, label="computed so far")
+        self.current, = bottom.plot([], [], "o", color="C1", ms=8, zorder=3, label="this window's output")
+        top_output = self.top_output + 1e-9
+        bottom.set_ylim(-0.05 * top_output, 1.1 * top_output)
+        bottom.set_xlim(-1, n)
+        bottom.set_xlabel("sample (100 per second); outputs drawn at the centre of their window")
+        bottom.set_ylabel("ReLU(w·x + b)")
+        self.moving = [self.trace, self.span, self.weights, self.title, top_legend, self.all_outputs,
+                       self.so_far, self.current, bottom.legend(loc="upper left", fontsize=8)]
+
+    def update(self, window, width, stride):
+        state = sliding_window_state(self.signal, window, width, stride, bias=self.bias)
+        j, start, starts, outputs = state["index"], state["start"], state["starts"], state["outputs"]
+        centres = starts + (width - 1) / 2
+        self.span.set_x(start - 0.5)
+        self.span.set_width(width)
+        self.span_label.set_text(f"window ({width} samples)")
+        scale, offset = self.weight_scale
+        self.weights.set_data(np.arange(start, start + width),
+                              state["kernel"] / np.abs(state["kernel"]).max() * scale + offset)
+        self.title.set_text(f"A convolutional unit slides along the signal (stride {stride})")
+        self.all_outputs.set_data(centres, outputs)
+        self.so_far.set_data(centres[: j + 1], outputs[: j + 1])
+        self.current.set_data([centres[j]], [outputs[j]])
+        self.frozen = self.frozen or freeze_background(self.fig, self.moving)
+        return (f"window {j + 1} of {len(starts)}: samples {start} to {start + width - 1}, "
+                f"output = ReLU(w·x + b) = {outputs[j]:.3f}")
 
 
 def connection_matrix(layer, steps):

@@ -17,6 +17,7 @@ beta2 into float32 numbers for alpha_t, even for float64 weights; `keras_adam` p
 float64 tensors instead, and then Keras and `reference_adam_step` agree to rounding (tests/test_optimizers.py).
 """
 import numpy as np
+from matplotlib.artist import Artist
 
 from utils.checks import (
     Case,
@@ -29,6 +30,7 @@ from utils.checks import (
     show,
 )
 from utils.plots import COLOURS as PLOT_COLOURS
+from utils.widgets import Explorer
 
 # ------------------------------------------------------------------ the elongated bowl
 
@@ -175,9 +177,10 @@ def keras_adam_states(start, gradients, alpha=0.001, beta1=0.9, beta2=0.999, eps
 # ------------------------------------------------------------------ figures
 
 COLOURS = {"gd": PLOT_COLOURS["gradient descent"], "adam": PLOT_COLOURS["adam"]}
+LIMITS = ((-5.2, 2.0), (-1.6, 1.6))  # the part of the bowl every figure shows
 
 
-def draw_bowl(ax, limits=((-5.2, 2.0), (-1.6, 1.6))):
+def draw_bowl(ax, limits=LIMITS):
     """Contour lines of the elongated bowl, the start point and the minimum."""
     (x0, x1), (y0, y1) = limits
     xx, yy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 120))
@@ -191,18 +194,24 @@ def draw_bowl(ax, limits=((-5.2, 2.0), (-1.6, 1.6))):
     ax.set_ylabel("w₂ (steep slope)")
 
 
-def draw_path(ax, path, label, colour, limits=((-5.2, 2.0), (-1.6, 1.6))):
-    """One trajectory as dots joined by lines; a diverging one is cut where it leaves the plot."""
+def visible_path(path, limits=LIMITS):
+    """(points to draw, whether the path leaves the plot): a diverging path is cut after its first
+    point outside the limits, clipped just beyond the edge so the line runs off it."""
     path = np.asarray(path, dtype=float)
     (x0, x1), (y0, y1) = limits
     inside = np.isfinite(path).all(axis=1) & (path[:, 0] >= x0) & (path[:, 0] <= x1) \
         & (path[:, 1] >= y0) & (path[:, 1] <= y1)
     outside = np.flatnonzero(~inside)
-    if outside.size:  # keep the first point outside so the line runs off the edge
-        end = outside[0] + 1
-        path = np.clip(path[:end], [x0 - 1, y0 - 1], [x1 + 1, y1 + 1])
-        label += " (leaves the plot)"
-    ax.plot(path[:, 0], path[:, 1], "o-", color=colour, ms=3, lw=1.2, label=label)
+    if not outside.size:
+        return path, False
+    return np.clip(path[:outside[0] + 1], [x0 - 1, y0 - 1], [x1 + 1, y1 + 1]), True
+
+
+def draw_path(ax, path, label, colour, limits=LIMITS):
+    """One trajectory as dots joined by lines; a diverging one is cut where it leaves the plot."""
+    points, leaves = visible_path(path, limits)
+    ax.plot(points[:, 0], points[:, 1], "o-", color=colour, ms=3, lw=1.2,
+            label=label + (" (leaves the plot)" if leaves else ""))
 
 
 def describe_path(name, path, cost_below=1e-2):
@@ -223,37 +232,99 @@ def describe_path(name, path, cost_below=1e-2):
             f"{r['back_above']} and above at the end; {end}")
 
 
-def draw_race(fig, alpha=0.15, beta1=0.9, beta2=0.999, n_steps=N_STEPS):
-    """Widget drawing: both trajectories on the bowl and each parameter's step size."""
-    ax_path, ax_steps = fig.subplots(1, 2, width_ratios=[1.5, 1])
-    gd = gradient_descent_path(alpha, n_steps)
-    adam = adam_path(alpha, beta1, beta2, n_steps=n_steps)
-    draw_bowl(ax_path)
-    draw_path(ax_path, gd, "gradient descent", COLOURS["gd"])
-    draw_path(ax_path, adam, f"Adam (beta1={beta1:g}, beta2={beta2:g})", COLOURS["adam"])
-    ax_path.set_title(f"{n_steps} steps with alpha = {alpha:g}")
-    ax_path.legend(loc="lower right", fontsize=9)
-    draw_step_sizes(ax_steps, {"GD": gd, "Adam": adam})
-    return "\n".join([describe_path("gradient descent", gd), describe_path("Adam            ", adam)])
+def freeze_background(fig, moving):
+    """Make every frame of a live figure cheap: lay the figure out with its first frame's artists,
+    draw everything but the `moving` artists once into an image behind the figure and hide it, so
+    that each frame draws only the moving artists over that image. Call it once, at the end of the
+    first update; it returns True once frozen.
+
+    A pyplot figure (drawn once, perhaps with other margins) is left alone and gives False.
+    Anything that overlaps a moving artist must lie below it (a lower zorder) or be moving too, and
+    a moving title needs a fixed place (`set_title(..., y=1.0)`).
+    (It belongs in utils.widgets; it lives here until that module offers it.)
+    """
+    if fig.canvas.manager is not None:
+        return False
+    fig.canvas.draw()  # the layout, worked out once
+    fig.set_layout_engine("none")
+    for artist in moving:
+        artist.set_visible(False)
+    fig.canvas.draw()
+    fig.add_artist(_Backdrop(fig.canvas.copy_from_bbox(fig.bbox)))
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            artist.set_visible(False)
+    for artist in moving:
+        artist.set_visible(True)
+    return True
 
 
-def draw_step_sizes(ax, paths):
-    """|change of w1| and |change of w2| at each step (log scale), one colour per optimizer."""
-    for name, path in paths.items():
-        colour = COLOURS["adam"] if name.startswith("Adam") else COLOURS["gd"]
-        sizes = step_sizes(path)
-        steps = np.arange(1, len(sizes) + 1)
-        with np.errstate(all="ignore"):
-            ax.plot(steps, sizes[:, 0], "-", color=colour, lw=2.2, label=f"{name}: w₁")
-            ax.plot(steps, sizes[:, 1], ":", color=colour, lw=1.5, label=f"{name}: w₂")
-    ax.set_yscale("log")
-    ax.set_ylim(1e-5, 1e1)
-    ax.set_yticks([1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.0001", "0.001", "0.01", "0.1", "1"])
-    ax.minorticks_off()
-    ax.set_xlabel("step")
-    ax.set_ylabel("step size |Δw| (log scale)")
-    ax.set_title("each parameter's step size")
-    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+class _Backdrop(Artist):
+    """The still part of a figure, drawn once: a copy of the canvas pasted back on every frame."""
+
+    zorder = -1
+
+    def __init__(self, region):
+        super().__init__()
+        self.region = region
+
+    def draw(self, renderer):
+        renderer.restore_region(self.region)
+
+
+class RaceExplorer(Explorer):
+    """Widget figure: gradient descent and Adam on the bowl, and each parameter's step size.
+
+    setup(fig) draws the bowl, the axes and one line per path and per step size; update(alpha,
+    beta1, beta2) moves the lines and returns the caption (one line per optimizer).
+    """
+
+    n_steps = N_STEPS
+
+    def setup(self, fig):
+        ax_path, ax_steps = fig.subplots(1, 2, width_ratios=[1.5, 1])
+        draw_bowl(ax_path)
+        self.fig, self.frozen = fig, False
+        style = dict(ms=3, lw=1.2, zorder=3)  # above the axes' lines, so they may move
+        self.gd_line, = ax_path.plot([], [], "o-", color=COLOURS["gd"], label="gradient descent", **style)
+        self.adam_line, = ax_path.plot([], [], "o-", color=COLOURS["adam"], label="Adam", **style)
+        self.title = ax_path.set_title(" ", y=1.0)  # a fixed place: it moves (see freeze_background)
+        legend = ax_path.legend(loc="lower right", fontsize=9)
+        self.gd_label, self.adam_label = legend.get_texts()[2:]
+        steps = np.arange(1, self.n_steps + 1)
+        self.size_lines = {}
+        for name, key in (("GD", "gd"), ("Adam", "adam")):
+            for i, (dash, lw) in enumerate((("-", 2.2), (":", 1.5))):
+                self.size_lines[key, i], = ax_steps.plot(steps, np.ones_like(steps, dtype=float), dash,
+                                                         color=COLOURS[key], lw=lw, zorder=3,
+                                                         label=f"{name}: w{'₁₂'[i]}")
+        ax_steps.set_xlim(1 - 0.05 * (self.n_steps - 1), self.n_steps + 0.05 * (self.n_steps - 1))
+        ax_steps.set_yscale("log")
+        ax_steps.set_ylim(1e-5, 1e1)
+        ax_steps.set_yticks([1e-4, 1e-3, 1e-2, 1e-1, 1], ["0.0001", "0.001", "0.01", "0.1", "1"])
+        ax_steps.minorticks_off()
+        ax_steps.set_xlabel("step")
+        ax_steps.set_ylabel("step size |Δw| (log scale)")
+        ax_steps.set_title("each parameter's step size")
+        ax_steps.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+        self.moving = [self.gd_line, self.adam_line, self.title, legend, *self.size_lines.values()]
+
+    def update(self, alpha=0.15, beta1=0.9, beta2=0.999):
+        paths = {"gd": gradient_descent_path(alpha, self.n_steps),
+                 "adam": adam_path(alpha, beta1, beta2, n_steps=self.n_steps)}
+        labels = {"gd": "gradient descent", "adam": f"Adam (beta1={beta1:g}, beta2={beta2:g})"}
+        for key, line, text in (("gd", self.gd_line, self.gd_label), ("adam", self.adam_line, self.adam_label)):
+            points, leaves = visible_path(paths[key])
+            line.set_data(points[:, 0], points[:, 1])
+            text.set_text(labels[key] + (" (leaves the plot)" if leaves else ""))
+            with np.errstate(all="ignore"):
+                sizes = step_sizes(paths[key])
+            for i in range(2):
+                self.size_lines[key, i].set_ydata(sizes[:, i])
+        self.title.set_text(f"{self.n_steps} steps with alpha = {alpha:g}")
+        self.frozen = self.frozen or freeze_background(self.fig, self.moving)
+        return "\n".join([describe_path("gradient descent", paths["gd"]),
+                          describe_path("Adam            ", paths["adam"])])
 
 
 # ------------------------------------------------------------------ the exercise check
