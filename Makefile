@@ -26,9 +26,11 @@ test-latest: setup
 	$(PY) scripts/test_latest.py
 
 ## JupyterLab on the student's own workbook/ (created, or refreshed where untouched, by the sync;
-## your edits are never overwritten). Settings from jupyterlab-settings/ (no news prompt).
+## your edits are never overwritten). Settings from jupyterlab-settings/: no news prompt, and nbgrader's
+## instructor tools (installed for the grading test) switched off for students.
 lab: setup workbook
-	$(VENV)/bin/jupyter lab --notebook-dir=workbook --LabApp.app_settings_dir=$(CURDIR)/jupyterlab-settings $(ROOT_FLAG)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyterlab-settings/config $(VENV)/bin/jupyter lab --notebook-dir=workbook \
+		--LabApp.app_settings_dir=$(CURDIR)/jupyterlab-settings $(ROOT_FLAG)
 
 ## create or refresh workbook/ from labs/ (what `make lab` does first)
 workbook: setup
