@@ -196,7 +196,7 @@ def test_explorer_moves_the_bars_labels_and_title():
     assert [text.get_fontweight() for text in explorer.values] == ["normal", "bold", "normal", "normal"]
     edges = [bar.get_edgecolor()[3] for bar in explorer.a_bars]  # alpha 0: no outline
     assert edges == [0, 1, 0, 0]
-    assert [t.get_text() for t in explorer.ax_a.get_xticklabels()] == ["0", "1\ntrue", "2", "3"]
+    assert explorer.true_label.get_position()[0] == 1 and explorer.true_label.get_text() == "\ntrue"
     assert explorer.title.get_text().endswith(f"loss = -log $a_1$ = {loss:.3f}")
     assert f"loss = -log(a_1) = {loss:.3f}" in caption
     assert explorer.ax_a.get_ylim() == (0, 1.12) and explorer.ax_a.figure.axes[0].get_ylim() == (-10.5, 10.5)

@@ -24,7 +24,7 @@ from utils.checks import (
     show,
 )
 from utils.plots import COLOURS
-from utils.softmax import freeze_label_positions
+from utils.softmax import draw_still_parts_once
 from utils.widgets import Explorer
 
 # ----------------------------------------------------------------------------- the scenes
@@ -324,7 +324,7 @@ class DigitExplorer(Explorer):
         predicted = int(probs.argmax())
         self.frame += 1
         if self.frame == 2:
-            freeze_label_positions(self.image.figure)
+            draw_still_parts_once(self.image.figure, [self.image, self.title, *self.bars])
         self.image.set_data(self.images[index])
         self.image.autoscale()  # grey levels scaled to this digit, as imshow does
         self.title.set_text(f"test digit {index}: a {true}")
@@ -367,7 +367,7 @@ class ThresholdExplorer(Explorer):
     def update(self, **thresholds):
         self.frame += 1
         if self.frame == 2:
-            freeze_label_positions(self.markers[0][0].figure)
+            draw_still_parts_once(self.markers[0][0].figure, [a for marker in self.markers for a in marker])
         lines = []
         for k, (name, (line, dots, title)) in enumerate(zip(LABELS, self.markers, strict=True)):
             t = thresholds[name]

@@ -6,6 +6,7 @@ Laid out like every topic module: references (what the checks compare against; t
 shows how to write them), the widget's explorer, the checks.
 """
 import numpy as np
+from matplotlib.artist import Artist
 
 from utils.checks import Case, call_student, compare_arrays, run_check, show
 from utils.plots import COLOURS
@@ -58,14 +59,40 @@ def softmax_and_loss(z, true_class):
 # ------------------------------------------------------------------------------- the widget
 
 
-def freeze_label_positions(fig):
-    """Keep every axis label where the last frame drew it: an Explorer's layout is fixed after its
-    first frame, and placing the labels again costs a layout of the tick labels on every frame."""
+class _StillParts(Artist):
+    """The parts of a figure that never move, drawn once: each frame copies their pixels back."""
+
+    def __init__(self, region):
+        super().__init__()
+        self.region = region
+        self.set_zorder(-1)  # under everything else of the figure
+
+    def draw(self, renderer):
+        renderer.restore_region(self.region)
+
+
+def draw_still_parts_once(fig, moving):
+    """From now on draw the artists in `moving`, and what is drawn over them, on every frame; the rest
+    is drawn once into a picture. Call it after the first frame, when the layout is fixed.
+
+    Still: each axes' background and what it draws before its first moving artist, and its title,
+    ticks, tick labels and axis labels (they lie outside the axes, where nothing moves)."""
+    moving = set(moving)
+    still = [fig.patch]
     for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            label = axis.label
-            x, y = ax.transAxes.inverted().transform(label.get_transform().transform(label.get_position()))
-            axis.set_label_coords(x, y)
+        children = sorted(ax.get_children(), key=lambda artist: artist.get_zorder())  # the draw order
+        first = next((i for i, artist in enumerate(children) if artist in moving), len(children))
+        still += [ax.patch, *children[:first], *(a for a in (ax.title, ax.xaxis, ax.yaxis) if a not in moving)]
+    others = [artist for ax in fig.axes for artist in ax.get_children()
+              if artist not in still and artist.get_visible()]
+    for artist in others:
+        artist.set_visible(False)
+    fig.canvas.draw()
+    for artist in others:
+        artist.set_visible(True)
+    for artist in still:
+        artist.set_visible(False)
+    fig.add_artist(_StillParts(fig.canvas.copy_from_bbox(fig.bbox)))
 
 
 class SoftmaxExplorer(Explorer):
@@ -87,7 +114,10 @@ class SoftmaxExplorer(Explorer):
         self.a_bars = self.ax_a.bar(classes, np.zeros(len(classes)), color=COLOURS["softmax"], linewidth=2.5)
         self.values = [self.ax_a.annotate("", (j, 0), ha="center", va="bottom", fontsize=9, xytext=(0, 2),
                                           textcoords="offset points") for j in classes]
-        self.ax_a.set_xticks(classes, [f"{j}\ntrue" if j == 0 else f"{j}" for j in classes])
+        self.ax_a.set_xticks(classes, [f"{j}\n" for j in classes])  # two lines: "true" goes in the second
+        tick = self.ax_a.xaxis.get_major_ticks()[0].label1
+        self.true_label = self.ax_a.text(0, 0, "\ntrue", transform=tick.get_transform(), ha="center", va="top",
+                                         fontproperties=tick.get_fontproperties(), color=tick.get_color())
         self.ax_a.set_xlabel("class j")
         self.ax_a.set_ylabel("probability $a_j$")
         self.ax_a.set_xlim(-0.59, len(classes) - 0.41)
@@ -100,7 +130,8 @@ class SoftmaxExplorer(Explorer):
         a, loss = softmax_and_loss(z, true_class)
         self.frame += 1
         if self.frame == 2:
-            freeze_label_positions(self.ax_a.figure)
+            draw_still_parts_once(self.ax_a.figure, [*self.z_bars, *self.a_bars, *self.values,
+                                                     self.true_label, self.title])
         for j, (z_bar, a_bar, text) in enumerate(zip(self.z_bars, self.a_bars, self.values, strict=True)):
             true = j == true_class
             z_bar.set_height(z[j])
@@ -109,7 +140,7 @@ class SoftmaxExplorer(Explorer):
             text.xy = (j, a[j])
             text.set_text(f"{a[j]:.3f}")
             text.set_fontweight("bold" if true else "normal")
-        self.ax_a.set_xticklabels([f"{j}\ntrue" if j == true_class else f"{j}" for j in self.classes])
+        self.true_label.set_x(true_class)
         self.title.set_text(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
         return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
                 f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
