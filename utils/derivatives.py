@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils.checks import Case, run_check, show
+from utils.graph_figure import Backdrop
 from utils.widgets import Explorer
 
 # ----------------------------------------------------------------------------- example functions
@@ -101,8 +102,9 @@ def secant_and_tangent(name, w, epsilon):
 class TangentExplorer(Explorer):
     """Lab 07's widget: J, the tangent at w and the line through (w, J(w)) and (w + ε, J(w + ε)).
 
-    Drawn once; moving w or ε moves the lines and points. A new cost in the menu sets the curve, the
-    y range (fixed until the next cost) and lays the figure out again for its tick labels.
+    The axes and the curve are drawn once (a Backdrop); moving w or ε moves the lines, the points and
+    the texts. A new cost in the menu sets the curve and the y range (fixed until the next cost) and
+    lays the figure out again for its tick labels.
     """
 
     def setup(self, fig):
@@ -120,13 +122,17 @@ class TangentExplorer(Explorer):
         ax.set_xlim(*W_RANGE)
         ax.set_xlabel("w")
         ax.set_ylabel("J(w)")
-        self.title = ax.set_title(" ")
-        self.labels = ax.legend(loc="best", fontsize="small").get_texts()
+        self.title = ax.set_title(" ", y=1.0)  # (y given: not moved by the hidden axes of a Backdrop)
+        legend = ax.legend(loc="best", fontsize="small")
+        self.labels = legend.get_texts()
         self.function = None
+        self.backdrop = Backdrop(fig, [self.tangent, self.secant, self.run, self.rise, self.nudged, self.point,
+                                       legend, self.title, *ax.spines.values()])  # the spines stay on top
 
     def update(self, function="w**2", w=3.0, epsilon=0.5):
         ex = example(function)
         if function != self.function:
+            self.backdrop.redraw()
             Js = ex.J(self.ws)
             self.curve.set_ydata(Js)
             low, high = float(Js.min()), float(Js.max())
@@ -145,6 +151,7 @@ class TangentExplorer(Explorer):
         self.labels[1].set_text(f"tangent at w = {w:.2f}: slope {s['tangent']:.3f}")
         self.labels[2].set_text(f"through the nudged point: slope {s['secant']:.3f}")
         self.title.set_text(f"{ex.label}: slope at w = {w:.2f}, nudged by ε = {epsilon:.3g}")
+        self.backdrop.prepare()
         return (f"J({w:.2f}) = {s['J0']:.4f}, J({w:.2f} + {epsilon:.3g}) = {s['J1']:.4f}: "
                 f"J changed by {s['rise']:+.4f} = {s['secant']:.4f} × ε\n"
                 f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {s['gap']:+.4f}")
