@@ -118,7 +118,10 @@ def test_activation_explorer_draws_every_function(g):
 def test_activation_explorer_moved_twice_draws_what_one_frame_draws():
     frames = Frames(ActivationExplorer)
     frames.render(g="sigmoid", w=3.0, b=-5.0)
+    frames.render(g="linear", w=0.0, b=1.0)
     assert frames.render(g="relu", w=-1.0, b=2.0) == render_png(ActivationExplorer, g="relu", w=-1.0, b=2.0)
+    ax = frames.explorer.title.axes
+    assert not ax.xaxis.get_visible() and frames.explorer.a_line.get_visible()  # axis: from the stored image
 
 
 def test_explorer_captions():
