@@ -316,15 +316,12 @@ class DigitExplorer(Explorer):
         ax_bar.set_xlabel("digit")
         ax_bar.set_ylabel("softmax probability")
         ax_bar.set_title("green = true digit, red = a wrong prediction", y=1.0)
-        self.frame = 0
+        self.first = True
 
     def update(self, index):
         index = int(np.clip(index, 0, len(self.probs) - 1))
         probs, true = self.probs[index], int(self.y_true[index])
         predicted = int(probs.argmax())
-        self.frame += 1
-        if self.frame == 2:
-            draw_still_parts_once(self.image.figure, [self.image, self.title, *self.bars])
         self.image.set_data(self.images[index])
         self.image.autoscale()  # grey levels scaled to this digit, as imshow does
         self.title.set_text(f"test digit {index}: a {true}")
@@ -334,6 +331,9 @@ class DigitExplorer(Explorer):
         for bar, p, colour in zip(self.bars, probs, colours, strict=True):
             bar.set_height(p)
             bar.set_facecolor(colour)
+        if self.first:
+            draw_still_parts_once(self.image.figure, [self.image, self.title, *self.bars])
+            self.first = False
         verdict = "right" if predicted == true else "WRONG"
         return (f"predicted {predicted} with probability {probs[predicted]:.3f} ({verdict}); "
                 f"the ten probabilities sum to {probs.sum():.3f}")
@@ -362,12 +362,9 @@ class ThresholdExplorer(Explorer):
             ax.set_xlabel("threshold")
         axes[0].set_ylabel("precision, recall (test scenes)")
         axes[0].legend(loc="lower left")
-        self.frame = 0
+        self.first = True
 
     def update(self, **thresholds):
-        self.frame += 1
-        if self.frame == 2:
-            draw_still_parts_once(self.markers[0][0].figure, [a for marker in self.markers for a in marker])
         lines = []
         for k, (name, (line, dots, title)) in enumerate(zip(LABELS, self.markers, strict=True)):
             t = thresholds[name]
@@ -377,6 +374,9 @@ class ThresholdExplorer(Explorer):
             title.set_text(f"{name}: threshold {t:.2f}")
             lines.append(f"{name:<11} threshold {t:.2f}   precision {float(p_now):.3f}   "
                          f"recall {float(r_now):.3f}")
+        if self.first:
+            draw_still_parts_once(self.markers[0][0].figure, [a for marker in self.markers for a in marker])
+            self.first = False
         return "\n".join(lines)
 
 

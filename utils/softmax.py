@@ -73,10 +73,13 @@ class _StillParts(Artist):
 
 def draw_still_parts_once(fig, moving):
     """From now on draw the artists in `moving`, and what is drawn over them, on every frame; the rest
-    is drawn once into a picture. Call it after the first frame, when the layout is fixed.
+    is drawn once into a picture. Call it at the end of the first update: it lays the figure out
+    with that frame's content and keeps that layout.
 
     Still: each axes' background and what it draws before its first moving artist, and its title,
     ticks, tick labels and axis labels (they lie outside the axes, where nothing moves)."""
+    fig.canvas.draw()  # the layout, worked out once
+    fig.set_layout_engine("none")
     moving = set(moving)
     still = [fig.patch]
     for ax in fig.axes:
@@ -123,15 +126,11 @@ class SoftmaxExplorer(Explorer):
         self.ax_a.set_xlim(-0.59, len(classes) - 0.41)
         self.ax_a.set_ylim(0, 1.12)
         self.title = self.ax_a.set_title("\n", y=1.0)
-        self.frame = 0
+        self.first = True
 
     def update(self, z0, z1, z2, z3, true_class):
         z = np.array([z0, z1, z2, z3], dtype=float)
         a, loss = softmax_and_loss(z, true_class)
-        self.frame += 1
-        if self.frame == 2:
-            draw_still_parts_once(self.ax_a.figure, [*self.z_bars, *self.a_bars, *self.values,
-                                                     self.true_label, self.title])
         for j, (z_bar, a_bar, text) in enumerate(zip(self.z_bars, self.a_bars, self.values, strict=True)):
             true = j == true_class
             z_bar.set_height(z[j])
@@ -142,6 +141,10 @@ class SoftmaxExplorer(Explorer):
             text.set_fontweight("bold" if true else "normal")
         self.true_label.set_x(true_class)
         self.title.set_text(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
+        if self.first:
+            draw_still_parts_once(self.ax_a.figure, [*self.z_bars, *self.a_bars, *self.values,
+                                                     self.true_label, self.title])
+            self.first = False
         return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
                 f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
 
