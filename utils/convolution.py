@@ -107,8 +107,9 @@ class SlidingWindowExplorer(Explorer):
         bottom.set_xlim(-1, n)
         bottom.set_xlabel("sample (100 per second); outputs drawn at the centre of their window")
         bottom.set_ylabel("ReLU(w·x + b)")
+        bottom.legend(loc="upper left", fontsize=8).set_zorder(2.9)  # still: under the outputs, drawn once
         self.moving = [self.trace, self.span, self.weights, self.title, top_legend, self.all_outputs,
-                       self.so_far, self.current, bottom.legend(loc="upper left", fontsize=8)]
+                       self.so_far, self.current]
 
     def update(self, window, width, stride):
         state = sliding_window_state(self.signal, window, width, stride, bias=self.bias)
