@@ -121,7 +121,7 @@ def test_activation_explorer_moved_twice_draws_what_one_frame_draws():
     frames.render(g="linear", w=0.0, b=1.0)
     assert frames.render(g="relu", w=-1.0, b=2.0) == render_png(ActivationExplorer, g="relu", w=-1.0, b=2.0)
     ax = frames.explorer.title.axes
-    assert not ax.xaxis.get_visible() and frames.explorer.a_line.get_visible()  # axis: from the stored image
+    assert ax.xaxis not in frames.still.live and frames.explorer.a_line in frames.still.live  # axis: in the picture
 
 
 def test_explorer_captions():

@@ -110,27 +110,15 @@ def test_sliding_window_axes_fit_every_width():
     assert explorer.top_output == largest
 
 
-def test_sliding_window_moved_twice_draws_what_one_frame_draws():
-    frames = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
-    frames.render(window=291, width=41, stride=10)
-    frames.render(window=0, width=3, stride=1)
-    assert frames.render(window=75, width=9, stride=2) == render_png(SlidingWindowExplorer(SIGNAL), figsize=(9, 5),
-                                                                      window=75, width=9, stride=2)
-
-
 @pytest.mark.parametrize("style", ["default", STYLE_FILE])
-def test_the_frozen_background_changes_no_pixel(monkeypatch, style):
-    """A frame drawn over the still background equals the frame drawn in full (plain and lab style)."""
-    import utils.convolution
-
+def test_sliding_window_moved_shows_what_one_drawing_shows(style):
+    """Frames painted over the still picture equal the figure drawn in full (plain and lab style)."""
+    values = dict(window=75, width=9, stride=2)
     with plt.style.context(style):
-        fast = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
-        fast.render(window=291, width=41, stride=10)
-        monkeypatch.setattr(utils.convolution, "freeze_background", lambda fig, moving: False)
-        full = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
-        full.render(window=0, width=3, stride=1)
-        assert fast.explorer.frozen and not full.explorer.frozen
-        assert fast.render(window=75, width=9, stride=2) == full.render(window=75, width=9, stride=2)
+        frames = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
+        frames.render(window=291, width=41, stride=10)
+        frames.render(window=0, width=3, stride=1)
+        assert frames.render(**values) == render_png(SlidingWindowExplorer(SIGNAL), figsize=(9, 5), **values)
 
 
 def test_widget_redraws_when_the_window_moves_by_one():

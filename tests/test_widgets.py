@@ -1,8 +1,10 @@
 """live_figure: pure drawing, sliders wired to the image, clear errors."""
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import pytest
 
-from utils.widgets import live_figure, render_png
+from utils.lab_setup import STYLE_FILE
+from utils.widgets import Explorer, Frames, live_figure, render_png
 
 
 def draw_line(fig, slope):
@@ -108,3 +110,78 @@ def test_frame_times_moves_every_control_and_times_each_frame():
     report = frame_times(steps=2)
     assert len(report) == 1 and len(report[0]["seconds"]) == 4  # 2 controls x 2 steps, one frame each
     assert slider.value == 9 and menu.value == 2.0  # up to the end of the range, then back; options wrap
+
+
+# ----------------------------------------------------------------------------- the still picture
+
+class Bars(Explorer):
+    """Bars under the lab style's grid (bars at zorder 1, the axis at 1.5), a legend and a moving title."""
+
+    def setup(self, fig):
+        self.ax = fig.subplots()
+        self.ax.plot([0, 3], [0.5, 0.5], color="0.5", zorder=0.5, label="half")  # still: under the bars
+        self.bars = self.ax.bar(range(4), [0] * 4, zorder=1, label="heights")
+        self.ax.set_ylim(0, 1)
+        self.ax.set_xlabel("bar")
+        self.legend = self.ax.legend(loc="upper left")
+        self.title = self.ax.set_title(" ", y=1.0)
+        self.moving = [*self.bars, self.title]
+
+    def update(self, top, limit=1.0):
+        for i, bar in enumerate(self.bars):
+            bar.set_height(top * (i + 1) / 4)
+        self.title.set_text(f"top {top:.2f}")
+        if limit != self.ax.get_ylim()[1]:
+            self.ax.set_ylim(0, limit)
+            self.still_changed()
+
+
+def _drawn_in_full(monkeypatch):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    calls = []
+    draw = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda canvas: calls.append(1) or draw(canvas))
+    return calls
+
+
+@pytest.mark.parametrize("style", ["default", STYLE_FILE])
+def test_frames_over_the_still_picture_are_the_pixels_of_a_full_drawing(style, monkeypatch):
+    with plt.style.context(style):
+        moved = Frames(Bars)
+        moved.render(top=0.9)
+        full_drawings = _drawn_in_full(monkeypatch)
+        moved.render(top=0.1)
+        png, caption = moved.render(top=0.6)
+        assert full_drawings == []  # painted from the picture: no full drawing after the first frame
+        assert (png, caption) == render_png(Bars, top=0.6)
+
+
+def test_live_artists_are_the_moving_ones_and_what_their_axes_draws_over_them():
+    frames = Frames(Bars)
+    frames.render(top=0.5)
+    bars = frames.explorer
+    live = frames.still.live
+    assert live[:4] == list(bars.bars) and bars.title in live and bars.legend in live
+    assert bars.ax.lines[0] not in live  # drawn before the first bar: in the picture
+    assert (bars.ax.xaxis in live) == (bars.ax.xaxis.get_zorder() > 1)
+
+
+def test_a_changed_still_part_is_laid_out_and_drawn_in_full_again(monkeypatch):
+    new_limits, then_moved = render_png(Bars, top=4.0, limit=5.0), render_png(Bars, top=3.0, limit=5.0)
+    moved = Frames(Bars)
+    moved.render(top=0.5)
+    full_drawings = _drawn_in_full(monkeypatch)
+    assert moved.render(top=4.0, limit=5.0) == new_limits and full_drawings  # new tick labels: laid out again
+    full_drawings.clear()
+    assert moved.render(top=3.0, limit=5.0) == then_moved and full_drawings == []
+
+
+def test_a_moving_artist_outside_the_axes_children_is_named():
+    class LegendText(Bars):
+        def setup(self, fig):
+            super().setup(fig)
+            self.moving = [self.legend.get_texts()[0]]
+
+    with pytest.raises(ValueError, match="list the legend, not its texts"):
+        render_png(LegendText, top=0.5)

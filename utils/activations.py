@@ -5,7 +5,6 @@ NumPy references of the three activations and their derivatives, seeded toy data
 widget figures (Explorers: drawn once, then moved), and the exercise checks.
 """
 import numpy as np
-from matplotlib.artist import Artist
 
 from utils.checks import Case, CheckResult, Problem, run_check, show
 from utils.plots import COLOURS
@@ -93,58 +92,6 @@ def make_rainfall(n=60, seed=4):
 
 # ----------------------------------------------------------------------------- activation explorer
 
-class StillBackground:
-    """The still part of an Explorer's figure, painted from one stored image once the layout is fixed.
-
-    Made at the end of setup with the artists that update moves; update calls frame() first. From the
-    second frame on, each axes draws only the moving artists and what is drawn on top of them (a legend,
-    a title); the tick labels, grid and axis labels below them come from the image, drawn once.
-    """
-
-    def __init__(self, fig, moving):
-        self.fig, self.moving, self.frames = fig, set(moving), 0
-
-    def frame(self):
-        self.frames += 1
-        if self.frames == 2:  # the figure has been drawn, and laid out, once
-            self._freeze()
-
-    def _live(self):
-        """Per axes, in drawing order: the first moving artist and everything drawn after it."""
-        live = []
-        for ax in self.fig.axes:
-            drawn = sorted((a for a in ax.get_children() if a is not ax.patch), key=lambda a: a.get_zorder())
-            first = next((i for i, a in enumerate(drawn) if a in self.moving), len(drawn))
-            live += drawn[first:]
-        return live
-
-    def _freeze(self):
-        live = [a for a in self._live() if a.get_visible()]
-        for artist in live:
-            artist.set_visible(False)
-        self.fig.canvas.draw()
-        background = _Pixels(self.fig.canvas.copy_from_bbox(self.fig.bbox))
-        still = [a for a in self.fig.get_children() if a not in self.fig.axes]
-        for ax in self.fig.axes:
-            still += [a for a in ax.get_children() if a not in live]
-        for artist in still:
-            artist.set_visible(False)
-        for artist in live:
-            artist.set_visible(True)
-        self.fig.add_artist(background)
-
-
-class _Pixels(Artist):
-    """Stored pixels of a canvas, copied back as they are (no resampling): the still background."""
-
-    def __init__(self, region):
-        super().__init__()
-        self.region = region
-        self.set_zorder(-1)  # first
-
-    def draw(self, renderer):
-        renderer.restore_region(self.region)
-
 class ActivationExplorer(Explorer):
     """Widget figure: g(w x + b) for one unit, with z = w x + b drawn thin for reference, and its slope."""
 
@@ -166,10 +113,9 @@ class ActivationExplorer(Explorer):
         self.title = ax.set_title(" ", y=1.0)  # a fixed height: nothing to work out per frame
         legend = ax.legend(loc="upper left", fontsize=9)
         self.a_label, self.a_handle = legend.get_texts()[1], legend.legend_handles[1]
-        self.background = StillBackground(fig, [self.z_line, self.a_line, self.slope_line])
+        self.moving = [self.z_line, self.a_line, self.slope_line]  # and what the axes draws over them
 
     def update(self, g="relu", w=1.0, b=0.0):
-        self.background.frame()
         function, derivative = get_activation(g)
         z = w * self.x + b
         self.z_line.set_ydata(z)
@@ -261,10 +207,9 @@ class ReluBuilderExplorer(Explorer):
         bottom.set_xlabel("x")
         bottom.set_ylabel("unit's share")
         self.unit_labels = bottom.legend(loc="lower left", fontsize=8).get_texts()
-        self.background = StillBackground(fig, [self.mismatch, self.total_line, *self.unit_lines])
+        self.moving = [self.mismatch, self.total_line, *self.unit_lines]
 
     def update(self, w1=1.0, b1=0.0, w2=1.0, b2=0.0, w3=1.0, b3=0.0):
-        self.background.frame()
         w, b = [w1, w2, w3], [b1, b2, b3]
         units = relu_units(self.x, w, b) * BUILDER_OUTPUT_WEIGHTS
         total = units.sum(axis=1)

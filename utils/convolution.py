@@ -7,7 +7,6 @@ Shapes follow Keras's Conv1D: a signal x is (steps, channels), a kernel is
 import numpy as np
 
 from utils.checks import Case, run_check, show
-from utils.optimizers import freeze_background
 from utils.widgets import Explorer
 
 
@@ -84,7 +83,6 @@ class SlidingWindowExplorer(Explorer):
 
     def setup(self, fig):
         signal, n = self.signal, len(self.signal)
-        self.fig, self.frozen = fig, False
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
         # what moves lies above the grid and the spines (zorder 2.5), the signal over its window
         self.trace, = top.plot(np.arange(n), signal, color="C0", lw=1, zorder=2.7, label="ECG signal")
@@ -125,7 +123,6 @@ class SlidingWindowExplorer(Explorer):
         self.all_outputs.set_data(centres, outputs)
         self.so_far.set_data(centres[: j + 1], outputs[: j + 1])
         self.current.set_data([centres[j]], [outputs[j]])
-        self.frozen = self.frozen or freeze_background(self.fig, self.moving)
         return (f"window {j + 1} of {len(starts)}: samples {start} to {start + width - 1}, "
                 f"output = ReLU(w·x + b) = {outputs[j]:.3f}")
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils.checks import Case, run_check, show
-from utils.graph_figure import Backdrop
 from utils.widgets import Explorer
 
 # ----------------------------------------------------------------------------- example functions
@@ -102,7 +101,7 @@ def secant_and_tangent(name, w, epsilon):
 class TangentExplorer(Explorer):
     """Lab 07's widget: J, the tangent at w and the line through (w, J(w)) and (w + ε, J(w + ε)).
 
-    The axes and the curve are drawn once (a Backdrop); moving w or ε moves the lines, the points and
+    The axes and the curve are drawn once (a still picture); moving w or ε moves the lines, the points and
     the texts. A new cost in the menu sets the curve and the y range (fixed until the next cost) and
     lays the figure out again for its tick labels.
     """
@@ -122,24 +121,22 @@ class TangentExplorer(Explorer):
         ax.set_xlim(*W_RANGE)
         ax.set_xlabel("w")
         ax.set_ylabel("J(w)")
-        self.title = ax.set_title(" ", y=1.0)  # (y given: not moved by the hidden axes of a Backdrop)
+        self.title = ax.set_title(" ", y=1.0)  # a fixed place: it moves
         legend = ax.legend(loc="best", fontsize="small")
         self.labels = legend.get_texts()
         self.function = None
-        self.backdrop = Backdrop(fig, [self.tangent, self.secant, self.run, self.rise, self.nudged, self.point,
-                                       legend, self.title, *ax.spines.values()])  # the spines stay on top
+        self.moving = [self.tangent, self.secant, self.run, self.rise, self.nudged, self.point, legend, self.title]
 
     def update(self, function="w**2", w=3.0, epsilon=0.5):
         ex = example(function)
         if function != self.function:
-            self.backdrop.redraw()
             Js = ex.J(self.ws)
             self.curve.set_ydata(Js)
             low, high = float(Js.min()), float(Js.max())
             pad = 0.1 * (high - low)
             self.ax.set_ylim(low - pad, high + pad)
             self.labels[0].set_text(ex.label)
-            self.fig.set_layout_engine("constrained")  # new tick labels: lay out this frame again
+            self.still_changed()  # a new curve and new tick labels: this frame is laid out and drawn in full
             self.function = function
         s = secant_and_tangent(function, w, epsilon)
         self.tangent.set_ydata(s["J0"] + s["tangent"] * (self.ws - w))
@@ -151,7 +148,6 @@ class TangentExplorer(Explorer):
         self.labels[1].set_text(f"tangent at w = {w:.2f}: slope {s['tangent']:.3f}")
         self.labels[2].set_text(f"through the nudged point: slope {s['secant']:.3f}")
         self.title.set_text(f"{ex.label}: slope at w = {w:.2f}, nudged by ε = {epsilon:.3g}")
-        self.backdrop.prepare()
         return (f"J({w:.2f}) = {s['J0']:.4f}, J({w:.2f} + {epsilon:.3g}) = {s['J1']:.4f}: "
                 f"J changed by {s['rise']:+.4f} = {s['secant']:.4f} × ε\n"
                 f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {s['gap']:+.4f}")

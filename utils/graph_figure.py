@@ -6,8 +6,6 @@ arrow that joins two named boxes, and constants are left out. Each box shows the
 going forward and dJ/dv from the last `J.backward()`; each arrow shows the local derivative.
 """
 import numpy as np
-from matplotlib.artist import Artist
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import FancyBboxPatch
 
 from utils.autodiff import RULES, Value
@@ -185,14 +183,14 @@ def course_example(w=2.0, b=8.0, x=-2.0, y=2.0):
 class CourseGraphExplorer(Explorer):
     """Lab 08's widget: the course graph for the sliders' w, b, x and y, after J.backward().
 
-    The boxes, formulas and arrows are drawn once (a Backdrop); moving a slider re-runs the forward
+    The boxes, formulas and arrows are drawn once (a still picture); moving a slider re-runs the forward
     and backward pass and rewrites the numbers in the boxes and beside the arrows."""
 
     def setup(self, fig):
         self.ax = fig.subplots()
         self.texts = _graph_artists(self.ax, self._run()["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
         self.ax.set_title("Forward values (blue, left to right) and derivatives (orange, right to left)")
-        self.backdrop = Backdrop(fig, [t for kind in self.texts.values() for t in kind.values()])
+        self.moving = [t for kind in self.texts.values() for t in kind.values()]
 
     @staticmethod
     def _run(w=2.0, b=8.0, x=-2.0, y=2.0):
@@ -208,47 +206,9 @@ class CourseGraphExplorer(Explorer):
             self.texts["grad"][node.name].set_text(_grad_label(node, "J"))
         for parent, child, local in edges:
             self.texts["local"][parent.name, child.name].set_text(_local_label(parent, child, local))
-        self.backdrop.prepare()
         g = {name: value.grad for name, value in v.items()}
         return (f"J = {v['J'].data:.4g}.  Chain rule: dJ/dd = d = {g['d']:.4g};  dJ/da = dJ/dd·1 = {g['a']:.4g};  "
                 f"dJ/db = dJ/da·1 = {g['b']:.4g};  dJ/dc = dJ/da·1 = {g['c']:.4g};  "
                 f"dJ/dw = dJ/dc·x = {g['w']:.4g}")
 
 
-class Backdrop(Artist):
-    """The still part of an Explorer's figure, drawn once and pasted behind the artists that move, so
-    a frame draws only those (Matplotlib's blitting, for frames sent as PNG). Build it at the end of
-    setup with the artists that move; call prepare() at the end of update."""
-
-    def __init__(self, fig, moving):
-        super().__init__()
-        self.fig, self.moving = fig, set(moving)
-        self.still = [fig.patch, *(a for ax in fig.axes for a in (ax.patch, *ax.get_children())
-                                   if a not in self.moving and a.get_visible())]
-        self.saved = None
-        self.set_zorder(-1e9)  # pasted first, under everything
-        self.set_in_layout(False)
-        fig.add_artist(self)
-
-    def redraw(self):
-        """Draw the still part in full on the next frame (it changed: a new curve, new limits)."""
-        self.saved = None
-        for a in self.still:
-            a.set_visible(True)
-
-    def prepare(self):
-        """Keep a picture of the still part, once the layout is fixed (after the first frame)."""
-        if self.saved is not None or isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
-            return
-        for a in self.moving:
-            a.set_visible(False)
-        self.fig.canvas.draw()
-        self.saved = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        for a in self.moving:
-            a.set_visible(True)
-        for a in self.still:
-            a.set_visible(False)
-
-    def draw(self, renderer):
-        if self.saved is not None:
-            renderer.restore_region(self.saved)

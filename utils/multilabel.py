@@ -24,7 +24,6 @@ from utils.checks import (
     show,
 )
 from utils.plots import COLOURS
-from utils.softmax import draw_still_parts_once
 from utils.widgets import Explorer
 
 # ----------------------------------------------------------------------------- the scenes
@@ -309,14 +308,14 @@ class DigitExplorer(Explorer):
         self.image = ax_img.imshow(self.images[0], cmap="gray_r")
         self.title = ax_img.set_title(" ", y=1.0)  # y given: the title is not re-placed every frame
         _axis_off(ax_img)
-        self.bars = ax_bar.bar(classes, np.zeros(len(classes)))
+        self.bars = ax_bar.bar(classes, np.zeros(len(classes)), zorder=2)  # over the grid
         ax_bar.set_xticks(classes)
         ax_bar.set_xlim(ax_bar.get_xlim())  # fixed axes: nothing rescales while the slider moves
         ax_bar.set_ylim(0, 1.05)
         ax_bar.set_xlabel("digit")
         ax_bar.set_ylabel("softmax probability")
         ax_bar.set_title("green = true digit, red = a wrong prediction", y=1.0)
-        self.first = True
+        self.moving = [self.image, self.title, *self.bars]
 
     def update(self, index):
         index = int(np.clip(index, 0, len(self.probs) - 1))
@@ -331,9 +330,6 @@ class DigitExplorer(Explorer):
         for bar, p, colour in zip(self.bars, probs, colours, strict=True):
             bar.set_height(p)
             bar.set_facecolor(colour)
-        if self.first:
-            draw_still_parts_once(self.image.figure, [self.image, self.title, *self.bars])
-            self.first = False
         verdict = "right" if predicted == true else "WRONG"
         return (f"predicted {predicted} with probability {probs[predicted]:.3f} ({verdict}); "
                 f"the ten probabilities sum to {probs.sum():.3f}")
@@ -362,7 +358,7 @@ class ThresholdExplorer(Explorer):
             ax.set_xlabel("threshold")
         axes[0].set_ylabel("precision, recall (test scenes)")
         axes[0].legend(loc="lower left")
-        self.first = True
+        self.moving = [artist for marker in self.markers for artist in marker]
 
     def update(self, **thresholds):
         lines = []
@@ -374,9 +370,6 @@ class ThresholdExplorer(Explorer):
             title.set_text(f"{name}: threshold {t:.2f}")
             lines.append(f"{name:<11} threshold {t:.2f}   precision {float(p_now):.3f}   "
                          f"recall {float(r_now):.3f}")
-        if self.first:
-            draw_still_parts_once(self.markers[0][0].figure, [a for marker in self.markers for a in marker])
-            self.first = False
         return "\n".join(lines)
 
 

@@ -17,7 +17,6 @@ beta2 into float32 numbers for alpha_t, even for float64 weights; `keras_adam` p
 float64 tensors instead, and then Keras and `reference_adam_step` agree to rounding (tests/test_optimizers.py).
 """
 import numpy as np
-from matplotlib.artist import Artist
 
 from utils.checks import (
     Case,
@@ -232,46 +231,6 @@ def describe_path(name, path, cost_below=1e-2):
             f"{r['back_above']} and above at the end; {end}")
 
 
-def freeze_background(fig, moving):
-    """Make every frame of a live figure cheap: lay the figure out with its first frame's artists,
-    draw everything but the `moving` artists once into an image behind the figure and hide it, so
-    that each frame draws only the moving artists over that image. Call it once, at the end of the
-    first update; it returns True once frozen.
-
-    A pyplot figure (drawn once, perhaps with other margins) is left alone and gives False.
-    Anything that overlaps a moving artist must lie below it (a lower zorder) or be moving too, and
-    a moving title needs a fixed place (`set_title(..., y=1.0)`).
-    (It belongs in utils.widgets; it lives here until that module offers it.)
-    """
-    if fig.canvas.manager is not None:
-        return False
-    fig.canvas.draw()  # the layout, worked out once
-    fig.set_layout_engine("none")
-    for artist in moving:
-        artist.set_visible(False)
-    fig.canvas.draw()
-    fig.add_artist(_Backdrop(fig.canvas.copy_from_bbox(fig.bbox)))
-    for ax in fig.axes:
-        for artist in ax.get_children():
-            artist.set_visible(False)
-    for artist in moving:
-        artist.set_visible(True)
-    return True
-
-
-class _Backdrop(Artist):
-    """The still part of a figure, drawn once: a copy of the canvas pasted back on every frame."""
-
-    zorder = -1
-
-    def __init__(self, region):
-        super().__init__()
-        self.region = region
-
-    def draw(self, renderer):
-        renderer.restore_region(self.region)
-
-
 class RaceExplorer(Explorer):
     """Widget figure: gradient descent and Adam on the bowl, and each parameter's step size.
 
@@ -284,11 +243,10 @@ class RaceExplorer(Explorer):
     def setup(self, fig):
         ax_path, ax_steps = fig.subplots(1, 2, width_ratios=[1.5, 1])
         draw_bowl(ax_path)
-        self.fig, self.frozen = fig, False
         style = dict(ms=3, lw=1.2, zorder=3)  # above the axes' lines, so they may move
         self.gd_line, = ax_path.plot([], [], "o-", color=COLOURS["gd"], label="gradient descent", **style)
         self.adam_line, = ax_path.plot([], [], "o-", color=COLOURS["adam"], label="Adam", **style)
-        self.title = ax_path.set_title(" ", y=1.0)  # a fixed place: it moves (see freeze_background)
+        self.title = ax_path.set_title(" ", y=1.0)  # a fixed place: it moves
         legend = ax_path.legend(loc="lower right", fontsize=9)
         self.gd_label, self.adam_label = legend.get_texts()[2:]
         steps = np.arange(1, self.n_steps + 1)
@@ -322,7 +280,6 @@ class RaceExplorer(Explorer):
             for i in range(2):
                 self.size_lines[key, i].set_ydata(sizes[:, i])
         self.title.set_text(f"{self.n_steps} steps with alpha = {alpha:g}")
-        self.frozen = self.frozen or freeze_background(self.fig, self.moving)
         return "\n".join([describe_path("gradient descent", paths["gd"]),
                           describe_path("Adam            ", paths["adam"])])
 

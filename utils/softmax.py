@@ -6,7 +6,6 @@ Laid out like every topic module: references (what the checks compare against; t
 shows how to write them), the widget's explorer, the checks.
 """
 import numpy as np
-from matplotlib.artist import Artist
 
 from utils.checks import Case, call_student, compare_arrays, run_check, show
 from utils.plots import COLOURS
@@ -59,45 +58,6 @@ def softmax_and_loss(z, true_class):
 # ------------------------------------------------------------------------------- the widget
 
 
-class _StillParts(Artist):
-    """The parts of a figure that never move, drawn once: each frame copies their pixels back."""
-
-    def __init__(self, region):
-        super().__init__()
-        self.region = region
-        self.set_zorder(-1)  # under everything else of the figure
-
-    def draw(self, renderer):
-        renderer.restore_region(self.region)
-
-
-def draw_still_parts_once(fig, moving):
-    """From now on draw the artists in `moving`, and what is drawn over them, on every frame; the rest
-    is drawn once into a picture. Call it at the end of the first update: it lays the figure out
-    with that frame's content and keeps that layout.
-
-    Still: each axes' background and what it draws before its first moving artist, and its title,
-    ticks, tick labels and axis labels (they lie outside the axes, where nothing moves)."""
-    fig.canvas.draw()  # the layout, worked out once
-    fig.set_layout_engine("none")
-    moving = set(moving)
-    still = [fig.patch]
-    for ax in fig.axes:
-        children = sorted(ax.get_children(), key=lambda artist: artist.get_zorder())  # the draw order
-        first = next((i for i, artist in enumerate(children) if artist in moving), len(children))
-        still += [ax.patch, *children[:first], *(a for a in (ax.title, ax.xaxis, ax.yaxis) if a not in moving)]
-    others = [artist for ax in fig.axes for artist in ax.get_children()
-              if artist not in still and artist.get_visible()]
-    for artist in others:
-        artist.set_visible(False)
-    fig.canvas.draw()
-    for artist in others:
-        artist.set_visible(True)
-    for artist in still:
-        artist.set_visible(False)
-    fig.add_artist(_StillParts(fig.canvas.copy_from_bbox(fig.bbox)))
-
-
 class SoftmaxExplorer(Explorer):
     """Logits as bars, their softmax probabilities as bars, and the loss for the chosen true class."""
 
@@ -106,7 +66,7 @@ class SoftmaxExplorer(Explorer):
     def setup(self, fig):
         classes = self.classes
         ax_z, self.ax_a = fig.subplots(1, 2)
-        self.z_bars = ax_z.bar(classes, np.zeros(len(classes)), color=COLOURS["linear"])
+        self.z_bars = ax_z.bar(classes, np.zeros(len(classes)), color=COLOURS["linear"], zorder=2)  # over the grid
         ax_z.axhline(0, color="black", linewidth=0.8)
         ax_z.set_xticks(classes)
         ax_z.set_xlabel("class j")
@@ -114,7 +74,7 @@ class SoftmaxExplorer(Explorer):
         ax_z.set_xlim(-0.59, len(classes) - 0.41)  # fixed axes: nothing rescales while a slider moves
         ax_z.set_ylim(-10.5, 10.5)
         ax_z.set_title("Logits z (any real numbers)\n", y=1.0)  # y given: not re-placed every frame
-        self.a_bars = self.ax_a.bar(classes, np.zeros(len(classes)), color=COLOURS["softmax"], linewidth=2.5)
+        self.a_bars = self.ax_a.bar(classes, np.zeros(len(classes)), color=COLOURS["softmax"], linewidth=2.5, zorder=2)
         self.values = [self.ax_a.annotate("", (j, 0), ha="center", va="bottom", fontsize=9, xytext=(0, 2),
                                           textcoords="offset points") for j in classes]
         self.ax_a.set_xticks(classes, [f"{j}\n" for j in classes])  # two lines: "true" goes in the second
@@ -126,7 +86,7 @@ class SoftmaxExplorer(Explorer):
         self.ax_a.set_xlim(-0.59, len(classes) - 0.41)
         self.ax_a.set_ylim(0, 1.12)
         self.title = self.ax_a.set_title("\n", y=1.0)
-        self.first = True
+        self.moving = [*self.z_bars, *self.a_bars, *self.values, self.true_label, self.title]
 
     def update(self, z0, z1, z2, z3, true_class):
         z = np.array([z0, z1, z2, z3], dtype=float)
@@ -141,10 +101,6 @@ class SoftmaxExplorer(Explorer):
             text.set_fontweight("bold" if true else "normal")
         self.true_label.set_x(true_class)
         self.title.set_text(f"Probabilities a = softmax(z)\nloss = -log $a_{true_class}$ = {loss:.3f}")
-        if self.first:
-            draw_still_parts_once(self.ax_a.figure, [*self.z_bars, *self.a_bars, *self.values,
-                                                     self.true_label, self.title])
-            self.first = False
         return (f"a = [{', '.join(f'{value:.3f}' for value in a)}]  (sum {a.sum():.3f})\n"
                 f"true class y = {true_class}:  loss = -log(a_{true_class}) = {loss:.3f}")
 

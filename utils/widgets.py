@@ -12,6 +12,7 @@ browser. Two ways to draw:
     class ReluExplorer(Explorer):                 # one figure kept between frames: fast
         def setup(self, fig):
             self.line, = fig.subplots().plot(x, 0 * x)
+            self.moving = [self.line]             # optional: then only these are drawn per frame
         def update(self, w, b):
             self.line.set_ydata(np.maximum(0, w * x + b))
             return f"w = {w:.1f}, b = {b:.1f}"
@@ -33,13 +34,82 @@ LIVE_FIGURES = []  # every live figure of this kernel, so `make bench` can time 
 class Explorer:
     """A figure kept between frames: setup(fig) draws everything once and keeps the artists it will
     move; update(**values) moves them and returns a caption (or None). The layout is worked out on
-    the first frame and then kept, so a frame costs only the drawing of what changed."""
+    the first frame and then kept, so a frame costs only the drawing of what changed.
+
+    setup may also list those artists in `self.moving`. Every later frame then pastes a stored
+    picture of the rest of the figure and draws only them and what their axes draw over them
+    (`StillPicture`: Matplotlib's blitting, for frames sent as PNG). For that picture to stay true,
+    the axes limits are fixed, a moving title has a fixed place (`set_title(..., y=1.0)`), and when
+    update changes anything else (a new curve, new limits) it calls `self.still_changed()`: that
+    frame is laid out and drawn in full again.
+    """
+
+    moving = ()
 
     def setup(self, fig):
         raise NotImplementedError("an Explorer defines setup(fig): draw the figure once, keep the artists")
 
     def update(self, **values):
         raise NotImplementedError("an Explorer defines update(**values): move the artists, return a caption")
+
+    def still_changed(self):
+        """Something outside `moving` changed: lay out and draw the whole figure on this frame."""
+        self._still_changed = True
+
+
+class StillPicture:
+    """A picture of a figure without its moving artists, and the artists to draw over it per frame.
+
+    Made from a full drawing, which also fixes the figure's layout; paint() then makes the next
+    frame from the picture and the live artists alone. Live, per axes: its first moving artist and
+    everything that axes draws after it (a legend, the spines, a grid drawn on top), so a frame has
+    the very pixels a full drawing gives; and the figure's own moving artists (a suptitle).
+    """
+
+    def __init__(self, fig, moving):
+        self.fig = fig
+        self.live = live_artists(fig, moving)
+        fig.canvas.draw()  # the layout, worked out with this frame's content
+        fig.set_layout_engine("none")  # and kept
+        shown = [artist for artist in self.live if artist.get_visible()]
+        for artist in shown:
+            artist.set_visible(False)
+        fig.canvas.draw()
+        self.pixels = fig.canvas.copy_from_bbox(fig.bbox)
+        for artist in shown:
+            artist.set_visible(True)
+        self.paint()
+
+    def paint(self):
+        self.fig.canvas.restore_region(self.pixels)
+        for artist in self.live:
+            self.fig.draw_artist(artist)  # an artist update hid draws nothing
+
+
+def _drawing_order(children, moving):
+    """children as Matplotlib draws them (a stable sort by zorder), from the first one in moving on."""
+    ordered = sorted(children, key=lambda artist: artist.get_zorder())
+    first = next((i for i, artist in enumerate(ordered) if artist in moving), len(ordered))
+    return ordered[first:]
+
+
+def live_artists(fig, moving):
+    """The artists a frame of fig draws over its still picture, in drawing order (see StillPicture)."""
+    moving = set(moving)
+    live = []
+    for ax in sorted(fig.axes, key=lambda ax: ax.get_zorder()):
+        drawn = [a for a in ax.get_children() if a is not ax.patch]
+        if not (ax.axison and ax.get_frame_on()):  # what Axes.draw leaves out
+            drawn = [a for a in drawn if a not in ax.spines.values()]
+        if not ax.axison:
+            drawn = [a for a in drawn if a not in (ax.xaxis, ax.yaxis)]
+        live += _drawing_order(drawn, moving)
+    live += _drawing_order([a for a in fig.get_children() if a is not fig.patch and a not in fig.axes], moving)
+    lost = [artist for artist in moving if artist not in live]
+    if lost:
+        raise ValueError(f"moving artists must belong to an axes or to the figure itself, not {lost[0]!r} "
+                         "(list the legend, not its texts)")
+    return live
 
 
 def _as_explorer(draw):
@@ -66,24 +136,42 @@ class Frames:
         self.explorer = _as_explorer(draw)
         self.seconds = []  # the time of every frame rendered, first one included
         self._canvas = None
+        self.still = None
+
+    def _new_canvas(self):
+        return FigureCanvasAgg(Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained"))
+
+    def _explorer_frame(self, values):
+        """Draw the explorer's frame into its kept canvas; return the caption."""
+        explorer = self.explorer
+        if self._canvas is None:
+            self._canvas = self._new_canvas()
+            explorer.setup(self._canvas.figure)
+        explorer._still_changed = False
+        caption = explorer.update(**values)
+        fig = self._canvas.figure
+        if explorer._still_changed:
+            self.still = None
+            fig.set_layout_engine("constrained")
+        if self.still is not None:
+            self.still.paint()
+        elif explorer.moving:
+            self.still = StillPicture(fig, explorer.moving)
+        else:
+            self._canvas.draw()
+            fig.set_layout_engine("none")  # laid out once, on the first frame
+        return caption
 
     def render(self, **values):
         """(PNG bytes, caption or None) of the figure for these control values."""
         start = time.perf_counter()
         if self.explorer is None:
-            fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-            canvas = FigureCanvasAgg(fig)
-            caption = self.draw(fig, **values)
+            canvas = self._new_canvas()
+            caption = self.draw(canvas.figure, **values)
+            canvas.draw()
         else:
-            if self._canvas is None:
-                fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-                self._canvas = FigureCanvasAgg(fig)
-                self.explorer.setup(fig)
+            caption = self._explorer_frame(values)
             canvas = self._canvas
-            caption = self.explorer.update(**values)
-        canvas.draw()
-        if self.explorer is not None:
-            canvas.figure.set_layout_engine("none")  # laid out once, on the first frame
         png = _png(canvas)
         self.seconds.append(time.perf_counter() - start)
         return png, caption
