@@ -305,6 +305,7 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
 
         # 6. moving one slider of each interactive figure changes that figure
         mark = time.monotonic()
+        page.bring_to_front()  # the page a student looks at: the next lab's page, loading, is behind it
         to_move = (expected or {}).get("move")
         if to_move is not None and len(to_move) != n_figures:
             report.add(None, f"expected_widgets.json lists {len(to_move)} slider(s) to move, the lab shows "
