@@ -83,7 +83,7 @@ class StillPicture:
     def paint(self):
         self.fig.canvas.restore_region(self.pixels)
         for artist in self.live:
-            self.fig.draw_artist(artist)  # an artist update hid draws nothing
+            self.fig.draw_artist(artist)  # one that update has hidden draws nothing
 
 
 def _drawing_order(children, moving):
@@ -136,7 +136,7 @@ class Frames:
         self.explorer = _as_explorer(draw)
         self.seconds = []  # the time of every frame rendered, first one included
         self._canvas = None
-        self.still = None
+        self.still = None  # an explorer's StillPicture, once it names its moving artists and has drawn
 
     def _new_canvas(self):
         return FigureCanvasAgg(Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained"))
