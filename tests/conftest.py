@@ -9,3 +9,18 @@ import matplotlib  # noqa: E402
 # Agg for this process only: an MPLBACKEND variable would be inherited by the kernels nbval starts,
 # and their plt.show() would then draw nothing.
 matplotlib.use("Agg")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(params=["default", "lab"])
+def plot_style(request):
+    """Matplotlib's default style, then the labs' own (a grid, other margins): an explorer's frames
+    must be right in both."""
+    import matplotlib.pyplot as plt
+
+    from utils.lab_setup import STYLE_FILE
+
+    with plt.style.context("default" if request.param == "default" else STYLE_FILE):
+        yield request.param

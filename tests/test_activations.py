@@ -115,7 +115,7 @@ def test_activation_explorer_draws_every_function(g):
     assert explorer.title.get_text() == f"One unit: a = {g}(-1.5x + 2)"
 
 
-def test_activation_explorer_moved_twice_draws_what_one_frame_draws():
+def test_activation_explorer_moved_twice_draws_what_one_frame_draws(plot_style):
     frames = Frames(ActivationExplorer)
     frames.render(g="sigmoid", w=3.0, b=-5.0)
     frames.render(g="linear", w=0.0, b=1.0)
@@ -167,7 +167,7 @@ def test_builder_draws_the_sum_each_unit_and_its_bend():
     assert mismatch[:, 1].max() == pytest.approx(max(builder_target(x).max(), units.sum(axis=1).max()))
 
 
-def test_builder_moved_twice_draws_what_one_frame_draws():
+def test_builder_moved_twice_draws_what_one_frame_draws(plot_style):
     frames = Frames(ReluBuilderExplorer)
     frames.render(w1=-10.0, b1=10.0, w2=10.0, b2=-10.0, w3=-10.0, b3=-10.0)
     final = {"w1": 1.0, "b1": 0.0, "w2": 2.0, "b2": -2.0, "w3": 4.0, "b3": -8.0}

@@ -1,6 +1,5 @@
 """The convolution lab's helpers: reference Conv1D, exercise check, sliding-window figure, counts."""
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -20,7 +19,6 @@ from utils.convolution import (
 from utils.convolution import (
     evaluate_conv1d as _evaluate_conv1d,
 )
-from utils.lab_setup import STYLE_FILE
 from utils.widgets import Frames, live_figure, render_png
 
 
@@ -110,15 +108,12 @@ def test_sliding_window_axes_fit_every_width():
     assert explorer.top_output == largest
 
 
-@pytest.mark.parametrize("style", ["default", STYLE_FILE])
-def test_sliding_window_moved_shows_what_one_drawing_shows(style):
-    """Frames painted over the still picture equal the figure drawn in full (plain and lab style)."""
+def test_sliding_window_moved_shows_what_one_drawing_shows(plot_style):
     values = dict(window=75, width=9, stride=2)
-    with plt.style.context(style):
-        frames = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
-        frames.render(window=291, width=41, stride=10)
-        frames.render(window=0, width=3, stride=1)
-        assert frames.render(**values) == render_png(SlidingWindowExplorer(SIGNAL), figsize=(9, 5), **values)
+    frames = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5))
+    frames.render(window=291, width=41, stride=10)
+    frames.render(window=0, width=3, stride=1)
+    assert frames.render(**values) == render_png(SlidingWindowExplorer(SIGNAL), figsize=(9, 5), **values)
 
 
 def test_widget_redraws_when_the_window_moves_by_one():

@@ -134,7 +134,7 @@ def test_tangent_explorer_draws_the_curve_tangent_secant_and_triangle():
                        "exact dJ/dw = 12.0000; the nudge estimate is off by +3.2500")
 
 
-def test_tangent_explorer_moved_shows_what_one_drawing_shows():
+def test_tangent_explorer_moved_shows_what_one_drawing_shows(plot_style):
     moved = Frames(TangentExplorer)
     for w, epsilon in [(3.0, 1.0), (2.0, 0.5), (0.5, 0.001)]:  # the axes and curve are kept from frame 2
         png, caption = moved.render(function="w**2", w=w, epsilon=epsilon)
@@ -143,7 +143,7 @@ def test_tangent_explorer_moved_shows_what_one_drawing_shows():
     assert _tangent_picture(moved) == _tangent_picture(once)
 
 
-def test_tangent_explorer_with_a_new_cost_shows_what_one_drawing_shows():
+def test_tangent_explorer_with_a_new_cost_shows_what_one_drawing_shows(plot_style):
     final = {"function": "1/w", "w": 0.5, "epsilon": 0.001}
     moved = Frames(TangentExplorer)
     moved.render(function="w**3", w=3.5, epsilon=1.0)

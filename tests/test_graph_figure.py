@@ -84,7 +84,7 @@ def test_explorer_shows_each_value_and_derivative_for_the_sliders():
         assert expected in texts
 
 
-def test_explorer_moved_twice_shows_what_one_drawing_shows():
+def test_explorer_moved_twice_shows_what_one_drawing_shows(plot_style):
     final = {"w": -3.0, "b": -10.0, "x": 3.0, "y": 5.0}
     moved = Frames(CourseGraphExplorer, figsize=(10, 4.4))
     moved.render(w=2.0, b=8.0, x=-2.0, y=2.0)

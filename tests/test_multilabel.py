@@ -250,7 +250,7 @@ def test_threshold_explorer_moves_the_markers():
 
 
 @pytest.mark.parametrize("make", ["digit", "thresholds"])
-def test_explorers_moved_twice_draw_what_one_frame_draws(make):
+def test_explorers_moved_twice_draw_what_one_frame_draws(make, plot_style):
     rng = np.random.default_rng(3)
     Y = (rng.random((40, 3)) < 0.5).astype(float)
     P = np.clip(0.5 * Y + 0.5 * rng.random((40, 3)), 0, 1)

@@ -6,7 +6,6 @@ import pytest
 import tensorflow as tf
 
 from utils import optimizers as opt
-from utils.lab_setup import STYLE_FILE
 from utils.widgets import Frames, live_figure, render_png
 
 # ------------------------------------------------------------------ Adam against Keras
@@ -232,15 +231,12 @@ def test_race_explorer_draws_both_optimizers_and_describes_them(alpha, beta1, be
         np.testing.assert_array_equal(race.size_lines["gd", 0].get_ydata(), opt.step_sizes(gd)[:, 0])
 
 
-@pytest.mark.parametrize("style", ["default", STYLE_FILE])
-def test_race_explorer_moved_shows_what_one_drawing_shows(style):
-    """Frames painted over the still picture equal the figure drawn in full (plain and lab style)."""
+def test_race_explorer_moved_shows_what_one_drawing_shows(plot_style):
     values = dict(alpha=0.15, beta1=0.9, beta2=0.999)
-    with plt.style.context(style):
-        moved = Frames(opt.RaceExplorer, figsize=(10, 4.2))
-        moved.render(alpha=0.5, beta1=0.0, beta2=0.9)
-        moved.render(alpha=0.01, beta1=0.99, beta2=0.999)
-        assert moved.render(**values) == render_png(opt.RaceExplorer, figsize=(10, 4.2), **values)
+    moved = Frames(opt.RaceExplorer, figsize=(10, 4.2))
+    moved.render(alpha=0.5, beta1=0.0, beta2=0.9)
+    moved.render(alpha=0.01, beta1=0.99, beta2=0.999)
+    assert moved.render(**values) == render_png(opt.RaceExplorer, figsize=(10, 4.2), **values)
 
 
 def test_race_explorer_draws_a_pyplot_figure_in_full():

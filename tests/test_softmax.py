@@ -202,7 +202,7 @@ def test_explorer_moves_the_bars_labels_and_title():
     assert explorer.ax_a.get_ylim() == (0, 1.12) and explorer.ax_a.figure.axes[0].get_ylim() == (-10.5, 10.5)
 
 
-def test_explorer_moved_twice_draws_what_one_frame_draws():
+def test_explorer_moved_twice_draws_what_one_frame_draws(plot_style):
     final = dict(z0=10.0, z1=-10.0, z2=-10.0, z3=10.0, true_class=3)
     moved = Frames(SoftmaxExplorer, figsize=(9, 3.6))
     moved.render(z0=2.0, z1=1.0, z2=0.0, z3=-1.0, true_class=0)

@@ -90,7 +90,7 @@ def test_coffee_explorer_caption_and_shading_follow_the_model():
             np.testing.assert_allclose(ours.vertices, theirs.vertices)
 
 
-def test_coffee_explorer_moved_twice_draws_what_one_frame_draws():
+def test_coffee_explorer_moved_twice_draws_what_one_frame_draws(plot_style):
     moved = Frames(small_explorer())
     moved.render(learning_rate=3.0, epochs=0)
     assert moved.render(learning_rate=3.0, epochs=100) == Frames(small_explorer()).render(learning_rate=3.0, epochs=100)

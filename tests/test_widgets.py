@@ -1,9 +1,7 @@
 """live_figure: pure drawing, sliders wired to the image, clear errors."""
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import pytest
 
-from utils.lab_setup import STYLE_FILE
 from utils.widgets import Explorer, Frames, live_figure, render_png
 
 
@@ -145,21 +143,20 @@ def _drawn_in_full(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("style", ["default", STYLE_FILE])
-def test_frames_over_the_still_picture_are_the_pixels_of_a_full_drawing(style, monkeypatch):
-    with plt.style.context(style):
-        moved = Frames(Bars)
-        moved.render(top=0.9)
-        full_drawings = _drawn_in_full(monkeypatch)
-        moved.render(top=0.1)
-        png, caption = moved.render(top=0.6)
-        assert full_drawings == []  # painted from the picture: no full drawing after the first frame
-        assert (png, caption) == render_png(Bars, top=0.6)
+def test_frames_over_the_still_picture_are_the_pixels_of_a_full_drawing(plot_style, monkeypatch):
+    full = render_png(Bars, top=0.6)  # one frame: a full drawing
+    moved = Frames(Bars)
+    moved.render(top=0.9)
+    moved.render(top=0.1)  # stores the still picture, then paints
+    full_drawings = _drawn_in_full(monkeypatch)
+    assert moved.render(top=0.6) == full
+    assert full_drawings == []  # painted from the picture, not drawn in full
 
 
 def test_live_artists_are_the_moving_ones_and_what_their_axes_draws_over_them():
     frames = Frames(Bars)
     frames.render(top=0.5)
+    frames.render(top=0.6)
     bars = frames.explorer
     live = frames.still.live
     assert live[:4] == list(bars.bars) and bars.title in live and bars.legend in live
@@ -171,8 +168,11 @@ def test_a_changed_still_part_is_laid_out_and_drawn_in_full_again(monkeypatch):
     new_limits, then_moved = render_png(Bars, top=4.0, limit=5.0), render_png(Bars, top=3.0, limit=5.0)
     moved = Frames(Bars)
     moved.render(top=0.5)
+    moved.render(top=0.7)
     full_drawings = _drawn_in_full(monkeypatch)
     assert moved.render(top=4.0, limit=5.0) == new_limits and full_drawings  # new tick labels: laid out again
+    assert moved.still is None
+    moved.render(top=3.5, limit=5.0)  # a new still picture
     full_drawings.clear()
     assert moved.render(top=3.0, limit=5.0) == then_moved and full_drawings == []
 

@@ -36,9 +36,9 @@ class Explorer:
     move; update(**values) moves them and returns a caption (or None). The layout is worked out on
     the first frame and then kept, so a frame costs only the drawing of what changed.
 
-    setup may also list those artists in `self.moving`. Every later frame then pastes a stored
-    picture of the rest of the figure and draws only them and what their axes draw over them
-    (`StillPicture`: Matplotlib's blitting, for frames sent as PNG). For that picture to stay true,
+    setup may also list those artists in `self.moving`. From the second frame on, a frame then pastes
+    a stored picture of the rest of the figure and draws only them and what their axes draw over
+    them (`StillPicture`: Matplotlib's blitting, for frames sent as PNG). For that picture to stay true,
     the axes limits are fixed, a moving title has a fixed place (`set_title(..., y=1.0)`), and when
     update changes anything else (a new curve, new limits) it calls `self.still_changed()`: that
     frame is laid out and drawn in full again.
@@ -60,25 +60,24 @@ class Explorer:
 class StillPicture:
     """A picture of a figure without its moving artists, and the artists to draw over it per frame.
 
-    Made from a full drawing, which also fixes the figure's layout; paint() then makes the next
-    frame from the picture and the live artists alone. Live, per axes: its first moving artist and
-    everything that axes draws after it (a legend, the spines, a grid drawn on top), so a frame has
-    the very pixels a full drawing gives; and the figure's own moving artists (a suptitle).
+    Made after a full drawing, whose layout it keeps: the live artists are set aside (Matplotlib's
+    `animated` flag, so that everything else is drawn, and placed, exactly as in that drawing) while
+    the rest is drawn once into the picture. paint() then makes a frame from the picture and the
+    live artists alone. Live, per axes: its first moving artist and everything that axes draws
+    after it (a legend, the spines, a grid drawn on top), so a frame has the very pixels of a full
+    drawing; and the figure's own moving artists (a suptitle).
     """
 
     def __init__(self, fig, moving):
         self.fig = fig
         self.live = live_artists(fig, moving)
-        fig.canvas.draw()  # the layout, worked out with this frame's content
-        fig.set_layout_engine("none")  # and kept
-        shown = [artist for artist in self.live if artist.get_visible()]
-        for artist in shown:
-            artist.set_visible(False)
+        animated = [(artist, artist.get_animated()) for artist in self.live]
+        for artist, _ in animated:
+            artist.set_animated(True)  # left out by canvas.draw()
         fig.canvas.draw()
         self.pixels = fig.canvas.copy_from_bbox(fig.bbox)
-        for artist in shown:
-            artist.set_visible(True)
-        self.paint()
+        for artist, was in animated:
+            artist.set_animated(was)
 
     def paint(self):
         self.fig.canvas.restore_region(self.pixels)
@@ -136,17 +135,24 @@ class Frames:
         self.explorer = _as_explorer(draw)
         self.seconds = []  # the time of every frame rendered, first one included
         self._canvas = None
-        self.still = None  # an explorer's StillPicture, once it names its moving artists and has drawn
+        self.still = None  # an explorer's StillPicture, from its second frame on (if it names `moving`)
 
     def _new_canvas(self):
         return FigureCanvasAgg(Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained"))
 
     def _explorer_frame(self, values):
-        """Draw the explorer's frame into its kept canvas; return the caption."""
+        """Draw the explorer's frame into its kept canvas; return the caption.
+
+        The first frame, and one whose update called still_changed(), is drawn in full and laid
+        out; the frame after it stores the still picture (the still part has not changed since),
+        and every frame from then on is painted from it."""
         explorer = self.explorer
         if self._canvas is None:
             self._canvas = self._new_canvas()
             explorer.setup(self._canvas.figure)
+            live_artists(self._canvas.figure, explorer.moving)  # a wrong `moving` is named on the first frame
+        elif self.still is None and explorer.moving:
+            self.still = StillPicture(self._canvas.figure, explorer.moving)
         explorer._still_changed = False
         caption = explorer.update(**values)
         fig = self._canvas.figure
@@ -155,11 +161,9 @@ class Frames:
             fig.set_layout_engine("constrained")
         if self.still is not None:
             self.still.paint()
-        elif explorer.moving:
-            self.still = StillPicture(fig, explorer.moving)
         else:
             self._canvas.draw()
-            fig.set_layout_engine("none")  # laid out once, on the first frame
+            fig.set_layout_engine("none")  # laid out once, and kept
         return caption
 
     def render(self, **values):
