@@ -107,7 +107,7 @@ class TangentExplorer(Explorer):
     """
 
     def setup(self, fig):
-        self.fig, self.ax = fig, fig.subplots()
+        self.ax = fig.subplots()
         self.ws = np.linspace(*W_RANGE, 200)
         ax, nothing = self.ax, np.full_like(self.ws, np.nan)
         self.curve, = ax.plot(self.ws, nothing, color="C0", lw=2, label="J")

@@ -243,7 +243,7 @@ class RaceExplorer(Explorer):
     def setup(self, fig):
         ax_path, ax_steps = fig.subplots(1, 2, width_ratios=[1.5, 1])
         draw_bowl(ax_path)
-        style = dict(ms=3, lw=1.2, zorder=3)  # above the axes' lines, so they may move
+        style = dict(ms=3, lw=1.2, zorder=3)  # over the grid and spines (2.5): those stay in the still picture
         self.gd_line, = ax_path.plot([], [], "o-", color=COLOURS["gd"], label="gradient descent", **style)
         self.adam_line, = ax_path.plot([], [], "o-", color=COLOURS["adam"], label="Adam", **style)
         self.title = ax_path.set_title(" ", y=1.0)  # a fixed place: it moves
