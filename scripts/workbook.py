@@ -52,6 +52,8 @@ DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)")
 ASSIGN = re.compile(r"^[ \t]*(\w+)[ \t]*(?::[^=]*)?=(?!=)")
 HEADING_EXERCISE = re.compile(r"\b(Exercise[ \t]+\d+)", re.I)
 STUB_MESSAGE = "{what} is not written yet: write it above, or open its solution below."
+# The release edition has no reveals, so its stub points at the check and the hints only.
+RELEASE_STUB_MESSAGE = "{what} is not written yet: write it above, then run the check below (hints under it)."
 
 
 # ---------------------------------------------------------------- the transform
@@ -90,18 +92,18 @@ def block_name(lines, start, indent, fallback):
     return "this exercise"
 
 
-def stub(indent, what):
-    message = STUB_MESSAGE.format(what=what).replace("\\", "\\\\").replace('"', '\\"')
+def stub(indent, what, message=STUB_MESSAGE):
+    message = message.format(what=what).replace("\\", "\\\\").replace('"', '\\"')
     return [f"{indent}# YOUR CODE HERE", f'{indent}raise NotImplementedError("{message}")']
 
 
-def blank_solutions(source, fallback=None):
+def blank_solutions(source, fallback=None, message=STUB_MESSAGE):
     """Return (source with every block stubbed, names of the exercises, in order)."""
     lines = source.splitlines()
     out, names, previous = [], [], 0
     for start, end, indent in solution_blocks(source):
         name = block_name(lines, start, indent, fallback)
-        out += lines[previous:start] + stub(indent, name)
+        out += lines[previous:start] + stub(indent, name, message)
         names.append(name)
         previous = end + 1
     out += lines[previous:]
@@ -207,7 +209,8 @@ def workbook_notebook(nb, reveals=True):
     cells = nb.cells
     reveal_after = {}
     for i, _check, after in exercise_layout(cells):
-        blanked, names = blank_solutions(cells[i].source, heading_exercise(cells, i))
+        blanked, names = blank_solutions(cells[i].source, heading_exercise(cells, i),
+                                         STUB_MESSAGE if reveals else RELEASE_STUB_MESSAGE)
         if reveals:
             reveal_after.setdefault(after, []).append(reveal_cell(cells[i], names))
         cells[i].source = blanked
@@ -223,7 +226,7 @@ def workbook_notebook(nb, reveals=True):
 
 
 def release_notebook(nb):
-    """The release edition (issue 15): the workbook without solution reveals."""
+    """The release edition (issue 15): the workbook without solution reveals; its stubs name no reveal."""
     return workbook_notebook(nb, reveals=False)
 
 

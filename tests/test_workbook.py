@@ -90,6 +90,8 @@ def test_release_edition_has_no_reveals():
     cells = [code(EXERCISE), code("check_g(g)")]
     nb = workbook.release_notebook(nbformat.v4.new_notebook(cells=cells))
     assert [role(c) for c in nb.cells] == ["exercise", None]
+    assert 'raise NotImplementedError("g is not written yet: write it above, then run the check below' in nb.cells[0].source
+    assert "solution" not in nb.cells[0].source  # no reveal to point at
 
 
 # ---------------------------------------------------------------- the transform, on every lab
@@ -161,7 +163,17 @@ def test_no_solution_text_outside_the_reveals(editions):
 def test_release_edition_is_the_workbook_without_reveals(editions):
     lab, nb = editions
     release = workbook.release_notebook(lab)
-    assert [c.source for c in release.cells] == [c.source for c in nb.cells if role(c) != "solution-reveal"]
+    names = {name for c in nb.cells for name in c.metadata.get("workbook", {}).get("exercises", [])}
+
+    def pointing_at_the_hints(source):  # the one difference: the release stub names no reveal
+        for name in names:
+            source = source.replace(workbook.STUB_MESSAGE.format(what=name),
+                                    workbook.RELEASE_STUB_MESSAGE.format(what=name))
+        return source
+
+    assert [c.source for c in release.cells] == [pointing_at_the_hints(c.source) for c in nb.cells
+                                                 if role(c) != "solution-reveal"]
+    assert not any("open its solution" in c.source for c in release.cells)
     text = json.dumps(release)
     assert "SOLUTION" not in text and "solution-reveal" not in text
 
