@@ -55,7 +55,7 @@ test-browser: setup
 	$(PY) -m pytest -m browser tests/browser
 
 lint: setup
-	$(PY) -m ruff check utils tests scripts labs
+	$(PY) -m ruff check utils instructor tests scripts labs
 
 ## re-execute labs in place (all, or LABS="labs/01_training.ipynb ...")
 execute: setup

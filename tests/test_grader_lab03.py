@@ -1,0 +1,59 @@
+"""Lab 03's graded exercises: the answer key passes on fresh cases, typical mistakes fail."""
+import numpy as np
+import pytest
+from grader_support import InProcessKernel, answers_only, blank, graded_notebook, with_answer
+
+from instructor.grader.grade import grade_notebook
+
+LAB = "03_softmax"
+NO_MAX = '''
+def my_softmax(z):
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / e.sum(axis=-1, keepdims=True)
+'''
+ONE_SUM = '''
+def my_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum()
+'''
+LOG_OF_ALL = '''
+def cross_entropy_loss(a, y):
+    return float(-np.sum(np.log(np.asarray(a, dtype=float))))
+'''
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return answers_only(graded_notebook(LAB))
+
+
+def grade(nb, tmp_path, seed):
+    return {e.key: e for e in grade_notebook(nb, LAB, seed=seed, kernel=InProcessKernel(tmp_path)).exercises}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_answer_key_passes_fresh_cases(notebook, tmp_path, seed):
+    assert {k: e.status for k, e in grade(notebook, tmp_path, seed).items()} == \
+        {"cross_entropy_loss": "passed", "my_softmax": "passed"}
+
+
+def test_blank_is_not_written(notebook, tmp_path):
+    assert {e.status for e in grade(blank(notebook), tmp_path, 4).values()} == {"not written"}
+
+
+@pytest.mark.parametrize("key, code, why", [
+    ("my_softmax", NO_MAX, "wrong value"),
+    ("my_softmax", ONE_SUM, "wrong value"),
+    ("cross_entropy_loss", LOG_OF_ALL, "wrong value"),
+])
+def test_mistakes_fail_that_exercise_only(notebook, tmp_path, key, code, why):
+    grades = grade(with_answer(notebook, key, code), tmp_path, 5)
+    assert grades[key].status == "failed" and why in grades[key].reason
+    assert all(e.status == "passed" for k, e in grades.items() if k != key)
+
+
+def test_cases_change_with_the_seed(notebook):
+    from instructor.grader.labs.lab03 import EXERCISES
+    first, second = (EXERCISES[1].draw(np.random.default_rng(s)) for s in (1, 2))
+    assert not np.array_equal(first[0].args[0], second[0].args[0])
