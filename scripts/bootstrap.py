@@ -201,17 +201,34 @@ def check_lock(uv):
         fail("uv.lock is out of date with pyproject.toml; run `make lock` and commit uv.lock")
 
 
+def setup_groups():
+    """uv's options for the dependency groups to install: `[tool.labs] setup-groups` in pyproject.toml.
+
+    Absent (this repository): uv's default groups, the labs and the test tools. The class repository
+    (scripts/release.py) sets ["labs"], so a student's .venv holds the labs' packages only.
+    """
+    import tomllib
+
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        groups = tomllib.load(f).get("tool", {}).get("labs", {}).get("setup-groups")
+    if groups is None:
+        return []
+    return ["--no-default-groups"] + [option for group in groups for option in ("--group", group)]
+
+
 def sync(uv):
-    """Install exactly the locked packages and `utils` (editable) into .venv/."""
+    """Install exactly the locked packages (of the set-up groups) and `utils` (editable) into .venv/."""
     index = mirror()
+    groups = setup_groups()
     if index is None:
-        run_quiet([uv, "sync", "--locked", "--python", sys.executable], "installing from uv.lock", uv_env())
+        run_quiet([uv, "sync", "--locked", *groups, "--python", sys.executable], "installing from uv.lock",
+                  uv_env())
         return
     # `uv sync` downloads from the URLs written in uv.lock; through a mirror, export the lock
     # (versions and hashes) and install that from the mirror instead.
     with tempfile.TemporaryDirectory() as tmp:
         req = Path(tmp) / "locked.txt"
-        run_quiet([uv, "export", "--frozen", "--no-emit-project", "--format", "requirements.txt",
+        run_quiet([uv, "export", "--frozen", "--no-emit-project", *groups, "--format", "requirements.txt",
                    "-o", req], "exporting uv.lock", uv_env())
         if not venv_python().exists():
             run_quiet([uv, "venv", "--python", sys.executable, VENV], "creating .venv", uv_env())

@@ -1,11 +1,16 @@
-"""Colab editions of the labs: each lab as it is, plus one install cell before its first code cell.
+"""Colab editions of the labs: the release edition of each lab plus one install cell before its first code cell.
 
     python scripts/colab_edition.py [LAB ...]      (default: every lab) -> build/colab/<lab>.ipynb
 
-The install cell installs the labs' package (`utils`) from the repository only when it is missing,
-and lets pip keep every package Colab already has (the package's dependencies are loose lower
-bounds that Colab meets, and TensorFlow is not one of them). The repository URL is one configured
-value: `[tool.labs] repository` in pyproject.toml.
+An edition is built from the release edition (scripts/workbook.py `release_notebook`: exercises
+stubbed, hints kept, no solution reveals, no outputs), never from the answer key as it is.
+`make release` writes the same editions into the class repository's colab/ folder.
+
+The install cell installs the labs' package (`utils`) from the class repository (the student-only
+tree, never this one: it holds the answer key) only when it is missing, and lets pip keep every
+package Colab already has (the package's dependencies are loose lower bounds that Colab meets, and
+TensorFlow is not one of them). Its URL is one configured value: `[tool.labs] class_repository` in
+pyproject.toml.
 """
 import copy
 import json
@@ -17,6 +22,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from labrun import ROOT, lab_paths  # noqa: E402
+from workbook import release_notebook  # noqa: E402
 
 OUT = ROOT / "build" / "colab"
 DIST = "nn-training-labs-utils"
@@ -59,11 +65,12 @@ except importlib.metadata.PackageNotFoundError:
 
 
 def repository_url(pyproject=ROOT / "pyproject.toml"):
-    """The one configured value: [tool.labs] repository in pyproject.toml."""
+    """The one configured value: [tool.labs] class_repository in pyproject.toml (the student-only tree)."""
     config = tomllib.loads(Path(pyproject).read_text()).get("tool", {}).get("labs", {})
-    if not config.get("repository"):
-        raise SystemExit("pyproject.toml needs [tool.labs] repository = \"https://github.com/OWNER/REPO\"")
-    return config["repository"]
+    if not config.get("class_repository"):
+        raise SystemExit("pyproject.toml needs [tool.labs] class_repository = \"https://github.com/OWNER/REPO\" "
+                         "(the class repository that `make release` writes)")
+    return config["class_repository"]
 
 
 def install_source(repository_url):
@@ -84,15 +91,21 @@ def colab_notebook(nb, repository_url):
     return nb
 
 
+def colab_edition(lab, repository_url):
+    """The Colab edition of an answer-key lab: its release edition (no answers, no outputs) plus the install cell."""
+    return colab_notebook(release_notebook(lab), repository_url)
+
+
 def write_editions(paths, out=OUT, url=None):
-    """Write the Colab edition of each notebook into out/; return the paths written."""
+    """Write the Colab edition of each answer-key lab into out/; return the paths written."""
     url = url or repository_url()
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         target = out / Path(path).name
-        nbformat.write(colab_notebook(nb, url), target)
+        nbformat.write(colab_edition(nb, url), target)
         written.append(target)
     return written
 

@@ -16,7 +16,7 @@ spec = importlib.util.spec_from_file_location("colab_edition", ROOT / "scripts" 
 colab_edition = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(colab_edition)
 
-URL = "https://github.com/OWNER/nn-training-labs"
+URL = "https://github.com/OWNER/nn-labs-class"
 UNREACHABLE = "http://127.0.0.1:9/nobody/nn-training-labs"  # port 9 on this machine: refused at once
 
 
@@ -43,15 +43,20 @@ def test_applying_it_twice_keeps_one_install_cell_with_the_new_url():
     assert len(install) == 1 and UNREACHABLE in install[0].source and URL not in install[0].source
 
 
-def test_every_lab_gets_an_edition(tmp_path):
+def test_every_lab_gets_an_edition_built_from_its_release_edition(tmp_path):
     labs = sorted((ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
     written = colab_edition.write_editions(labs, out=tmp_path, url=URL)
     assert [p.name for p in written] == [p.name for p in labs]
-    for path in written:
+    for lab, path in zip(labs, written, strict=True):
         nb = nbformat.read(path, as_version=4)
         first_code = next(c for c in nb.cells if c.cell_type == "code")
         assert first_code.id == colab_edition.CELL_ID
         assert len({c.id for c in nb.cells}) == len(nb.cells), f"{path.name}: duplicate cell ids"
+        release = colab_edition.release_notebook(nbformat.read(lab, as_version=4))
+        assert [c.source for c in nb.cells if c.get("id") != colab_edition.CELL_ID] == [c.source for c in release.cells]
+        text = path.read_text(encoding="utf-8")
+        assert "SOLUTION" not in text and "<summary>Solution" not in text, path.name
+        assert all(c.outputs == [] and c.execution_count is None for c in nb.cells if c.cell_type == "code")
 
 
 def test_install_cell_is_plain_python_without_magics():
@@ -60,10 +65,10 @@ def test_install_cell_is_plain_python_without_magics():
     assert "!pip" not in source and "%pip" not in source and "--upgrade" not in source
 
 
-def test_repository_url_is_the_configured_value(tmp_path):
+def test_repository_url_is_the_configured_class_repository(tmp_path):
     assert colab_edition.repository_url().startswith("https://")
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    with pytest.raises(SystemExit, match=r"\[tool.labs\] repository"):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n[tool.labs]\nrepository = 'https://x/y'\n")
+    with pytest.raises(SystemExit, match=r"\[tool.labs\] class_repository"):
         colab_edition.repository_url(tmp_path / "pyproject.toml")
 
 
