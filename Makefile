@@ -73,7 +73,8 @@ clean:
 	rm -rf $(VENV) build .ruff_cache
 
 .PHONY: colab test-colab
-## Colab editions of the labs (a first cell installs utils when it is missing) in build/colab/
+## Colab editions of the labs in build/colab/: release editions (no answers) whose first cell installs utils
+## from the class repository when it is missing (`make release` writes the same into the class tree's colab/)
 colab: setup
 	$(PY) scripts/colab_edition.py $(LABS)
 

@@ -7,9 +7,11 @@
    sympy, ipykernel, nbclient. Python 3.12 (Colab's) when this machine has it.
 2. The `utils` wheel built from the repository; pip's dry run must plan to install that package
    and nothing else (no swap of Colab's packages); then it is installed.
-3. Every Colab edition runs in a fresh kernel whose working directory is an empty folder: no
-   error, no stderr or warning text in any output, the install cell finds utils and installs
-   nothing (pip freeze unchanged). Outputs are not compared with the stored ones.
+3. Every lab of the answer key, with the Colab editions' install cell, runs in a fresh kernel whose
+   working directory is an empty folder: no error, no stderr or warning text in any output, the
+   install cell finds utils and installs nothing (pip freeze unchanged). The answer key, not the
+   editions students get (release editions, which stop at their stubs), so that every assert runs.
+   Outputs are not compared with the stored ones.
 4. One install cell runs where utils is missing and the URL unreachable: it must end in one line.
 
 Prints the versions, pass/fail and time per lab; writes build/colab-check.json. Exit 1 on a failure.
