@@ -1,0 +1,140 @@
+"""Lab 04's graded exercises: the answer key passes on fresh cases, typical mistakes fail."""
+import numpy as np
+import pytest
+from grader_support import InProcessKernel, answers_only, blank, graded_notebook, with_answer
+
+from instructor.grader.grade import grade_notebook
+
+LAB = "04_multiclass_vs_multilabel"
+KEYS = ("build_digits_model", "build_scene_model", "choose_threshold", "answers")
+
+
+def builder(name, n_inputs, hidden, last, loss, first=None):
+    first = first or f"tf.keras.Input(shape=({n_inputs},))"
+    return f'''
+def {name}():
+    model = tf.keras.Sequential([{first}, tf.keras.layers.Dense({hidden}, activation="relu"), {last}])
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.01), loss={loss})
+    return model
+'''
+
+
+SPARSE = "tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)"
+BINARY = "tf.keras.losses.BinaryCrossentropy(from_logits=True)"
+DIGITS_SOFTMAX = builder("build_digits_model", 64, 64, 'tf.keras.layers.Dense(10, activation="softmax")', SPARSE)
+DIGITS_NO_LOGITS = builder("build_digits_model", 64, 64, "tf.keras.layers.Dense(10)",
+                           "tf.keras.losses.SparseCategoricalCrossentropy()")
+DIGITS_CATEGORICAL = builder("build_digits_model", 64, 64, "tf.keras.layers.Dense(10)",
+                             "tf.keras.losses.CategoricalCrossentropy(from_logits=True)")
+DIGITS_ONE_MODEL = builder("_the_model", 64, 64, "tf.keras.layers.Dense(10)", SPARSE) + '''
+_model = _the_model()
+
+
+def build_digits_model():
+    return _model
+'''
+DIGITS_NO_RETURN = '''
+def build_digits_model():
+    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(10)])
+'''
+SCENE_SIGMOID = builder("build_scene_model", 100, 32, 'tf.keras.layers.Dense(3, activation="sigmoid")', BINARY)
+SCENE_CATEGORICAL = builder("build_scene_model", 100, 32, "tf.keras.layers.Dense(3)",
+                            "tf.keras.losses.CategoricalCrossentropy(from_logits=True)")
+SCENE_IMAGE_INPUT = builder("build_scene_model", 100, 32, "tf.keras.layers.Dense(3)", BINARY,
+                            first="tf.keras.Input(shape=(10, 10))")
+SCENE_NO_INPUT = builder("build_scene_model", 100, 32, "tf.keras.layers.Dense(3)", BINARY,
+                         first="tf.keras.layers.Dense(32)")
+THRESHOLD_ALL_SCORES = '''
+def choose_threshold(y_true, scores, target_recall):
+    n_pos = int(np.sum(np.asarray(y_true) == 1))
+    ranked = np.sort(np.asarray(scores, dtype=float))[::-1]
+    return float(ranked[int(np.ceil(target_recall * n_pos)) - 1])
+'''
+THRESHOLD_ROUND_DOWN = '''
+def choose_threshold(y_true, scores, target_recall):
+    positives = np.sort(np.asarray(scores, dtype=float)[np.asarray(y_true) == 1])[::-1]
+    return float(positives[max(int(target_recall * len(positives)), 1) - 1])
+'''
+THRESHOLD_INT_INDEX = '''
+def choose_threshold(y_true, scores, target_recall):
+    positives = np.sort(np.asarray(scores, dtype=float)[y_true])[::-1]
+    return float(positives[int(np.ceil(target_recall * len(positives))) - 1])
+'''
+THRESHOLD_NUMPY_NUMBER = '''
+def choose_threshold(y_true, scores, target_recall):
+    positives = np.sort(np.asarray(scores)[np.asarray(y_true) == 1])[::-1]
+    return positives[int(np.ceil(target_recall * len(positives))) - 1]
+'''
+RIGHT = dict(a="multiclass", b="multi-label", c="multi-label", d="multiclass", e="multiclass", f="multi-label")
+ONE_WRONG = f"answers = {RIGHT | {'d': 'multi-label'}!r}"
+NOT_A_CHOICE = f"answers = {RIGHT | {'e': 'binary'}!r}"
+OTHER_SPELLINGS = f"answers = {RIGHT | {'a': 'softmax', 'b': 'Multilabel', 'e': 'multi-class'}!r}"
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return answers_only(graded_notebook(LAB))
+
+
+def grade(nb, tmp_path, seed):
+    return {e.key: e for e in grade_notebook(nb, LAB, seed=seed, kernel=InProcessKernel(tmp_path)).exercises}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_answer_key_passes_fresh_cases(notebook, tmp_path, seed):
+    assert {k: (e.status, e.reason) for k, e in grade(notebook, tmp_path, seed).items()} == \
+        {key: ("passed", "") for key in KEYS}
+
+
+def test_blank_is_not_written(notebook, tmp_path):
+    assert {k: e.status for k, e in grade(blank(notebook), tmp_path, 4).items()} == \
+        {key: "not written" for key in KEYS}
+
+
+@pytest.mark.parametrize("key, code, why", [
+    ("build_digits_model", DIGITS_SOFTMAX, "layer 2 is Dense(units=10, activation='softmax')"),
+    ("build_digits_model", DIGITS_NO_LOGITS, "from_logits=False"),
+    ("build_digits_model", DIGITS_CATEGORICAL, "loss 'categorical_crossentropy'"),
+    ("build_digits_model", DIGITS_ONE_MODEL, "returned the same model"),
+    ("build_digits_model", DIGITS_NO_RETURN, "returned a NoneType"),
+    ("build_scene_model", SCENE_SIGMOID, "activation='sigmoid'"),
+    ("build_scene_model", SCENE_CATEGORICAL, "loss 'categorical_crossentropy'"),
+    ("build_scene_model", SCENE_IMAGE_INPUT, "input shape is (10, 10)"),
+    ("build_scene_model", SCENE_NO_INPUT, "does not know its input shape"),
+    ("choose_threshold", THRESHOLD_ALL_SCORES, "wrong value"),
+    ("choose_threshold", THRESHOLD_ROUND_DOWN, "wrong value"),
+    ("choose_threshold", THRESHOLD_INT_INDEX, "wrong value"),
+    ("answers", ONE_WRONG, "1 of your answers is not right"),
+    ("answers", NOT_A_CHOICE, "neither 'multiclass' nor 'multi-label'"),
+])
+def test_mistakes_fail_that_exercise_only(notebook, tmp_path, key, code, why):
+    grades = grade(with_answer(notebook, key, code), tmp_path, 5)
+    assert grades[key].status == "failed" and why in grades[key].reason, grades[key].reason
+    assert all(e.status == "passed" for k, e in grades.items() if k != key)
+
+
+@pytest.mark.parametrize("key, code", [("choose_threshold", THRESHOLD_NUMPY_NUMBER), ("answers", OTHER_SPELLINGS)])
+def test_accepted_variants(notebook, tmp_path, key, code):
+    assert grade(with_answer(notebook, key, code), tmp_path, 6)[key].status == "passed"
+
+
+def test_model_output_is_recomputed_from_the_grader_weights(notebook, tmp_path):
+    """A model whose layers look right but computes something else (here: a bias frozen at 0) fails."""
+    code = builder("build_scene_model", 100, 32, "tf.keras.layers.Dense(3)", BINARY) + '''
+_build = build_scene_model
+
+
+def build_scene_model():
+    model = _build()
+    model.set_weights = lambda weights: tf.keras.Model.set_weights(model, weights[:-1] + [0 * weights[-1]])
+    return model
+'''
+    grades = grade(with_answer(notebook, "build_scene_model", code), tmp_path, 7)
+    assert grades["build_scene_model"].status == "failed"
+    assert "the model's output: wrong value" in grades["build_scene_model"].reason
+
+
+def test_cases_change_with_the_seed():
+    from instructor.grader.labs.lab04 import EXERCISES
+    first, second = (EXERCISES[2].draw(np.random.default_rng(s)) for s in (1, 2))
+    assert not np.array_equal(first[0].args[1], second[0].args[1])
