@@ -49,7 +49,8 @@ class HandValues(ValueExercise):
         name = self.name
         if not isinstance(table, dict):
             kind = table.type_name if isinstance(table, Opaque) else type(table).__name__
-            return f"{name} is a {kind}: keep the template's dict, {{{', '.join(repr(k) + ': ...' for k in self.steps)}}}"
+            template = ", ".join(f"{k!r}: ..." for k in self.steps)
+            return f"{name} is a {kind}: keep the template's dict, {{{template}}}"
         for key in self.steps:
             if key not in table:
                 return f"{name} has no entry {key!r}: keep every key of the template"
