@@ -1,24 +1,21 @@
 """nbgrader course material generated from the answer key (labs/ itself carries no nbgrader metadata).
 
-    python scripts/nbgrader_source.py COURSE [LAB ...]      (`make nbgrader COURSE=dir`)
+    python scripts/nbgrader_source.py COURSE [LAB ...] [--course-id ID]     (`make nbgrader COURSE=dir`)
 
 writes COURSE/source/<lab stem>/<lab stem>.ipynb for every lab (or the ones named) and, when the
-folder has none yet, COURSE/nbgrader_config.py. Then, from COURSE: `nbgrader generate_assignment
-<lab stem>`, collect submissions into submitted/<student>/<lab stem>/, `nbgrader autograde <lab
-stem>`, `nbgrader export` (README, "Grading with nbgrader").
+folder has none yet, COURSE/nbgrader_config.py. The instructor route from there is `python -m
+instructor.course` (README, "Grading").
 
 What a source notebook is: the lab with its outputs cleared, and nbgrader metadata on its cells
 (the exercise layout of scripts/workbook.py):
 - an exercise cell (its `### BEGIN SOLUTION` blocks, which nbgrader replaces by its code stub) is an
   autograded answer: `solution: true`, not locked, grade_id the exercise's name;
-- its check cell is the test: `grade: true`, `locked: true`, POINTS points, grade_id
-  `test_<name>`; the exercise's hidden tests (grading/hidden_tests.py) are appended between
-  `### BEGIN HIDDEN TESTS` and `### END HIDDEN TESTS`, so they are in the source only;
-- markdown cells (instructions, hints) and the set-up cell are read-only (`locked: true`), as
-  nbgrader courses usually make them: autograde restores their source. Other code cells stay
-  editable, so students can try things in the demonstrations as in the workbook.
-Points: 1 per exercise (per check cell). A check cell that checks two functions scores only when
-both pass: nbgrader grades a cell as a whole.
+- its check cell is the graded cell: `grade: true`, locked, with the exercise's points from
+  instructor/points.toml, grade_id `test_<name>`. An exercise worth 0 points there gets no graded
+  cell. The check cell holds only the visible check: the grade itself is decided by the grader
+  (instructor/grader), outside the student's kernel, so no hidden test is in any notebook;
+- markdown cells (instructions, hints) and the set-up cell are read-only (`locked: true`): autograde
+  restores their source. Other code cells stay editable, so students can try things.
 """
 import argparse
 import copy
@@ -33,28 +30,40 @@ from labrun import ROOT, lab_paths  # noqa: E402
 from workbook import blank_solutions, exercise_layout  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from grading.hidden_tests import HIDDEN  # noqa: E402
+from instructor.grader.grade import points_table  # noqa: E402
 
-POINTS = 1
 COURSE_ID = "nn-training-labs"
 # nbgrader's code stub is one per kernel language, so it cannot name the exercise as the workbook's
 # stub does; it is a one-line message in the same form, which the checks report as "not written yet".
 STUB_MESSAGE = "This exercise is not written yet: write your code in place of this line, then run the check below."
 CODE_STUB = f'# YOUR CODE HERE\nraise NotImplementedError("{STUB_MESSAGE}")'
-GRADE_TIMEOUT = 300  # seconds per cell under autograde (nbgrader's default is 30; a lab's cells take seconds)
-CONFIG = f'''\
+# Submissions downloaded from an LMS, named <student id>_<lab file>, e.g. alice_03_softmax.ipynb
+ZIP_NAMES = r"^(?P<student_id>.+?)_(?P<file_id>[0-9][0-9]_\w+\.ipynb)$"
+CONFIG = '''\
 # nbgrader configuration of this course, written by scripts/nbgrader_source.py (`make nbgrader`).
-# Run nbgrader from this folder (the course root).
+# Run nbgrader from this folder (the course root), or use `python -m instructor.course` from the labs.
+import sys
+
+sys.path.insert(0, {root!r})  # the labs' repository: the grader lives in its instructor/ folder
+from instructor.grader.nbgrader_hook import GradeOutsideKernel  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,  # noqa: E402
+                                    LimitOutput, SaveAutoGrades)
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+
 c = get_config()  # noqa: F821
-c.CourseDirectory.course_id = "{COURSE_ID}"
+c.CourseDirectory.course_id = {course_id!r}
 # The stub that replaces every solution block in the release: one line, as in the workbook.
-c.ClearSolutions.code_stub = {{"python": {CODE_STUB!r}}}
-# A check cell deleted from a submission is put back (with its hidden tests) and graded.
+c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+# A check cell deleted from a submission is put back and graded.
 c.OverwriteCells.add_missing_cells = True
-# Seconds a cell may run under autograde before it is interrupted and counted as failed.
-c.Execute.timeout = {GRADE_TIMEOUT}
+# The grade is decided outside the student's kernel: the grader replaces nbgrader's Execute.
+c.Autograde.autograde_preprocessors = [GradeOutsideKernel, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.GradeOutsideKernel.course_root = {course!r}
+# zip_collect: files named <student id>_<lab file>, e.g. alice_03_softmax.ipynb
+c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
+c.FileNameCollectorPlugin.named_regexp = {zip_names!r}
 '''
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 class SourceError(Exception):
@@ -68,16 +77,12 @@ def exercise_key(cells, index):
     return "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_").lower() for name in dict.fromkeys(names))
 
 
-def nbgrader_metadata(grade_id, solution=False, grade=False, locked=False):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+def nbgrader_metadata(grade_id, solution=False, points=0, locked=False):
+    meta = {"grade": points > 0, "grade_id": grade_id, "locked": locked, "schema_version": 3,
             "solution": solution, "task": False}
-    if grade:
-        meta["points"] = POINTS
+    if points > 0:
+        meta["points"] = points
     return meta
-
-
-def with_hidden(source, hidden):
-    return f"{source.rstrip()}\n{HIDDEN_BEGIN}\n{hidden.rstrip()}\n{HIDDEN_END}\n"
 
 
 def refuse_markers(cells, exercises):
@@ -87,10 +92,10 @@ def refuse_markers(cells, exercises):
             raise SourceError(f"cell {i} holds an nbgrader marker outside an exercise cell")
 
 
-def source_notebook(nb, hidden, warn=print):
-    """The nbgrader source edition of one answer-key notebook; hidden = {exercise key: code}.
+def source_notebook(nb, points):
+    """The nbgrader source edition of one answer-key notebook; points = {exercise key: points}.
 
-    An exercise without hidden tests is still graded on its visible check; warn says so in one line.
+    An exercise missing from points is refused: the points table must name every exercise.
     """
     nb = copy.deepcopy(nb)
     cells = nb.cells
@@ -101,15 +106,13 @@ def source_notebook(nb, hidden, warn=print):
         key = exercise_key(cells, exercise)
         if check == exercise:
             raise SourceError(f"exercise {key} checks itself in its own cell: nbgrader needs a separate check cell")
+        if key not in points:
+            raise SourceError(f"exercise {key} has no row in instructor/points.toml (0 leaves it ungraded)")
         roles[exercise] = nbgrader_metadata(key, solution=True)
-        roles[check] = nbgrader_metadata(f"test_{key}", grade=True, locked=True)
-        if key in hidden:
-            cells[check].source = with_hidden(cells[check].source, hidden[key])
-        else:
-            warn(f"nbgrader: exercise {key!r} has no hidden tests in grading/hidden_tests.py (graded on its check)")
-    unknown = set(hidden) - {meta["grade_id"] for meta in roles.values()}
+        roles[check] = nbgrader_metadata(f"test_{key}", points=points[key], locked=True)
+    unknown = set(points) - {meta["grade_id"] for meta in roles.values()}
     if unknown:
-        warn(f"nbgrader: grading/hidden_tests.py has tests for exercises the lab lacks: {sorted(unknown)}")
+        raise SourceError(f"instructor/points.toml names exercises the lab lacks: {sorted(unknown)}")
     setup = next(i for i, cell in enumerate(cells) if cell.cell_type == "code")
     for i, cell in enumerate(cells):
         if i in roles:
@@ -121,19 +124,21 @@ def source_notebook(nb, hidden, warn=print):
     return nb
 
 
-def write_course(course, names=()):
+def write_course(course, names=(), course_id=COURSE_ID):
     """Write the source notebooks (and nbgrader_config.py when missing); return the assignment names."""
     course = Path(course)
+    table = points_table()
     assignments = []
     for path in lab_paths(names):
-        nb = source_notebook(nbformat.read(path, as_version=4), HIDDEN.get(path.stem, {}))
+        nb = source_notebook(nbformat.read(path, as_version=4), table.get(path.stem, {}))
         out = course / "source" / path.stem / path.name
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out)
         assignments.append(path.stem)
     config = course / "nbgrader_config.py"
     if not config.exists():
-        config.write_text(CONFIG, encoding="utf-8")
+        config.write_text(CONFIG.format(root=str(ROOT), course_id=course_id, stub=CODE_STUB,
+                                        course=str(course.resolve()), zip_names=ZIP_NAMES), encoding="utf-8")
     return assignments
 
 
@@ -141,9 +146,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("course", help="the course folder (nbgrader's course root)")
     parser.add_argument("labs", nargs="*", help="labs to include (default: every lab in labs/)")
+    parser.add_argument("--course-id", default=COURSE_ID, help=f"nbgrader's course id (default {COURSE_ID})")
     args = parser.parse_args(argv)
     try:
-        assignments = write_course(args.course, args.labs)
+        assignments = write_course(args.course, args.labs, args.course_id)
     except (SourceError, OSError) as err:
         print(f"nbgrader: {err}", file=sys.stderr)
         return 1

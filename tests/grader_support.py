@@ -16,13 +16,13 @@ from workbook import blank_solutions  # noqa: E402
 
 from instructor.grader import wire  # noqa: E402
 from instructor.grader.exercises import Answer  # noqa: E402
-from instructor.grader.grade import cell_roles  # noqa: E402
+from instructor.grader.grade import cell_roles, points_table  # noqa: E402
 
 
 def graded_notebook(lab):
-    """The nbgrader source edition of labs/<lab>.ipynb (answers in place, grade metadata on)."""
+    """The nbgrader source edition of labs/<lab>.ipynb (answers in place), every exercise graded (1 point)."""
     path = ROOT / "labs" / f"{lab}.ipynb"
-    return nbgrader_source.source_notebook(nbformat.read(path, as_version=4), {}, warn=lambda message: None)
+    return nbgrader_source.source_notebook(nbformat.read(path, as_version=4), dict.fromkeys(points_table()[lab], 1))
 
 
 def answers_only(nb):

@@ -99,7 +99,7 @@ class CheckResult:
         if self.not_written is not None:
             return (f"{TODO} {self.name}: not written yet. Write it in the exercise cell above "
                     "(replace `raise NotImplementedError`), then run this check again; if you are "
-                    "stuck, open the hints or the solution below.")
+                    "stuck, open the hints below.")
         if self.passed:
             meaning = f" ({self.on_pass})" if self.on_pass else ""
             count = "the check passed" if self.checked == 1 else f"all {self.checked} checks passed"

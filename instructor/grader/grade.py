@@ -134,12 +134,14 @@ def _error_output(text):
 def grade_notebook(nb, lab, points=None, seed=None, kernel=None):
     """Run and grade one notebook of lab (its file stem); return a NotebookGrade.
 
-    points: {exercise key: points} (default: the lab's row of instructor/points.toml); exercises
-    worth 0 are not graded. seed: the cases' seed (default: fresh; give the one a report names to
-    grade the same cases again). Raises Ungradable when the notebook cannot be graded at all.
+    points: {exercise key: points} (default: the points in the check cells' nbgrader metadata, which
+    nbgrader restores from the course's source); exercises worth 0 are not graded. seed: the cases'
+    seed (default: fresh; give the one a report names to grade the same cases again). Raises Ungradable when the notebook cannot be graded at all.
     """
-    points = points_table().get(lab, {}) if points is None else points
     setup, answers, checks = cell_roles(nb)
+    if points is None:
+        points = {key: float(nb.cells[i].metadata["nbgrader"].get("points", 0))
+                  for i, key in checks.items()}
     known = lab_exercises(lab)
     graded = {i: key for i, key in checks.items() if points.get(key, 0) > 0}
     unknown = sorted(set(graded.values()) - set(known))
