@@ -88,12 +88,24 @@ test-colab: setup
 memory: setup
 	$(PY) scripts/kernel_memory.py $(LABS)
 
-.PHONY: nbgrader release
-## nbgrader course material (README, "Grading with nbgrader"): COURSE/source/<lab>/<lab>.ipynb with
-## nbgrader metadata and hidden tests, and COURSE/nbgrader_config.py (kept when present)
+.PHONY: course assignment autograde feedback grades release
+## The instructor's route (README, "Grading"), one step each, run from here (nbgrader runs in COURSE):
+## course material (COURSE/source/<lab>/, nbgrader_config.py when missing; COURSE_ID sets the course id)
 COURSE ?= build/course
-nbgrader: setup
-	$(PY) scripts/nbgrader_source.py $(COURSE) $(LABS)
+course: setup
+	$(PY) -m instructor.course source $(COURSE) $(if $(COURSE_ID),--course-id $(COURSE_ID)) $(LABS)
+## the student notebook of LAB (COURSE/release/LAB/)
+assignment: setup
+	$(PY) -m instructor.course release $(COURSE) $(LAB)
+## grade every submission of LAB in COURSE/submitted/ (workbook and Colab notebooks made gradable first)
+autograde: setup
+	$(PY) -m instructor.course autograde $(COURSE) $(LAB)
+## feedback pages of LAB (COURSE/feedback/<student>/LAB/)
+feedback: setup
+	$(PY) -m instructor.course feedback $(COURSE) $(LAB)
+## COURSE/grades.csv: a score, "not submitted" or "could not be graded" per student and lab
+grades: setup
+	$(PY) -m instructor.course export $(COURSE)
 
 ## the student-only tree to push as the class repository: release editions, utils, environment, student README
 release: setup

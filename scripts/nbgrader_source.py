@@ -1,6 +1,6 @@
 """nbgrader course material generated from the answer key (labs/ itself carries no nbgrader metadata).
 
-    python scripts/nbgrader_source.py COURSE [LAB ...] [--course-id ID]     (`make nbgrader COURSE=dir`)
+    python scripts/nbgrader_source.py COURSE [LAB ...] [--course-id ID]     (`make course COURSE=dir`)
 
 writes COURSE/source/<lab stem>/<lab stem>.ipynb for every lab (or the ones named) and, when the
 folder has none yet, COURSE/nbgrader_config.py. The instructor route from there is `python -m
@@ -40,7 +40,7 @@ CODE_STUB = f'# YOUR CODE HERE\nraise NotImplementedError("{STUB_MESSAGE}")'
 # Submissions downloaded from an LMS, named <student id>_<lab file>, e.g. alice_03_softmax.ipynb
 ZIP_NAMES = r"^(?P<student_id>.+?)_(?P<file_id>[0-9][0-9]_\w+\.ipynb)$"
 CONFIG = '''\
-# nbgrader configuration of this course, written by scripts/nbgrader_source.py (`make nbgrader`).
+# nbgrader configuration of this course, written by scripts/nbgrader_source.py (`make course`).
 # Run nbgrader from this folder (the course root), or use `python -m instructor.course` from the labs.
 import sys
 

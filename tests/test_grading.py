@@ -141,7 +141,8 @@ def course(tmp_path_factory):
     deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_my_softmax"]
     submissions = {
         "solved": solved_as(release), "blank": release, "fake-pass": wrong, "deleted-check": deleted,
-        "workbook": solved_as(workbook_notebook(key)), "colab": solved_as(colab_notebook(key)),
+        "workbook": solved_as(workbook_notebook(key)),
+        "colab": solved_as(colab_notebook(key, "https://example.org/class")),
     }
     for student, nb in submissions.items():
         folder = course / "submitted" / student / LAB

@@ -136,7 +136,8 @@ def grade_notebook(nb, lab, points=None, seed=None, kernel=None):
 
     points: {exercise key: points} (default: the points in the check cells' nbgrader metadata, which
     nbgrader restores from the course's source); exercises worth 0 are not graded. seed: the cases'
-    seed (default: fresh; give the one a report names to grade the same cases again). Raises Ungradable when the notebook cannot be graded at all.
+    seed (default: fresh; give the one a report names to grade the same cases again).
+    Raises Ungradable when the notebook cannot be graded at all.
     """
     setup, answers, checks = cell_roles(nb)
     if points is None:
