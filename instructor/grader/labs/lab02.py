@@ -1,0 +1,184 @@
+"""Lab 02, activations: my_relu and my_sigmoid, output_activation, the derivatives, the ReLU builder.
+
+The four functions run through a kernel helper that also reports what the value alone does not
+show and the lab's checks do: a NumPy warning (the sigmoid must not overflow for any z) and an input
+array changed in place.
+"""
+import copy
+
+import numpy as np
+
+from instructor.grader.exercises import (
+    PASSED,
+    AllOf,
+    Call,
+    Exercise,
+    FunctionExercise,
+    ValueExercise,
+    Verdict,
+    differs,
+    first_failure,
+    is_number,
+)
+from utils.activations import (
+    ACTIVATIONS,
+    OUTPUT_TARGETS,
+    builder_target,
+    reference_relu,
+    reference_sigmoid,
+    reference_tf_derivative,
+    relu_sum,
+)
+
+RUN_HELPER = '''
+def _grader_run(name, z):
+    import copy
+    import warnings
+
+    import numpy
+
+    before = copy.deepcopy(z)
+    with warnings.catch_warnings(record=True) as caught, \\
+            numpy.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+        warnings.simplefilter("always")
+        value = globals()[name](z)
+    warned = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    return {"value": value, "warning": warned[0] if warned else None,
+            "changed": not numpy.array_equal(numpy.asarray(before), numpy.asarray(z))}
+'''
+
+
+class WatchedFunction(FunctionExercise):
+    """A FunctionExercise whose calls go through _grader_run: right values, no warning, input untouched."""
+
+    kernel_code = RUN_HELPER
+
+    def draw(self, rng):
+        return [Call("_grader_run", (self.function, *call.args), label=call.label) for call in super().draw(rng)]
+
+    def judge(self, calls, answers):
+        return first_failure(calls, answers, self.problem)
+
+    def problem(self, call, got):
+        z = call.args[1]
+        problem = differs(got["value"], self.reference(copy.deepcopy(z)), atol=1e-9)
+        if problem and problem.startswith("wrong value") and "got nan" in problem:
+            return f"{problem}: nan comes from inf / inf, call exp only on -|z|"
+        if problem:
+            return problem
+        if got["changed"]:
+            return "right values, but it changed its input array in place (write z = ..., not z[...] = ...)"
+        if got["warning"]:
+            hint = " (call exp only on -|z|)" if "overflow" in got["warning"] else ""
+            return f"right values, but NumPy warned: {got['warning']}{hint}"
+        return None
+
+
+def with_zero(a):
+    a = np.array(a)
+    a.flat[0] = 0.0
+    return a
+
+
+def activation_inputs(rng):
+    n = int(rng.integers(3, 8))
+    big = float(rng.uniform(800, 1e6))
+    return [
+        ("a vector", (with_zero(rng.normal(0, 3, n)),), {}),
+        ("a 2-D batch", (rng.normal(0, 3, (int(rng.integers(2, 5)), n)),), {}),
+        ("one number", (float(rng.normal(0, 3)),), {}),
+        ("a 3-D array", (rng.normal(0, 3, (2, 3, n)),), {}),
+        ("integers", (rng.integers(-5, 6, n),), {}),
+        ("large |z|", (np.array([-big, -rng.uniform(40, 745), rng.uniform(40, 745), big]),), {}),
+        ("plus and minus infinity", (np.array([-np.inf, rng.normal(0, 3), np.inf]),), {}),
+        ("an empty array", (np.zeros(0),), {}),
+    ]
+
+
+def derivative_inputs(rng):
+    n = int(rng.integers(3, 8))
+    big = float(rng.uniform(800, 1e5))
+    return [
+        ("a vector with a 0", (with_zero(rng.normal(0, 3, n)),), {}),
+        ("a 2-D batch", (rng.normal(0, 3, (int(rng.integers(2, 5)), n)),), {}),
+        ("one number", (float(rng.normal(0, 3)),), {}),
+        ("a 3-D array", (rng.normal(0, 3, (2, 2, n)),), {}),
+        ("large |z|", (np.array([-big, -rng.uniform(40, 700), rng.uniform(40, 700), big]),), {}),
+        ("tiny values either side of 0", (np.array([-1e-300, 0.0, 1e-300]),), {}),
+    ]
+
+
+class ChoicesExercise(ValueExercise):
+    """A value answer that is 'not written' while every entry still holds the template's None."""
+
+    def judge(self, calls, answers):
+        value = answers[0].value
+        if answers[0].raised is None and isinstance(value, dict) and all(v is None for v in value.values()):
+            return Verdict(False, "not written yet", not_written=True)
+        return super().judge(calls, answers)
+
+
+def output_choices_problem(answers):
+    if not isinstance(answers, dict):
+        return f"output_activation is a {type(answers).__name__}, expected the dict {{target: activation name}}"
+    extra = set(answers) - set(OUTPUT_TARGETS)
+    if extra:
+        return f"unexpected key {sorted(extra)[0]!r}: keep the descriptions exactly as given"
+    wrong = []
+    for target, (right, _) in OUTPUT_TARGETS.items():
+        got = answers.get(target)
+        if got is None:
+            return f"'{target}' has no answer yet"
+        if not isinstance(got, str) or got.strip().lower() not in ACTIVATIONS:
+            return f"'{target}': {got!r} is not one of 'sigmoid', 'linear', 'relu'"
+        if got.strip().lower() != right:
+            wrong.append(target)
+    if wrong:
+        more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
+        return f"the output activation chosen for '{wrong[0]}' does not fit that target{more}"
+    return None
+
+
+class ReluBuilder(Exercise):
+    """unit_w and unit_b: the three units' sum must be the target curve on [0, 3]."""
+
+    key, title = "unit_w", "unit_w and unit_b"
+
+    def draw(self, rng):
+        self._x = np.concatenate([np.linspace(0, 3, 301), rng.uniform(0, 3, 50)])
+        return [Call(name, call=False, label=f"the value of {name}") for name in ("unit_w", "unit_b")]
+
+    def judge(self, calls, answers):
+        if all(a.raised is None and isinstance(a.value, list) and all(v is None for v in a.value) for a in answers):
+            return Verdict(False, "not written yet", not_written=True)
+        verdict = first_failure(calls, answers, lambda call, value: three_numbers(value))
+        if not verdict.passed:
+            return verdict
+        w, b = (np.asarray(a.value, dtype=float) for a in answers)
+        gap = np.abs(relu_sum(self._x, w, b) - builder_target(self._x))
+        if gap.max() > 1e-6:
+            x = self._x[np.argmax(gap)]
+            return Verdict(False, f"the sum of the three units is {relu_sum(np.array([x]), w, b)[0]:.4g} at "
+                                  f"x = {x:.3f}, the target {builder_target(x):.4g}")
+        return PASSED
+
+
+def three_numbers(value):
+    items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else None
+    if items is None or len(items) != 3 or not all(is_number(v) and np.isfinite(v) for v in items):
+        return "expected a list of three numbers, one per unit (replace every None)"
+    return None
+
+
+EXERCISES = [
+    AllOf("my_relu-my_sigmoid", "my_relu and my_sigmoid",
+          WatchedFunction("my_relu", "my_relu", "my_relu", activation_inputs, reference_relu),
+          WatchedFunction("my_sigmoid", "my_sigmoid", "my_sigmoid", activation_inputs, reference_sigmoid)),
+    ChoicesExercise("output_activation", "output_activation", "output_activation", output_choices_problem),
+    AllOf("my_relu_derivative-my_sigmoid_derivative", "my_relu_derivative and my_sigmoid_derivative",
+          WatchedFunction("my_relu_derivative", "my_relu_derivative", "my_relu_derivative", derivative_inputs,
+                          reference_tf_derivative("relu")),
+          WatchedFunction("my_sigmoid_derivative", "my_sigmoid_derivative", "my_sigmoid_derivative",
+                          derivative_inputs, reference_tf_derivative("sigmoid"))),
+    ReluBuilder(),
+]
