@@ -97,9 +97,13 @@ class ModelExercise(Exercise):
         return first_failure(calls, answers, self.problem)
 
     def problem(self, call, facts):
+        try:
+            return self.model_problem(call, facts)
+        except (KeyError, TypeError, ValueError, IndexError):  # facts that _grader_model_facts never gives
+            return f"the grader could not read {self.builder}()'s model"
+
+    def model_problem(self, call, facts):
         name = f"{self.builder}()"
-        if not isinstance(facts, dict) or "model" not in facts:
-            return f"the grader could not read {name}'s model"
         if facts["model"] != "Model":
             hint = " (is a `return model` missing?)" if facts["model"] == "NoneType" else ""
             return f"{name} returned a {facts['model']}, expected a Keras model{hint}"
