@@ -139,9 +139,10 @@ def as_costs(costs):
     """The costs as a list of floats (numbers, or arrays of one number each), else why not."""
     if costs is None:
         return "returned None (is `return costs` missing?)"
-    if not isinstance(costs, (list, tuple, np.ndarray)) or isinstance(costs, np.ndarray) and costs.ndim != 1:
-        return f"returned {costs!r}, expected a list of costs" if isinstance(costs, Opaque) \
-            else f"returned a {type(costs).__name__}, expected a list of costs"
+    if isinstance(costs, Opaque):
+        return f"returned {costs!r}, expected a list of costs"
+    if not isinstance(costs, (list, tuple, np.ndarray)) or (isinstance(costs, np.ndarray) and costs.ndim != 1):
+        return f"returned a {type(costs).__name__}, expected a list of costs"
     values = []
     for c in costs:
         if is_number(c):
