@@ -15,7 +15,7 @@ DEST (new or empty) gets:
   and make_data.py, which data/README.md names;
 - a Makefile and README.md for students (grading/STUDENT_MAKEFILE, grading/STUDENT_README.md) and a
   .gitignore.
-Not copied: the answer key, grading/ (hidden tests), tests/, .ci/ and the instructor scripts.
+Not copied: the answer key, instructor/ (the grader and its cases), tests/, .ci/ and the instructor scripts.
 """
 import argparse
 import os

@@ -49,12 +49,14 @@ class Exercise:
     """Subclasses give key (the grade id without `test_`), title, draw(rng) and judge(calls, answers).
 
     kernel_code, when set, runs once in the kernel before the calls (helpers named `_grader_*` that
-    build inputs the wire cannot carry, such as a Keras model).
+    build inputs the wire cannot carry, such as a Keras model). student_names are the functions of
+    the notebook the calls use (tests/test_answer_free.py tries every function of utils in their place).
     """
 
     key = ""
     title = ""
     kernel_code = ""
+    student_names = ()
 
     def draw(self, rng):
         raise NotImplementedError
@@ -112,6 +114,7 @@ class FunctionExercise(Exercise):
 
     def __init__(self, key, title, function, inputs, reference, atol=1e-6, rtol=1e-5, compare=None):
         self.key, self.title, self.function = key, title, function
+        self.student_names = (function,)
         self.inputs, self.reference = inputs, reference
         self.compare = compare or (lambda got, expected, call: differs(got, expected, atol, rtol))
 

@@ -1,0 +1,44 @@
+"""What the checks compare with: values recorded from the instructor's references, never the code.
+
+Each lab's checks read utils/expected/<lab>.json, written by `python -m instructor.record` when the
+student distribution is built (and compared again by `make test`, so it never drifts from the
+references). A file holds, per check, the expected result of every visible case and the result of
+each typical mistake on it, so a check can name a mistake without holding the code that makes it.
+Arrays are stored as nested lists; `case_values` turns them back into NumPy arrays.
+"""
+import json
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+
+class MissingExpectations(FileNotFoundError):
+    """The recorded values of a lab's checks are missing (the message says how to restore them)."""
+
+
+@cache
+def _load(lab):
+    path = resources.files("utils") / "expected" / f"{lab}.json"
+    if not path.is_file():
+        raise MissingExpectations(f"utils/expected/{lab}.json is missing: in a checkout, run "
+                                  "`python -m instructor.record`; elsewhere reinstall the labs' package")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def expected(lab, check):
+    """The recorded entries of one check: a list with one dict per visible case (see the lab's recorder)."""
+    entries = _load(lab).get(check)
+    if entries is None:
+        raise MissingExpectations(f"utils/expected/{lab}.json has nothing for {check!r}: run "
+                                  "`python -m instructor.record` in a checkout")
+    return [case_values(entry) for entry in entries]
+
+
+def case_values(entry):
+    """A recorded entry with its lists of numbers as float arrays (names and flags left as they are)."""
+    return {key: np.asarray(value, dtype=float) if _numeric(value) else value for key, value in entry.items()}
+
+
+def _numeric(value):
+    return isinstance(value, list) and (not value or not isinstance(value[0], str))
