@@ -38,7 +38,7 @@ COURSE_ID = "nn-training-labs"
 STUB_MESSAGE = "This exercise is not written yet: write your code in place of this line, then run the check below."
 CODE_STUB = f'# YOUR CODE HERE\nraise NotImplementedError("{STUB_MESSAGE}")'
 # Submissions downloaded from an LMS, named <student id>_<lab file>, e.g. alice_03_softmax.ipynb
-ZIP_NAMES = r"^(?P<student_id>.+?)_(?P<file_id>[0-9][0-9]_\w+\.ipynb)$"
+ZIP_NAMES = r"^(?:.*/)?(?P<student_id>[^/]+?)_(?P<file_id>[0-9][0-9]_\w+\.ipynb)$"  # matched on the whole path
 CONFIG = '''\
 # nbgrader configuration of this course, written by scripts/nbgrader_source.py (`make course`).
 # Run nbgrader from this folder (the course root), or use `python -m instructor.course` from the labs.
