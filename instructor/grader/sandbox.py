@@ -3,7 +3,8 @@
 Mounted read-only: the system folders, the Python installation and virtual environment the grader
 runs in, and the `utils` package; read-write: a scratch folder, which is also the kernel's home and
 working folder. Nothing else of the machine exists for the kernel: not the course, the answer key,
-the gradebook or the grader. The environment is cleared too (no grading switch to flip).
+the gradebook or the grader. The environment is cleared too (no grading switch to flip), and there is
+no network: the kernel talks to the grader over Unix sockets in the scratch folder.
 """
 import os
 import shutil
@@ -49,7 +50,7 @@ def sandbox_command(scratch):
         raise SandboxUnavailable("grading needs bubblewrap to keep submissions away from the answers: "
                                  "install it (Debian/Ubuntu: apt-get install bubblewrap) and grade again")
     python = Path(sys.executable)
-    command = [bwrap, "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+    command = [bwrap, "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net",
                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     read_only = [d for d in SYSTEM_DIRS if os.path.lexists(d)]
     read_only += sorted({str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix)} | {str(_utils_dir())})
@@ -82,7 +83,9 @@ class SandboxedKernel:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def start(self):
-        self.km = KernelManager(connection_file=str(self.scratch / "connection.json"))
+        # No network inside the sandbox: the kernel talks to the grader over Unix sockets in scratch.
+        self.km = KernelManager(connection_file=str(self.scratch / "connection.json"), transport="ipc",
+                                ip=str(self.scratch / "kernel"))
         self.km.kernel_spec.argv = sandbox_command(self.scratch)
         self.km.kernel_spec.env = {}
         self.km.start_kernel(cwd=str(self.scratch), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
