@@ -2,12 +2,14 @@
 
 The lesson itself (nudging w, sympy, tf.GradientTape) is written out in the notebook; this module
 holds what the notebook only calls: a small catalogue of example cost functions with their exact
-derivatives, the drawing function behind the widget, and the checks with their reference answers.
+derivatives, the drawing function behind the widget, and the checks. The checks hold no answer:
+they compare with the values recorded from the instructor's references (utils/expected/07_derivatives.json).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
+from utils import expectations
 from utils.checks import Case, run_check, show
 from utils.widgets import Explorer
 
@@ -62,19 +64,12 @@ def nudge_estimate(J, w, epsilon):
     return nudge(J, w, epsilon)[2]
 
 
-def symmetric_nudge(J, w, epsilon):
-    """The slope of the line through (w - epsilon, J(w - epsilon)) and (w + epsilon, J(w + epsilon))."""
-    if epsilon == 0:
-        raise ValueError("epsilon must not be 0: the estimate divides by it")
-    return (J(w + epsilon) - J(w - epsilon)) / (2 * epsilon)
-
-
-def epsilon_sweep(J, w, exact, epsilons, both_ways=False):
+def epsilon_sweep(J, w, exact, epsilons, estimate=nudge_estimate):
     """Estimates and absolute errors |estimate - exact| for each epsilon (NumPy float64 arrays).
 
-    both_ways=False: the one-sided nudge of section 1; True: nudge both ways (symmetric_nudge).
+    estimate(J, w, epsilon): the one-sided nudge of section 1 by default; the lab passes the
+    student's central_difference (Exercise 1) for the nudge both ways.
     """
-    estimate = symmetric_nudge if both_ways else nudge_estimate
     epsilons = np.asarray(epsilons, dtype=float)
     estimates = np.array([estimate(J, float(w), float(e)) for e in epsilons])
     return estimates, np.abs(estimates - exact)
@@ -181,45 +176,45 @@ def _close(a, b, rtol=1e-7, atol=1e-9):
 BOTH_WAYS_CASES = [("w**3", 2.0, 0.4), ("w**2", 3.0, 0.3), ("1/w", 1.0, 0.25), ("w", -1.5, 0.1),
                    ("1/w**2", 2.0, 0.25), ("w**3", -1.0, 1e-3)]
 
+# The usual slips, named as in the recorded outputs (the instructor's references make each one on every
+# case), with the hint that names each.
+BOTH_WAYS_HINTS = {
+    "one_sided": "that is the one-sided nudge of section 1, (J(w + ε) - J(w)) / ε: "
+                 "use the two points w - ε and w + ε instead",
+    "left_sided": "that is a one-sided nudge to the left, (J(w) - J(w - ε)) / ε: "
+                  "use the two points w - ε and w + ε",
+    "run_is_epsilon": "the run is the distance between the two points, from w - ε to w + ε: 2ε, not ε",
+    "sign": "sign error: rise is J at the right point minus J at the left point, J(w + ε) - J(w - ε)",
+    "times_epsilon": "`/ 2 * epsilon` divides by 2 and then multiplies by ε (Python works left "
+                     "to right): write `/ (2 * epsilon)`",
+    "no_parentheses": "only J(w - ε) was divided: put the rise in parentheses, "
+                      "(J(w + ε) - J(w - ε)) / (2 * epsilon)",
+    "rise_only": "you returned the rise J(w + ε) - J(w - ε): divide it by the run",
+    "half_rise": "you divided by 2 but not by ε: the run is 2ε",
+    "sum": "the rise is a difference, J(w + ε) - J(w - ε), not a sum",
+}
 
-def both_ways_mistakes(J, w, epsilon, got):
-    """Every usual mistake that explains got as an estimate of dJ/dw by nudging both ways (list of hints)."""
-    right = symmetric_nudge(J, w, epsilon)
-    up, down, here = J(w + epsilon), J(w - epsilon), J(w)
-    rise = up - down
-    guesses = [
-        ((up - here) / epsilon, "that is the one-sided nudge of section 1, (J(w + ε) - J(w)) / ε: "
-                                "use the two points w - ε and w + ε instead"),
-        ((here - down) / epsilon, "that is a one-sided nudge to the left, (J(w) - J(w - ε)) / ε: "
-                                  "use the two points w - ε and w + ε"),
-        (rise / epsilon, "the run is the distance between the two points, from w - ε to w + ε: 2ε, not ε"),
-        (-right, "sign error: rise is J at the right point minus J at the left point, J(w + ε) - J(w - ε)"),
-        (rise / 2 * epsilon, "`/ 2 * epsilon` divides by 2 and then multiplies by ε (Python works left "
-                             "to right): write `/ (2 * epsilon)`"),
-        (up - down / (2 * epsilon), "only J(w - ε) was divided: put the rise in parentheses, "
-                                    "(J(w + ε) - J(w - ε)) / (2 * epsilon)"),
-        (rise, "you returned the rise J(w + ε) - J(w - ε): divide it by the run"),
-        (rise / 2, "you divided by 2 but not by ε: the run is 2ε"),
-        ((up + down) / (2 * epsilon), "the rise is a difference, J(w + ε) - J(w - ε), not a sum"),
-    ]
-    hints = [hint for value, hint in guesses
-             if _close(got, value, rtol=1e-6, atol=1e-12) and not _close(got, right, rtol=1e-6, atol=1e-12)]
-    exact = float(example_of(J).dJ(w)) if example_of(J) else None
-    if not hints and exact is not None and epsilon >= 0.1 and _close(got, exact, rtol=1e-3, atol=1e-6) \
+
+def both_ways_mistakes(case, got):
+    """Every usual slip that explains got on a case of the check (list of hints)."""
+    J, w, epsilon = case.args
+    recorded = case.about
+    right = recorded["expected"]
+    hints = [hint for name, hint in BOTH_WAYS_HINTS.items()
+             if _close(got, recorded[name], rtol=1e-6, atol=1e-12) and not _close(got, right, rtol=1e-6, atol=1e-12)]
+    exact = float(J.dJ(w))
+    if not hints and epsilon >= 0.1 and _close(got, exact, rtol=1e-3, atol=1e-6) \
             and not _close(right, exact, rtol=1e-3, atol=1e-6):
         hints.append(f"your result is close to the exact slope {exact:g}, but with ε = {epsilon:g} the "
                      "estimate is farther off: does your function ignore its `epsilon` argument?")
     return hints
 
 
-def example_of(J):
-    """The Example behind J, when J is one (the checks pass Examples so messages read well)."""
-    return J if isinstance(J, Example) else None
-
-
 def _both_ways_cases():
+    recorded = expectations.expected("07_derivatives", "central_difference")
     return [Case(f"{example(name)!r} at w = {w:g} with epsilon = {epsilon:g}", (example(name), w, epsilon),
-                 show_input=False) for name, w, epsilon in BOTH_WAYS_CASES]
+                 expected=entry["expected"], about=entry, show_input=False)
+            for (name, w, epsilon), entry in zip(BOTH_WAYS_CASES, recorded, strict=True)]
 
 
 def _compare_both_ways(raw, expected, case):
@@ -234,14 +229,13 @@ def _compare_both_ways(raw, expected, case):
 
 
 def _both_ways_hints(case, raw, expected):
-    J, w, epsilon = case.args
     got = _as_number(raw)[0]
-    return both_ways_mistakes(J, w, epsilon, got) if got is not None else []
+    return both_ways_mistakes(case, got) if got is not None else []
 
 
 def evaluate_central_difference(fn):
     """The CheckResult of fn(J, w, epsilon) as the estimate of dJ/dw from nudging w both ways."""
-    return run_check(getattr(fn, "__name__", "central_difference"), fn, symmetric_nudge,
+    return run_check(getattr(fn, "__name__", "central_difference"), fn, None,
                      _both_ways_cases(), compare=_compare_both_ways, diagnose=_both_ways_hints,
                      note="Hint: draw the two points w - ε and w + ε on the curve: what are the rise and "
                           "the run of the line through them?")
@@ -278,33 +272,22 @@ GRADIENT_CASES = [  # (cost, params, epsilon)
 ]
 
 
-def reference_partials(J, params, epsilon):
-    """For each i: the slope through params with entry i moved by -epsilon and by +epsilon."""
-    params = np.asarray(params, dtype=float)
-    slopes = []
-    for i in range(params.size):
-        step = np.zeros_like(params)
-        step[i] = epsilon
-        slopes.append((J(params + step) - J(params - step)) / (2 * epsilon))
-    return np.array(slopes)
+GRADIENT_HINTS = {  # the usual slips, named as in the recorded outputs, and their hints
+    "all_at_once": "every entry is the same: you nudged all parameters at once. "
+                   "A partial derivative nudges params[i] only and holds the others fixed",
+    "left_in_place": "a nudge was left in place: params[i] ended at its value - ε, so the next partial "
+                     "derivative started from a moved point. Work on a fresh copy for each nudge "
+                     "(p = params.copy()), or put the entry back",
+    "one_sided": "that is the one-sided nudge: nudge params[i] both ways, as in Exercise 1",
+    "run_is_epsilon": "the run is 2ε (from params[i] - ε to params[i] + ε), not ε",
+    "sign": "sign error: J with params[i] + ε minus J with params[i] - ε",
+}
 
 
-def _drifting_partials(J, params, epsilon):
-    """The classic in-place slip: nudge entry i up, then down by 2ε, and never put it back."""
-    p = np.array(params, dtype=float)
-    slopes = []
-    for i in range(p.size):
-        p[i] += epsilon
-        up = J(p)
-        p[i] -= 2 * epsilon
-        slopes.append((up - J(p)) / (2 * epsilon))
-    return np.array(slopes)
-
-
-def gradient_mistakes(J, params, epsilon, got):
+def gradient_mistakes(case, got):
     """Every usual mistake that explains got as the array of partial derivatives (list of hints)."""
-    params = np.asarray(params, dtype=float)
-    right = reference_partials(J, params, epsilon)
+    recorded = case.about
+    right = recorded["expected"]
     try:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
@@ -314,21 +297,8 @@ def gradient_mistakes(J, params, epsilon, got):
                 "Collect one value per parameter and return them after the loop"]
     if got.shape != right.shape:
         return [f"return one partial derivative per parameter: an array of shape {right.shape}, like params"]
-    everything = np.full(params.size, epsilon)
-    all_at_once = (J(params + everything) - J(params - everything)) / (2 * epsilon)
-    guesses = [
-        (np.full(params.size, all_at_once), "every entry is the same: you nudged all parameters at once. "
-         "A partial derivative nudges params[i] only and holds the others fixed"),
-        (_drifting_partials(J, params, epsilon), "a nudge was left in place: params[i] ended at its value "
-         "- ε, so the next partial derivative started from a moved point. Work on a fresh copy for each "
-         "nudge (p = params.copy()), or put the entry back"),
-        (np.array([(J(params + step) - J(params)) / epsilon for step in np.diag(everything)]),
-         "that is the one-sided nudge: nudge params[i] both ways, as in Exercise 1"),
-        (2 * right, "the run is 2ε (from params[i] - ε to params[i] + ε), not ε"),
-        (-right, "sign error: J with params[i] + ε minus J with params[i] - ε"),
-    ]
-    for value, hint in guesses:
-        if np.allclose(got, value, rtol=1e-6, atol=1e-9) and not np.allclose(got, right, rtol=1e-6, atol=1e-9):
+    for name, hint in GRADIENT_HINTS.items():
+        if np.allclose(got, recorded[name], rtol=1e-6, atol=1e-9) and not np.allclose(got, right, rtol=1e-6, atol=1e-9):
             return [hint]
     wrong = [i for i in range(right.size) if not _close(got[i], right[i], rtol=1e-6, atol=1e-9)]
     if len(wrong) < right.size:
@@ -338,13 +308,14 @@ def gradient_mistakes(J, params, epsilon, got):
 
 
 def _gradient_cases():
+    recorded = expectations.expected("07_derivatives", "numerical_gradient")
     return [Case(f"{J!r} at p = {params} with epsilon = {epsilon:g}", (J, np.array(params), epsilon),
-                 show_input=False) for J, params, epsilon in GRADIENT_CASES]
+                 expected=entry["expected"], about=entry, show_input=False)
+            for (J, params, epsilon), entry in zip(GRADIENT_CASES, recorded, strict=True)]
 
 
 def _gradient_hints(case, got, expected):
-    J, params, epsilon = case.args
-    return gradient_mistakes(J, params, epsilon, got)
+    return gradient_mistakes(case, got)
 
 
 def _gradient_exception(exc, case):
@@ -361,7 +332,7 @@ def _gradient_exception(exc, case):
 
 def evaluate_numerical_gradient(fn):
     """The CheckResult of fn(J, params, epsilon): one partial derivative (nudged both ways) per parameter."""
-    return run_check(getattr(fn, "__name__", "numerical_gradient"), fn, reference_partials, _gradient_cases(),
+    return run_check(getattr(fn, "__name__", "numerical_gradient"), fn, None, _gradient_cases(),
                      atol=1e-9, rtol=1e-7, diagnose=_gradient_hints, explain_exception=_gradient_exception,
                      note="Hint: for each i, make two copies of params, move entry i up by ε in one and down "
                           "by ε in the other, and take the slope between them")

@@ -92,6 +92,7 @@ def central_inputs(rng):
 class CentralDifference(Exercise):
     key = title = "central_difference"
     kernel_code = CENTRAL_KERNEL_CODE
+    student_names = ("central_difference",)
 
     def draw(self, rng):
         calls = []
@@ -128,6 +129,7 @@ def gradient_inputs(rng):
 class NumericalGradient(Exercise):
     key = title = "numerical_gradient"
     kernel_code = GRADIENT_KERNEL_CODE
+    student_names = ("numerical_gradient",)
 
     def draw(self, rng):
         calls = []
