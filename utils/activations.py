@@ -1,63 +1,34 @@
-"""Lab 02 (activation functions): reference functions, small data sets, widget drawings, checks.
+"""Lab 02 (activation functions): small data sets, widget drawings, checks.
 
 The lab's notebook shows the code a student should read; this module holds what it leans on:
-NumPy references of the three activations and their derivatives, seeded toy data, the two
-widget figures (Explorers: drawn once, then moved), and the exercise checks.
+TensorFlow's activations for the figures, seeded toy data, the two widget figures (Explorers:
+drawn once, then moved), and the exercise checks, which compare with values recorded from the
+instructor's references (utils/expected/02_activations.json), never with an answer held here.
 """
 import numpy as np
 
 from utils.checks import Case, CheckResult, Problem, run_check, show
+from utils.expectations import expected
 from utils.plots import COLOURS
 from utils.widgets import Explorer
 
+LAB = "02_activations"
 ACTIVATIONS = ("linear", "sigmoid", "relu")
 
 
 # ----------------------------------------------------------------------------- the functions
 
-def reference_linear(z):
-    """g(z) = z."""
-    return np.asarray(z, dtype=float)
+def tf_activation_and_slope(name, z):
+    """(g(z), g'(z)) for TensorFlow's activation `name`, the slope by automatic differentiation."""
+    import tensorflow as tf
 
-
-def reference_sigmoid(z):
-    """g(z) = 1 / (1 + exp(-z)), written so that no exp() can overflow (|z| as large as you like)."""
-    z = np.asarray(z, dtype=float)
-    small = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
-
-
-def reference_relu(z):
-    """g(z) = max(0, z), element by element."""
-    return np.maximum(0.0, np.asarray(z, dtype=float))
-
-
-def reference_linear_derivative(z):
-    """g'(z) = 1 everywhere."""
-    return np.ones_like(np.asarray(z, dtype=float))
-
-
-def reference_sigmoid_derivative(z):
-    """g'(z) = g(z) (1 - g(z))."""
-    s = reference_sigmoid(z)
-    return s * (1.0 - s)
-
-
-def reference_relu_derivative(z):
-    """g'(z) = 1 for z > 0, else 0 (at z = 0 we take 0, as TensorFlow does)."""
-    return (np.asarray(z, dtype=float) > 0).astype(float)
-
-
-FUNCTIONS = {"linear": (reference_linear, reference_linear_derivative),
-             "sigmoid": (reference_sigmoid, reference_sigmoid_derivative),
-             "relu": (reference_relu, reference_relu_derivative)}
-
-
-def get_activation(name):
-    """Return (g, g') for 'linear', 'sigmoid' or 'relu'."""
-    if name not in FUNCTIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {list(FUNCTIONS)}")
-    return FUNCTIONS[name]
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {list(ACTIVATIONS)}")
+    z = tf.constant(np.asarray(z, dtype="float64"))
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        a = tf.keras.activations.get(name)(z)
+    return a.numpy(), tape.gradient(a, z).numpy()
 
 
 # ----------------------------------------------------------------------------- data and training
@@ -116,11 +87,11 @@ class ActivationExplorer(Explorer):
         self.moving = [self.z_line, self.a_line, self.slope_line]  # and what the axes draws over them
 
     def update(self, g="relu", w=1.0, b=0.0):
-        function, derivative = get_activation(g)
         z = w * self.x + b
+        a, slope = tf_activation_and_slope(g, z)
         self.z_line.set_ydata(z)
-        self.a_line.set_ydata(function(z))
-        self.slope_line.set_ydata(derivative(z) * w)
+        self.a_line.set_ydata(a)
+        self.slope_line.set_ydata(slope * w)
         for artist in (self.a_line, self.a_handle):
             artist.set_color(COLOURS[g])
         self.a_label.set_text(f"$a = g(z)$, g = {g}")
@@ -136,7 +107,7 @@ def affine(w, b):
 def describe_unit(g, w, b):
     """One sentence about what g(w x + b) looks like, for the explorer's caption."""
     if w == 0:
-        value = float(get_activation(g)[0](b))
+        value = float(tf_activation_and_slope(g, b)[0])
         return f"w = 0: the output is the constant g(b) = {value:.3f}, whatever x is."
     edge = -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
     side = "right" if w > 0 else "left"
@@ -166,8 +137,10 @@ def builder_target(x):
 
 def relu_units(x, w, b):
     """Outputs of the hidden ReLU units: an array (len(x), len(w)) with relu(w_j x + b_j)."""
+    import tensorflow as tf
+
     x = np.asarray(x, dtype=float).reshape(-1, 1)
-    return reference_relu(x * np.asarray(w, dtype=float) + np.asarray(b, dtype=float))
+    return tf.nn.relu(x * np.asarray(w, dtype=float) + np.asarray(b, dtype=float)).numpy()
 
 
 def relu_sum(x, w, b, a=BUILDER_OUTPUT_WEIGHTS):
@@ -238,7 +211,8 @@ def _overflow_hint(message):
     return None
 
 
-def _z_cases():
+def z_cases():
+    """The inputs of the relu and derivative checks (the recorded expectations follow this order)."""
     return [
         Case("a few values", (np.array([-3.0, -0.5, 0.0, 0.5, 3.0]),)),
         Case("a 2-D batch", (np.array([[-2.0, 1.0, 4.0], [0.25, -7.0, 0.0]]),)),
@@ -247,25 +221,36 @@ def _z_cases():
     ]
 
 
-def _diagnose_relu(case, got, expected):
+def sigmoid_cases():
+    """The inputs of the sigmoid check: z_cases and very large |z|."""
+    return z_cases() + [Case("very large |z|", (np.array([-1e6, -745.0, 710.0, 1e6]),))]
+
+
+def recorded_cases(cases, check):
+    """The cases with their recorded entries: case.expected the right result, case.about every mistake's."""
+    for case, entry in zip(cases, expected(LAB, check), strict=True):
+        case.expected, case.about = entry["expected"], entry
+    return cases
+
+
+def _diagnose_relu(case, got, right):
     z = np.asarray(case.args[0], dtype=float)
     got = np.asarray(got, dtype=float)
     if got.shape != z.shape and got.size == 1:
         return "you returned one number: np.max(z) is the largest entry; np.maximum(0, z) works element by element"
-    if got.shape == z.shape and np.allclose(got, np.abs(z)):
+    if got.shape == z.shape and np.allclose(got, case.about["absolute_value"]):
         return "that is |z|: negative inputs must give 0, not their size"
-    if got.shape == z.shape and np.allclose(got, np.minimum(0, z)):
+    if got.shape == z.shape and np.allclose(got, case.about["negative_part"]):
         return "that keeps the negative part; ReLU keeps the positive part: max(0, z)"
     return None
 
 
-def _diagnose_sigmoid(case, got, expected):
+def _diagnose_sigmoid(case, got, right):
     z = np.asarray(case.args[0], dtype=float)
     got = np.asarray(got, dtype=float)
     if got.shape == z.shape:
-        with np.errstate(all="ignore"):
-            if np.allclose(got, 1 / (1 + np.exp(z)), equal_nan=True):
-                return "sign slip: that is 1 / (1 + exp(+z)) = sigmoid(-z)"
+        if np.allclose(got, case.about["sign_slip"], equal_nan=True):
+            return "sign slip: that is 1 / (1 + exp(+z)) = sigmoid(-z)"
         if np.isnan(got).any():
             return ("nan comes from inf / inf: exp(z) overflows for large z. Call exp only on -|z| "
                     "(for z >= 0 use 1 / (1 + exp(-z)), for z < 0 use exp(z) / (1 + exp(z)))")
@@ -274,53 +259,38 @@ def _diagnose_sigmoid(case, got, expected):
 
 def check_relu(fn):
     """Exercise check of a NumPy relu(z) on vectors, a batch, one number and very large values."""
-    return show(run_check(getattr(fn, "__name__", "relu"), fn, reference_relu, _z_cases(),
+    return show(run_check(getattr(fn, "__name__", "relu"), fn, None, recorded_cases(z_cases(), "relu"),
                           diagnose=_diagnose_relu, watch_warnings=True, warning_hint=_overflow_hint,
                           note="Hint: relu(z) is max(0, z) element by element."))
 
 
 def check_sigmoid(fn):
     """Exercise check of a NumPy sigmoid(z): right values, vectorised, no overflow or nan for large |z|."""
-    cases = _z_cases() + [Case("very large |z|", (np.array([-1e6, -745.0, 710.0, 1e6]),))]
-    return show(run_check(getattr(fn, "__name__", "sigmoid"), fn, reference_sigmoid, cases, atol=1e-9,
+    cases = recorded_cases(sigmoid_cases(), "sigmoid")
+    return show(run_check(getattr(fn, "__name__", "sigmoid"), fn, None, cases, atol=1e-9,
                           diagnose=_diagnose_sigmoid, watch_warnings=True, warning_hint=_overflow_hint,
                           note="Hint: sigmoid(z) = 1 / (1 + exp(-z)); keep every exp() argument <= 0."))
 
 
-def reference_tf_derivative(name):
-    """The derivative of TensorFlow's own activation, by automatic differentiation (a reference)."""
-    def derivative(z):
-        import tensorflow as tf
-
-        z = tf.constant(np.asarray(z, dtype="float64"))
-        with tf.GradientTape() as tape:
-            tape.watch(z)
-            out = tf.keras.activations.get(name)(z)
-        return tape.gradient(out, z).numpy()
-    return derivative
-
-
-def _diagnose_derivative(name):
-    def diagnose(case, got, expected):
-        z = np.asarray(case.args[0], dtype=float)
-        got = np.asarray(got, dtype=float)
-        if got.shape != z.shape:
-            return None
-        if name == "relu":
-            if np.allclose(got, (z >= 0).astype(float)) and (z == 0).any():
-                return "at z = 0 take the slope 0 (as TensorFlow does): use z > 0, not z >= 0"
-            if np.allclose(got, reference_relu(z)):
-                return "that is relu(z) itself; its slope is 1 where z > 0 and 0 elsewhere"
-        if name == "sigmoid":
-            s = reference_sigmoid(z)
-            if np.allclose(got, s):
-                return "that is sigmoid(z) itself; its slope is sigmoid(z) * (1 - sigmoid(z))"
-            if np.allclose(got, s * (1 - z)):
-                return "use s * (1 - s) with s = sigmoid(z), not sigmoid(z) * (1 - z)"
-            if np.isnan(got).any():
-                return "nan: compute s = sigmoid(z) with your safe sigmoid first, then s * (1 - s)"
+def _diagnose_derivative(case, got, right):
+    z = np.asarray(case.args[0], dtype=float)
+    got = np.asarray(got, dtype=float)
+    if got.shape != z.shape:
         return None
-    return diagnose
+    mistakes = case.about
+    if "slope_one_at_zero" in mistakes:  # relu
+        if np.allclose(got, mistakes["slope_one_at_zero"]) and (z == 0).any():
+            return "at z = 0 take the slope 0 (as TensorFlow does): use z > 0, not z >= 0"
+        if np.allclose(got, mistakes["relu_itself"]):
+            return "that is relu(z) itself; its slope is 1 where z > 0 and 0 elsewhere"
+        return None
+    if np.allclose(got, mistakes["sigmoid_itself"]):
+        return "that is sigmoid(z) itself; its slope is sigmoid(z) * (1 - sigmoid(z))"
+    if np.allclose(got, mistakes["times_one_minus_z"]):
+        return "use s * (1 - s) with s = sigmoid(z), not sigmoid(z) * (1 - z)"
+    if np.isnan(got).any():
+        return "nan: compute s = sigmoid(z) with your safe sigmoid first, then s * (1 - s)"
+    return None
 
 
 def check_derivative(fn, name):
@@ -328,34 +298,23 @@ def check_derivative(fn, name):
     if name not in ("relu", "sigmoid"):
         wrong_name = Problem("", f"name must be 'relu' or 'sigmoid', got {name!r}")
         return show(CheckResult("check_derivative", 1, [wrong_name]))
-    return show(run_check(getattr(fn, "__name__", f"{name}_derivative"), fn, reference_tf_derivative(name),
-                          _z_cases(), atol=1e-9, diagnose=_diagnose_derivative(name), watch_warnings=True,
-                          warning_hint=_overflow_hint))
+    cases = recorded_cases(z_cases(), f"{name}_derivative")
+    return show(run_check(getattr(fn, "__name__", f"{name}_derivative"), fn, None, cases, atol=1e-9,
+                          diagnose=_diagnose_derivative, watch_warnings=True, warning_hint=_overflow_hint))
 
 
-# Output-activation exercise: target description -> (answer, why)
-OUTPUT_TARGETS = {
-    "whether a card payment is fraudulent (1) or not (0)":
-        ("sigmoid", "a yes/no label: sigmoid gives a probability between 0 and 1"),
-    "tomorrow's change in a share price, in dollars":
-        ("linear", "the change can be up or down: only a linear output reaches negative values"),
-    "the weight of a parcel, in kg":
-        ("relu", "a weight is never negative and has no upper limit: ReLU outputs 0 or more"),
-    "the probability that a photo shows a cat":
-        ("sigmoid", "a probability lies between 0 and 1: exactly sigmoid's range"),
-    "the noon temperature tomorrow, in °C (winters go below zero)":
-        ("linear", "temperatures in °C take either sign, so no lower bound: linear"),
-    "the number of litres of water a household uses in a day":
-        ("relu", "an amount that is never negative: ReLU cannot predict an impossible negative value"),
-}
+def output_targets():
+    """{target description: (the right output activation, why)}, as recorded from the instructor's answers."""
+    return {entry["target"]: (entry["expected"], entry["why"]) for entry in expected(LAB, "output_activation")}
 
 
 def evaluate_output_choices(answers):
     """Return the problems with a dict {target description: 'sigmoid' | 'linear' | 'relu'}."""
     if not isinstance(answers, dict):
         return [f"expected a dict {{description: activation name}}, got {type(answers).__name__}"]
+    targets = output_targets()
     problems = []
-    for description, (right, why) in OUTPUT_TARGETS.items():
+    for description, (right, why) in targets.items():
         got = answers.get(description)
         if got is None:
             problems.append(f"'{description}': not answered yet (still None)")
@@ -365,7 +324,7 @@ def evaluate_output_choices(answers):
             problems.append(f"'{description}': {got!r} is not one of 'sigmoid', 'linear', 'relu'")
         elif name != right:
             problems.append(f"'{description}': you chose {name!r}, but {why}")
-    extra = set(answers) - set(OUTPUT_TARGETS)
+    extra = set(answers) - set(targets)
     if extra:
         problems.append(f"unexpected keys {sorted(extra)}: keep the descriptions exactly as given")
     return problems
@@ -373,7 +332,7 @@ def evaluate_output_choices(answers):
 
 def check_output_choices(answers):
     """Exercise check: whether each target description got the right output activation, and why if not."""
-    result = CheckResult("output activations", len(OUTPUT_TARGETS),
+    result = CheckResult("output activations", len(output_targets()),
                          [Problem("", what) for what in evaluate_output_choices(answers)])
     if isinstance(answers, dict) and all(value is None for value in answers.values()):
         result.not_written, result.problems = "every answer is still None", []

@@ -20,15 +20,8 @@ from instructor.grader.exercises import (
     first_failure,
     is_number,
 )
-from utils.activations import (
-    ACTIVATIONS,
-    OUTPUT_TARGETS,
-    builder_target,
-    reference_relu,
-    reference_sigmoid,
-    reference_tf_derivative,
-    relu_sum,
-)
+from instructor.references.lab02 import OUTPUT_TARGETS, reference_relu, reference_sigmoid, reference_tf_derivative
+from utils.activations import ACTIVATIONS, builder_target, relu_sum
 
 RUN_HELPER = '''
 def _grader_run(name, z):
