@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from instructor.references.lab01 import reference_predict_labels
 from utils.data import load_coffee
 from utils.training import (
     CoffeeExplorer,
@@ -10,7 +11,6 @@ from utils.training import (
     check_predict_labels,
     evaluate_train_by_hand,
     gradient_descent_run,
-    reference_predict_labels,
 )
 from utils.widgets import Frames
 

@@ -23,10 +23,12 @@ from utils.checks import (
     show,
 )
 from utils.data import load_coffee
+from utils.expectations import expected
 from utils.plots import decision_grid, plot_decision_boundary
 from utils.validation import as_2d_features, as_labels
 from utils.widgets import Explorer
 
+LAB = "01_training"
 COFFEE_FEATURES = ("temperature (°C)", "duration (min)")
 
 
@@ -196,10 +198,6 @@ class CoffeeExplorer(Explorer):
 
 # ------------------------------------------------------------------------- Lab 01 checks
 
-def reference_predict_labels(probabilities, threshold=0.5):
-    return (np.asarray(probabilities, dtype=float).reshape(-1) >= threshold).astype(int)
-
-
 def _compare_labels(got, expected, case):
     difference = compare_arrays(got, expected)
     if difference is None and np.asarray(got).dtype.kind not in "iu":
@@ -209,29 +207,34 @@ def _compare_labels(got, expected, case):
     return difference
 
 
-def _diagnose_predict_labels(case, got, expected):
+def _diagnose_predict_labels(case, got, right):
     got = np.asarray(got)
-    probabilities = np.asarray(case.args[0], dtype=float).reshape(-1)
-    threshold = case.kwargs.get("threshold", 0.5)
     if got.ndim == 2:
         return "return one label per example as a 1-D array: flatten with .reshape(-1) or [:, 0]"
-    if got.shape == expected.shape and np.array_equal(got, (probabilities > threshold).astype(int)):
+    if got.shape == right.shape and np.array_equal(got, case.about["strict"]):
         return "a probability equal to the threshold counts as 1: use >= rather than >"
-    if got.shape == expected.shape and np.array_equal(got, (probabilities >= 0.5).astype(int)):
+    if got.shape == right.shape and np.array_equal(got, case.about["fixed_half"]):
         return "use the threshold argument instead of a fixed 0.5"
     return None
 
 
-def check_predict_labels(fn):
-    """Exercise 1 check: predict_labels(probabilities, threshold=0.5) gives 1-D integer labels."""
-    cases = [
+def predict_labels_cases():
+    """The inputs of predict_labels' visible check (the recorded expectations follow this order)."""
+    return [
         Case("a column of probabilities, as model.predict returns", (np.array([[0.1], [0.7], [0.49], [0.99]]),)),
         Case("a probability exactly at the threshold", (np.array([[0.5], [0.2]]),)),
         Case("a plain list", ([0.3, 0.8, 0.6],)),
         Case("a threshold of 0.9", (np.array([[0.85], [0.95], [0.9]]),), {"threshold": 0.9}),
         Case("a single example", (np.array([[0.51]]),)),
     ]
-    return show(run_check("predict_labels", fn, reference_predict_labels, cases, compare=_compare_labels,
+
+
+def check_predict_labels(fn):
+    """Exercise 1 check: predict_labels(probabilities, threshold=0.5) gives 1-D integer labels."""
+    cases = predict_labels_cases()
+    for case, entry in zip(cases, expected(LAB, "predict_labels"), strict=True):
+        case.expected, case.about = entry["expected"], entry  # about: the mistakes' results
+    return show(run_check("predict_labels", fn, None, cases, compare=_compare_labels,
                           diagnose=_diagnose_predict_labels))
 
 
@@ -309,44 +312,6 @@ def _small_model(seed):
                              keras.layers.Dense(1, activation="sigmoid")])
 
 
-def _copy_of(model):
-    import keras
-
-    twin = keras.models.clone_model(model)
-    twin.set_weights(model.get_weights())
-    return twin
-
-
-def reference_fit_costs(model, X, y, learning_rate, epochs):
-    """What fit does with one batch of all examples and SGD: (costs per epoch, final weights) of a copy."""
-    import keras
-
-    twin = _copy_of(model)
-    twin.compile(loss=keras.losses.BinaryCrossentropy(), optimizer=keras.optimizers.SGD(learning_rate))
-    history = twin.fit(X, y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
-    return [float(c) for c in history.history["loss"]], twin.get_weights()
-
-
-def reference_loop(model, X, y, step_size, epochs, record_after=False):
-    """Gradient descent written out on a copy (step_size < 0 climbs): (costs, final weights).
-
-    The costs are recorded before each update, as fit does, or after it (record_after=True).
-    """
-    import tensorflow as tf
-
-    twin = _copy_of(model)
-    loss_fn = tf.keras.losses.BinaryCrossentropy()
-    costs = []
-    for _ in range(epochs):
-        with tf.GradientTape() as tape:
-            cost = loss_fn(y, twin(X))
-        grads = tape.gradient(cost, twin.trainable_variables)
-        for variable, grad in zip(twin.trainable_variables, grads, strict=True):
-            variable.assign_sub(step_size * grad)
-        costs.append(float(loss_fn(y, twin(X))) if record_after else float(cost))
-    return costs, twin.get_weights()
-
-
 def _as_costs(got):
     """The student's costs as a 1-D float array, or a message saying why they are not usable."""
     if got is None:
@@ -372,13 +337,21 @@ def _variable_names(model):
     return names
 
 
-def _same_weights(a, b):
-    return all(np.allclose(u, v, atol=1e-5, rtol=1e-4) for u, v in zip(a, b, strict=True))
+def _flat(weights):
+    return np.concatenate([np.ravel(w) for w in weights])
+
+
+def _same_weights(weights, recorded):
+    return bool(np.allclose(_flat(weights), recorded, atol=1e-5, rtol=1e-4))
 
 
 def _diagnose_loop(case, got, start, weights):
-    """Every typical mistake of train_by_hand that the costs and final weights show."""
+    """Every typical mistake of train_by_hand that the costs and final weights show.
+
+    case.about holds what each mistake gives on this case, recorded from the instructor's loop.
+    """
     model, X, y, learning_rate, epochs = case.args
+    mistakes = case.about
     hints = []
     moved = [not np.allclose(w, w0) for w, w0 in zip(weights, start, strict=True)]
     if not any(moved):
@@ -393,32 +366,21 @@ def _diagnose_loop(case, got, start, weights):
         hints.append(f"record one cost per step: {epochs} steps should give {epochs} costs")
     if not all(moved):
         return hints
-    begin = model_at(model, start)
-    if _same_weights(weights, reference_loop(begin, X, y, -learning_rate, epochs)[1]):
+    if _same_weights(weights, mistakes["climbs"]):
         hints.append("the cost goes up: that is a step *up* the slope. Gradient descent subtracts: "
                      "variable.assign_sub(learning_rate * grad)")
-    elif not np.isclose(learning_rate, 1.0) and _same_weights(weights, reference_loop(begin, X, y, 1.0, epochs)[1]):
+    elif not np.isclose(learning_rate, 1.0) and _same_weights(weights, mistakes["no_learning_rate"]):
         hints.append("the steps have the wrong size: multiply each gradient by learning_rate")
-    import tensorflow as tf
-
-    swapped = float(tf.keras.losses.BinaryCrossentropy()(begin(X), y))
-    right_first = reference_loop(begin, X, y, 0.0, 1)[0][0]
-    if len(got) and np.isclose(got[0], swapped, atol=1e-5) and not np.isclose(got[0], right_first):
+    if len(got) and np.isclose(got[0], mistakes["swapped_first_cost"], atol=1e-5) \
+            and not np.isclose(got[0], mistakes["first_cost"]):
         hints.append("the first cost is loss_fn(model(X), y): the loss takes the labels first, loss_fn(y, model(X))")
-    if len(got) == epochs and _close(got, reference_loop(begin, X, y, learning_rate, epochs, record_after=True)[0]):
+    if len(got) == epochs and _close(got, mistakes["late_costs"]):
         hints.append("your costs are one step late: you recorded the cost after the update. fit records the "
                      "cost each step computes under the tape, before it changes the weights")
     elif len(got) == epochs > 1 and np.allclose(got, got[0]):
         hints.append("every recorded cost is the same: compute the cost afresh in every step, inside the "
                      "loop and under a new tf.GradientTape")
     return hints
-
-
-def model_at(model, weights):
-    """A copy of model holding the given weights."""
-    twin = _copy_of(model)
-    twin.set_weights(weights)
-    return twin
 
 
 def _explain_loop_exception(exc):
@@ -443,7 +405,8 @@ def _explain_loop_exception(exc):
     return exception_hint(exc)
 
 
-def _loop_cases():
+def train_by_hand_cases():
+    """The inputs of train_by_hand's visible check, fresh models (the recorded expectations follow this order)."""
     X, y = _small_digits()
     return [Case("40 digits, learning rate 0.5, 5 steps", (_small_model(7), X, y, 0.5, 5), show_input=False),
             Case("40 digits, learning rate 2.0, 3 steps", (_small_model(8), X, y, 2.0, 3), show_input=False),
@@ -452,15 +415,15 @@ def _loop_cases():
 
 def evaluate_train_by_hand(fn):
     """The CheckResult of train_by_hand(model, X, y, learning_rate, epochs) against fit on the same start."""
-    cases = _loop_cases()
+    cases = train_by_hand_cases()
     result = CheckResult(TRAIN_BY_HAND, len(cases), on_pass="your loop is what fit runs")
     if not callable(fn):
         result.checked, result.problems = 1, [not_a_function(fn, TRAIN_BY_HAND)]
         return result
-    for case in cases:
-        model, X, y, learning_rate, epochs = case.args
+    for case, fit in zip(cases, expected(LAB, TRAIN_BY_HAND), strict=True):  # fit: what fit gave, recorded
+        model = case.args[0]
+        case.about = fit
         start = model.get_weights()
-        fit_costs, fit_weights = reference_fit_costs(model, X, y, learning_rate, epochs)
         got, exc, _, _ = call_student(fn, case)
         if isinstance(exc, NotImplementedError):
             result.not_written, result.problems = str(exc) or f"{TRAIN_BY_HAND} is not written yet", []
@@ -474,11 +437,9 @@ def evaluate_train_by_hand(fn):
             result.problems.append(Problem(case.label, f"your result {message}"))
             continue
         weights = model.get_weights()
-        difference = compare_arrays(costs, fit_costs, atol=1e-5, rtol=1e-4)
+        difference = compare_arrays(costs, fit["expected"], atol=1e-5, rtol=1e-4)
         if difference is None:
-            off = [i for i, (w, v) in enumerate(zip(weights, fit_weights, strict=True))
-                   if not np.allclose(w, v, atol=1e-5, rtol=1e-4)]
-            if not off:
+            if _same_weights(weights, fit["weights"]):
                 continue
             difference = "costs match fit's, but the final weights differ from fit's"
         else:
