@@ -1,7 +1,7 @@
 """Record what the students' checks compare with: utils/expected/<lab>.json from the references.
 
-    python -m instructor.record            write every lab's file
-    python -m instructor.record --check    exit 1 if a file differs from a fresh recording
+    python -m instructor.record [LAB ...]            write every lab's file (or the named labs')
+    python -m instructor.record --check [LAB ...]    exit 1 if a file differs from a fresh recording
 
 Each instructor/references/lab<NN>.py with a `record()` function gives its lab's entries; the file is
 named after the lab's file stem. Values are compared with a tolerance (1e-9), since a reference that
@@ -60,9 +60,16 @@ def same(a, b):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("labs", nargs="*", help="lab file stems, e.g. 03_softmax (default: every lab)")
     args = parser.parse_args(argv)
+    found = recorders()
+    unknown = set(args.labs) - set(found)
+    if unknown:
+        parser.error(f"no recorder for {', '.join(sorted(unknown))}; labs with one: {', '.join(sorted(found))}")
     stale = []
-    for lab, record in sorted(recorders().items()):
+    for lab, record in sorted(found.items()):
+        if args.labs and lab not in args.labs:
+            continue
         fresh = plain(record())
         path = OUT / f"{lab}.json"
         if args.check:
