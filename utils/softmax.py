@@ -1,58 +1,35 @@
-"""Lab 03 helpers: softmax and cross-entropy references, the softmax explorer, the exercise checks.
+"""Lab 03 helpers: the softmax explorer and the exercise checks.
 
     from utils.softmax import SoftmaxExplorer, check_my_softmax, check_cross_entropy_loss
 
-Laid out like every topic module: references (what the checks compare against; the lab itself
-shows how to write them), the widget's explorer, the checks.
+The checks compare with values recorded from the instructor's references (utils/expected/03_softmax.json):
+the right result of every case and the results of the typical mistakes they name.
 """
+from dataclasses import replace
+
 import numpy as np
 
+from utils import expectations
 from utils.checks import Case, call_student, compare_arrays, run_check, show
 from utils.plots import COLOURS
 from utils.widgets import Explorer
 
-# ------------------------------------------------------------------------------- references
-
-
-def reference_softmax(z):
-    """TensorFlow's softmax over the last axis, in float64: the independent reference for my_softmax."""
-    import tensorflow as tf
-
-    return tf.nn.softmax(np.asarray(z, dtype="float64"), axis=-1).numpy()
-
-
-def _softmax_rows(z):
-    """Softmax over the last axis, computed after subtracting each row's max (NumPy only, for the widget)."""
-    z = np.asarray(z, dtype=float)
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=-1, keepdims=True)
-
-
-def log_sum_exp(z):
-    """log(sum(exp(z))) over the last axis without overflow: max + log(sum(exp(z - max)))."""
-    z = np.asarray(z, dtype=float)
-    c = np.max(z, axis=-1, keepdims=True)
-    return np.squeeze(c, axis=-1) + np.log(np.sum(np.exp(z - c), axis=-1))
-
-
-def reference_cross_entropy(a, y):
-    """Cross-entropy loss of one example: -log(a[y]) for probabilities a and true class y."""
-    return 0.0 - float(np.log(np.asarray(a, dtype=float)[int(y)]))  # 0.0 - ...: never "-0.0"
+LAB = "03_softmax"
 
 
 def softmax_and_loss(z, true_class):
-    """Probabilities for logits z and the loss -log a_y, the loss computed from the logits.
+    """Probabilities for logits z (TensorFlow's softmax) and the loss -log a_y, computed from the logits.
 
-    Computing the loss as log_sum_exp(z) - z_y keeps it finite (and exact) even when a_y
-    rounds to 0.
+    Computing the loss as logsumexp(z) - z_y keeps it finite (and exact) even when a_y rounds to 0.
     """
+    import tensorflow as tf
+
     z = np.asarray(z, dtype=float)
     if z.ndim != 1 or z.size == 0:
         raise ValueError(f"z must be a non-empty vector of logits, got shape {z.shape}")
     if not 0 <= int(true_class) < z.size:
         raise ValueError(f"true_class must be between 0 and {z.size - 1}, got {true_class}")
-    return _softmax_rows(z), float(log_sum_exp(z) - z[int(true_class)])
+    return tf.nn.softmax(z).numpy(), float(tf.reduce_logsumexp(z) - z[int(true_class)])
 
 
 # ------------------------------------------------------------------------------- the widget
@@ -108,6 +85,12 @@ class SoftmaxExplorer(Explorer):
 # ------------------------------------------------------------------------------- the checks
 
 
+def _recorded(check, cases):
+    """The cases with their recorded results: the right one (expected) and each mistake's (about)."""
+    entries = expectations.expected(LAB, check)
+    return [replace(case, expected=entry["expected"], about=entry) for case, entry in zip(cases, entries, strict=True)]
+
+
 def softmax_cases():
     """The inputs my_softmax is tried on: the check's cases, edge cases included."""
     return [
@@ -128,6 +111,8 @@ _FORGOT_MAX = ("subtract the max before np.exp: for z = {z}, np.exp({big:g}) {wh
 _ONE_MAX = ("each row alone works, the batch does not: every row needs its own max, "
             "np.max(z, axis=-1, keepdims=True), not one max of the whole batch")
 _ONE_SUM = "you divided by the sum of the whole batch: sum each row, np.sum(..., axis=-1, keepdims=True)"
+# The recorded batch mistakes (one max and/or one sum for the whole batch), with the hints naming them
+_BATCH_MISTAKES = {"one_max": [_ONE_MAX], "one_sum": [_ONE_SUM], "one_max_one_sum": [_ONE_MAX, _ONE_SUM]}
 
 
 def _softmax_mistakes(fn):
@@ -139,7 +124,7 @@ def _softmax_mistakes(fn):
         if got.shape != z.shape:
             return [f"return one probability per input value, in the input's shape {z.shape}"]
         if z.ndim == 2 and len(z) > 1:
-            return _batch_mistakes(fn, z, got)
+            return _batch_mistakes(fn, case, got, expected)
         return _vector_mistakes(z, got)
     return diagnose
 
@@ -157,29 +142,21 @@ def _vector_mistakes(z, got):
     return []
 
 
-def _batch_variants(z):
-    """Wrong batch softmaxes by what they get wrong: (max of the whole batch?, sum of the whole batch?)."""
-    e_all = np.exp(z - z.max())
-    e_row = np.exp(z - z.max(axis=-1, keepdims=True))
-    return {(True, False): e_all / e_all.sum(axis=-1, keepdims=True),
-            (False, True): e_row / e_row.sum(),
-            (True, True): e_all / e_all.sum()}
-
-
-def _batch_mistakes(fn, z, got):
+def _batch_mistakes(fn, case, got, expected):
     """All the batch mistakes seen: one max for the whole batch, one sum for it, the wrong axis."""
+    z = np.asarray(case.args[0], dtype=float)
     with np.errstate(all="ignore"):
-        for (one_max, one_sum), variant in _batch_variants(z).items():
-            if np.allclose(got, variant, equal_nan=True):
-                return [hint for wrong, hint in ((one_max, _ONE_MAX), (one_sum, _ONE_SUM)) if wrong]
+        for mistake, hints in _BATCH_MISTAKES.items():
+            if np.allclose(got, np.asarray(case.about[mistake], dtype=float), equal_nan=True):
+                return hints
         if np.isfinite(got).all() and np.allclose(got.sum(axis=0), 1.0):
             return ["each column sums to 1: each row is one example, so normalize along axis=-1, not axis=0"]
         rows_alone = [_call_row(fn, row) for row in z]
         if not np.isfinite(got).all() and all(
-                r is not None and compare_arrays(r, reference_softmax(row)) is None
-                for r, row in zip(rows_alone, z, strict=True)):
+                r is not None and compare_arrays(r, right) is None
+                for r, right in zip(rows_alone, expected, strict=True)):
             return [_ONE_MAX]
-        first_bad = np.argwhere(~np.isclose(got, reference_softmax(z), atol=1e-6, rtol=1e-5))[0][0]
+        first_bad = np.argwhere(~np.isclose(got, expected, atol=1e-6, rtol=1e-5))[0][0]
     return _vector_mistakes(z[first_bad], got[first_bad])
 
 
@@ -200,8 +177,8 @@ def _softmax_exception(exc, case):
 
 
 def evaluate_my_softmax(fn):
-    """The CheckResult of my_softmax against tf.nn.softmax on vectors, lists, huge and tiny values, batches."""
-    return run_check("my_softmax", fn, reference_softmax, softmax_cases(),
+    """The CheckResult of my_softmax against recorded tf.nn.softmax results: vectors, lists, huge values, batches."""
+    return run_check("my_softmax", fn, None, _recorded("my_softmax", softmax_cases()),
                      diagnose=_softmax_mistakes(fn) if callable(fn) else None,
                      explain_exception=_softmax_exception)
 
@@ -224,36 +201,34 @@ def cross_entropy_cases():
 
 
 def _cross_entropy_mistakes(case, got, expected):
-    """The typical mistake behind a wrong loss, or None."""
-    a, y = case.args
-    a = np.asarray(a, dtype=float)
+    """The typical mistake behind a wrong loss (its recorded result is what the student's loss is), or None."""
+    y = int(case.args[1])
+    mistakes = {name: np.asarray(value, dtype=float) for name, value in case.about.items()}
     with np.errstate(all="ignore"):
         got = np.asarray(got, dtype=float)
         if got.shape != ():
             return "return one number for one example: the loss of the true class only"
-        logs = -np.log(a)
-        right = logs[int(y)]
 
         def near(value):
             return bool(np.isclose(got, value, rtol=1e-5, atol=1e-7))
 
-        if right != 0 and near(-right):
+        if expected != 0 and near(mistakes["missing_minus"]):
             return "missing minus sign: log(a_y) <= 0, and the loss -log(a_y) is never negative"
-        if right != 0 and near(right / np.log(10)):
+        if expected != 0 and near(mistakes["log10"]):
             return "that is log base 10: use the natural logarithm, np.log"
-        for k, value in enumerate(logs):
-            if k != int(y) and near(value):
-                return f"that is -log(a[{k}]): use the probability of the true class, a[y] (here a[{int(y)}])"
-        if near(np.sum(logs)):
+        for k, value in enumerate(mistakes["each_class"]):
+            if k != y and near(value):
+                return f"that is -log(a[{k}]): use the probability of the true class, a[y] (here a[{y}])"
+        if near(mistakes["sum_over_classes"]):
             return "only the true class's probability enters the loss, not a sum over all classes"
-        if near(1 - a[int(y)]):
+        if near(mistakes["one_minus"]):
             return "the loss is -log(a_y), not 1 - a_y"
     return None
 
 
 def evaluate_cross_entropy_loss(fn):
-    """The CheckResult of cross_entropy_loss(a, y) against -log(a[y]) on several examples."""
-    return run_check("cross_entropy_loss", fn, reference_cross_entropy, cross_entropy_cases(),
+    """The CheckResult of cross_entropy_loss(a, y) against (recorded) -log(a[y]) on several examples."""
+    return run_check("cross_entropy_loss", fn, None, _recorded("cross_entropy_loss", cross_entropy_cases()),
                      atol=1e-7, rtol=1e-6, diagnose=_cross_entropy_mistakes)
 
 
