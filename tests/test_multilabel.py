@@ -5,8 +5,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from sklearn.metrics import precision_score, recall_score  # noqa: E402
 
@@ -33,9 +31,7 @@ from utils.multilabel import (  # noqa: E402
     plot_scenes,
     plot_softmax_vs_sigmoid,
     precision_recall,
-    reference_threshold_for_recall,
     show_problems,
-    threshold_cases,
 )
 from utils.widgets import Frames  # noqa: E402
 
@@ -136,24 +132,6 @@ def test_label_metrics_per_label_thresholds():
     assert same[1] == pytest.approx(precision[1])
     with pytest.raises(ValueError, match="n_examples, n_labels"):
         label_metrics(Y, P[:, :2])
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.booleans(), st.floats(0, 1)), min_size=1, max_size=60),
-       st.floats(0.05, 1.0))
-def test_reference_threshold_is_the_highest_that_reaches_the_target(pairs, target):
-    y = np.array([p[0] for p in pairs])
-    scores = np.array([p[1] for p in pairs])
-    t = reference_threshold_for_recall(y, scores, target)
-    if not y.any():
-        assert t == 0.5
-        return
-    _, recall = precision_recall(y, scores, t)
-    assert recall >= target - 1e-12
-    higher = scores[y & (scores > t)]
-    if len(higher):
-        _, recall_up = precision_recall(y, scores, higher.min())
-        assert recall_up < target
 
 
 def test_metrics_table_layout():
@@ -451,9 +429,7 @@ def _threshold_messages(fn):
     return "\n".join(result.messages())
 
 
-def test_every_case_agrees_with_the_usual_ceil_answer():
-    for case in threshold_cases():
-        assert good_threshold(*case.args) == pytest.approx(reference_threshold_for_recall(*case.args), abs=1e-12)
+def test_the_usual_ceil_answer_passes():
     assert evaluate_choose_threshold(good_threshold).passed
 
 

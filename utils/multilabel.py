@@ -8,8 +8,11 @@
 - The exercise checks `check_build_digits_model`, `check_build_scene_model`,
   `check_choose_threshold` and `check_setup_choices`.
 """
+from dataclasses import replace
+
 import numpy as np
 
+from utils import expectations
 from utils.checks import (
     Case,
     CheckResult,
@@ -25,6 +28,8 @@ from utils.checks import (
 )
 from utils.plots import COLOURS
 from utils.widgets import Explorer
+
+LAB = "04_multiclass_vs_multilabel"
 
 # ----------------------------------------------------------------------------- the scenes
 
@@ -124,22 +129,6 @@ def label_metrics(Y, P, thresholds=0.5):
     t = np.broadcast_to(np.asarray(thresholds, dtype=float), (Y.shape[1],))
     pairs = [precision_recall(Y[:, k], P[:, k], t[k]) for k in range(Y.shape[1])]
     return np.array([p for p, _ in pairs]), np.array([r for _, r in pairs])
-
-
-def reference_threshold_for_recall(y_true, scores, target=0.95):
-    """The highest threshold whose recall is at least `target` (so precision stays as high as it can).
-
-    The candidates are the scores of the positive examples: flagging the k highest of n positives
-    gives recall k / n, so the answer is the score of the k-th highest positive for the smallest k
-    with k / n >= target. With no positive example it returns 0.5.
-    """
-    scores = np.asarray(scores, dtype=float)
-    positives = np.sort(scores[np.asarray(y_true, dtype=float) == 1])[::-1]
-    if len(positives) == 0:
-        return 0.5
-    recalls = np.arange(1, len(positives) + 1) / len(positives)
-    needed = int(np.argmax(recalls >= target)) + 1 if target <= 1 else len(positives)
-    return float(positives[needed - 1])
 
 
 def metrics_table(rows):
@@ -495,7 +484,8 @@ def check_build_scene_model(build_model):
 # ------------------------------------------------------------------ choosing a threshold
 
 def threshold_cases():
-    """The (labels, scores, target recall) inputs the threshold exercise is tried on."""
+    """The (labels, scores, target recall) inputs the threshold exercise is tried on (their right thresholds,
+    and the thresholds of the typical mistakes, are recorded in utils/expected/04_multiclass_vs_multilabel.json)."""
     rng = np.random.default_rng(3)
     y_many = (rng.random(120) < 0.35).astype("float32")
     s_many = np.clip(0.5 * y_many + rng.normal(0.3, 0.2, size=120), 0, 1).round(4)
@@ -523,28 +513,22 @@ def _recall_at(y_true, scores, threshold):
     return float(np.mean(positives >= threshold))
 
 
-def _kth_highest(values, target, count):
-    """The score at which the k highest of `values` are flagged, k the fewest of `count` reaching target."""
-    values = np.sort(np.asarray(values, dtype=float))[::-1]
-    needed = int(np.argmax(np.arange(1, count + 1) / count >= target)) + 1
-    return float(values[min(needed, len(values)) - 1]) if len(values) else None
-
-
 def _threshold_mistakes(case, got, expected):
-    """Every typical mistake a wrong threshold shows."""
+    """Every typical mistake a wrong threshold shows (a mistake's recorded threshold is in case.about)."""
     y, s, target = case.args
-    y_array = np.asarray(y)
     y = np.asarray(y, dtype=float)
     s = np.asarray(s, dtype=float)
     got = np.asarray(got, dtype=float)
     if got.shape != ():
         return [f"return one number, the threshold, not an array of shape {got.shape}"]
     got = float(got)
-    positives = np.sort(s[y == 1])[::-1]
     recall = _recall_at(y, s, got)
 
     def near(value):
         return value is not None and bool(np.isclose(got, value, rtol=0, atol=1e-9))
+
+    def made(*mistakes):
+        return any(near(case.about[mistake]) for mistake in mistakes)
 
     if near(target) or (near(recall) and not np.isclose(s, got).any()):
         return ["that looks like a recall: return the threshold t, a score, not the recall it reaches"]
@@ -555,17 +539,16 @@ def _threshold_mistakes(case, got, expected):
     else:
         hints.append(f"your threshold {got:.4g} reaches recall {recall:.3f} >= {target}, but a higher threshold "
                      "does too: find the highest one, so as few scenes as possible are flagged by mistake")
-    needed = int(np.argmax(np.arange(1, len(positives) + 1) / len(positives) >= target)) + 1
-    if needed >= 2 and near(positives[needed - 2]):
+    if made("one_too_few"):
         hints.append("you flag one positive too few: to reach the target, round the number of positives "
                      "you must flag up, not down")
-    elif target < 1 and near(positives.min()):
+    elif target < 1 and made("lowest_positive"):
         hints.append("that is the lowest score of a positive, which flags every positive (recall 1): the target "
                      "asks for less")
-    elif y_array.dtype.kind in "iu" and near(_kth_highest(s[y_array], target, len(y_array))):
+    elif made("labels_as_indices"):
         hints.append("scores[y_true] with y_true of 0s and 1s picks scores[0] and scores[1] again and again: "
                      "select with a boolean mask, scores[y_true == 1]")
-    elif near(_kth_highest(s, target, len(positives))) or near(_kth_highest(s, target, len(s))):
+    elif made("every_scene", "every_scene_every_count"):
         hints.append("recall only counts the scenes that have the label: take the positives' scores, "
                      "scores[y_true == 1], and leave the others out")
     elif recall >= target and not np.isclose(s, got).any():
@@ -582,8 +565,10 @@ def _threshold_exception(exc, case):
 
 
 def evaluate_choose_threshold(fn):
-    """The CheckResult of choose_threshold(y_true, scores, target_recall) against the reference."""
-    return run_check("choose_threshold", fn, reference_threshold_for_recall, threshold_cases(),
+    """The CheckResult of choose_threshold(y_true, scores, target_recall) against the recorded thresholds."""
+    cases = [replace(case, expected=entry["expected"], about=entry)
+             for case, entry in zip(threshold_cases(), expectations.expected(LAB, "choose_threshold"), strict=True)]
+    return run_check("choose_threshold", fn, None, cases,
                      atol=1e-9, rtol=0, diagnose=_threshold_mistakes, explain_exception=_threshold_exception)
 
 

@@ -17,12 +17,8 @@ from instructor.grader.exercises import (
     first_failure,
 )
 from instructor.grader.wire import Opaque
-from utils.multilabel import (
-    DIGITS_LAYERS,
-    SCENE_LAYERS,
-    evaluate_setup_choices,
-    reference_threshold_for_recall,
-)
+from instructor.references.lab04 import reference_threshold_for_recall
+from utils.multilabel import DIGITS_LAYERS, SCENE_LAYERS, evaluate_setup_choices
 
 MODEL_FACTS = '''
 def _grader_model_facts(builder_name, weights, x):
@@ -73,6 +69,7 @@ class ModelExercise(Exercise):
 
     def __init__(self, key, n_inputs, layers, loss_name):
         self.key = self.title = self.builder = key
+        self.student_names = (key,)
         self.n_inputs, self.layers, self.loss_name = n_inputs, layers, loss_name
 
     def draw(self, rng):
