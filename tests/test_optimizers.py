@@ -1,28 +1,21 @@
-"""Lab 05 helpers: Adam against Keras, the adam_step check, the bowl, the widget drawing."""
+"""Lab 05 helpers: Keras's Adam, the checks (with the references of instructor/references/lab05.py in
+a student's place), the bowl, the widget drawing."""
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from instructor.references.lab05 import (
+    ADAM_STEP_MISTAKES,
+    first_step_mistakes,
+    reference_adam_step,
+    reference_first_step,
+)
 from utils import optimizers as opt
 from utils.widgets import Frames, live_figure, render_png
 
 # ------------------------------------------------------------------ Adam against Keras
-
-
-def test_reference_adam_step_equals_keras_with_float64_hyperparameters():
-    rng = np.random.default_rng(0)
-    start = rng.normal(size=(3, 4))
-    gradients = [rng.normal(size=(3, 4)) * 10.0 ** rng.integers(-8, 2) for _ in range(30)]
-    hp = dict(alpha=0.01, beta1=0.85, beta2=0.995, epsilon=1e-6)
-    states = opt.keras_adam_states(start, gradients, **hp)
-    w, m, v = start, np.zeros_like(start), np.zeros_like(start)
-    for t, (g, (kw, km, kv)) in enumerate(zip(gradients, states, strict=True), start=1):
-        w, m, v = opt.reference_adam_step(w, g, m, v, t, **hp)
-        np.testing.assert_allclose(w, kw, rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(m, km, rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(v, kv, rtol=1e-12, atol=1e-15)
 
 
 def test_plain_keras_adam_differs_only_by_float32_hyperparameters():
@@ -40,26 +33,14 @@ def test_plain_keras_adam_differs_only_by_float32_hyperparameters():
     assert 1e-6 < np.abs(plain - exact).max() < 1e-4
 
     f32 = lambda x: float(np.float32(x))  # noqa: E731
-
-    def rounded_step(w, g, m, v, t, alpha, beta1, beta2, epsilon):
-        m = m + (g - m) * (1 - beta1)
-        v = v + (g * g - v) * (1 - beta2)
-        alpha_t = f32(alpha) * np.sqrt(1 - f32(beta2) ** t) / (1 - f32(beta1) ** t)
-        return w - alpha_t * m / (np.sqrt(v) + epsilon), m, v
-
-    assert np.abs(plain - opt.adam_path(0.15, step=rounded_step)[1:]).max() < 1e-12
-
-
-def test_keras_adam_states_on_the_bowl_matches_adam_path():
-    states = opt.keras_adam_states(opt.START, opt.bowl_gradient, alpha=0.15, n_steps=opt.N_STEPS)
-    path = opt.adam_path(0.15)
-    np.testing.assert_allclose(np.array([s[0] for s in states]), path[1:], rtol=0, atol=1e-12)
-
-
-def test_adam_step_does_not_modify_its_inputs():
-    w, g, m, v = np.ones(2), np.array([1.0, -2.0]), np.zeros(2), np.zeros(2)
-    opt.reference_adam_step(w, g, m, v, 1)
-    assert (w == 1).all() and (m == 0).all() and (v == 0).all()
+    w, m, v, rounded = opt.START, np.zeros(2), np.zeros(2), []
+    for t in range(1, opt.N_STEPS + 1):  # float32 alpha and betas in the bias correction only
+        g = opt.bowl_gradient(w)
+        m = m + (g - m) * (1 - 0.9)
+        v = v + (g * g - v) * (1 - 0.999)
+        w = w - f32(0.15) * np.sqrt(1 - f32(0.999) ** t) / (1 - f32(0.9) ** t) * m / (np.sqrt(v) + 1e-7)
+        rounded.append(w)
+    assert np.abs(plain - np.array(rounded)).max() < 1e-12
 
 
 # ------------------------------------------------------------------ the check
@@ -74,14 +55,14 @@ def correct_in_place(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon
 
 
 def correct_as_lists(*args, **kwargs):
-    return [list(np.ravel(a)) if np.ndim(a) == 1 else a.tolist() for a in opt.reference_adam_step(*args, **kwargs)]
+    return [list(np.ravel(a)) if np.ndim(a) == 1 else a.tolist() for a in reference_adam_step(*args, **kwargs)]
 
 
 def correct_float32(*args, **kwargs):
-    return tuple(np.float32(a) for a in opt.reference_adam_step(*args, **kwargs))
+    return tuple(np.float32(a) for a in reference_adam_step(*args, **kwargs))
 
 
-@pytest.mark.parametrize("fn", [opt.reference_adam_step, correct_in_place, correct_as_lists, correct_float32])
+@pytest.mark.parametrize("fn", [reference_adam_step, correct_in_place, correct_as_lists, correct_float32])
 def test_correct_implementations_pass(fn, capsys):
     assert opt.evaluate_adam_step(fn).passed
     opt.check_adam_step(fn)
@@ -89,31 +70,35 @@ def test_correct_implementations_pass(fn, capsys):
                                               "tf.keras.optimizers.Adam; w, m and v agree to 1e-6).")
 
 
-@pytest.mark.parametrize("name", [name for name, _, _ in opt.MISTAKES])
+def test_every_recorded_mistake_has_a_hint_and_every_hint_a_mistake():
+    assert list(opt.ADAM_STEP_HINTS) == list(ADAM_STEP_MISTAKES)
+    recorded = {name for corrected in (True, False) for name in first_step_mistakes([1.0], 0.1, 0.9, 0.999, corrected)}
+    assert recorded == set(opt.FIRST_STEP_HINTS)
+
+
+@pytest.mark.parametrize("name", list(ADAM_STEP_MISTAKES))
 def test_every_known_mistake_fails_with_its_own_hint(name):
-    _, wrong, explanation = next(m for m in opt.MISTAKES if m[0] == name)
+    wrong, explanation = ADAM_STEP_MISTAKES[name], opt.ADAM_STEP_HINTS[name]
     problems = opt.evaluate_adam_step(wrong).problems
     assert problems, f"{name} passed the check"
     assert any(explanation in p.hints for p in problems), [p.text() for p in problems]
 
 
 def test_paper_epsilon_fails_only_where_epsilon_matters():
-    _, wrong, _ = opt.MISTAKES[0]
-    problems = opt.evaluate_adam_step(wrong).problems
+    problems = opt.evaluate_adam_step(ADAM_STEP_MISTAKES["paper epsilon"]).problems
     assert len(problems) == 1 and "tiny gradients (1e-7), where epsilon matters" in problems[0].where
     assert "parts from Keras at step t=1" in problems[0].what
 
 
 def test_the_first_parting_step_is_reported():
     """A step that uses the raw gradient equals Adam at t = 1 (m_hat = g) and parts at t = 2."""
-    wrong = next(m[1] for m in opt.MISTAKES if m[0] == "gradient instead of m")
-    problems = opt.evaluate_adam_step(wrong).problems
+    problems = opt.evaluate_adam_step(ADAM_STEP_MISTAKES["gradient instead of m"]).problems
     assert problems and all("parts from Keras at step t=2 (step 1 matched)" in p.what for p in problems)
 
 
 def test_swapped_return_order_is_named(capsys):
     def wvm(*args, **kwargs):
-        w, m, v = opt.reference_adam_step(*args, **kwargs)
+        w, m, v = reference_adam_step(*args, **kwargs)
         return w, v, m
 
     opt.check_adam_step(wvm)
@@ -122,7 +107,7 @@ def test_swapped_return_order_is_named(capsys):
 
 def test_hard_coded_betas_are_named(capsys):
     def fixed(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-        return opt.reference_adam_step(w, g, m, v, t, alpha=alpha, epsilon=epsilon)
+        return reference_adam_step(w, g, m, v, t, alpha=alpha, epsilon=epsilon)
 
     opt.check_adam_step(fixed)
     out = capsys.readouterr().out
@@ -138,7 +123,7 @@ def returns_none(*args, **kwargs):
 
 
 def returns_two(*args, **kwargs):
-    return opt.reference_adam_step(*args, **kwargs)[:2]
+    return reference_adam_step(*args, **kwargs)[:2]
 
 
 def returns_text(*args, **kwargs):
@@ -160,7 +145,7 @@ def returns_nan(w, g, m, v, t, **kwargs):
     (returns_text, "not three arrays of numbers"),
     (returns_wrong_shape, "returned w with shape (7,), expected (2,)"),
     (returns_nan, "nan"),
-    (opt.reference_adam_step(np.ones(2), np.ones(2), np.zeros(2), np.zeros(2), 1), "pass the function itself"),
+    (reference_adam_step(np.ones(2), np.ones(2), np.zeros(2), np.zeros(2), 1), "pass the function itself"),
 ])
 def test_broken_answers_are_explained_never_raised(fn, expected, capsys):
     opt.check_adam_step(fn)
@@ -278,24 +263,24 @@ def first_step_keras_epsilon(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correc
 
 
 def first_step_on_lists(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
-    return list(np.ravel(opt.reference_first_step(g, alpha, beta1, beta2, bias_correction)).reshape(np.shape(g)))
+    return list(np.ravel(reference_first_step(g, alpha, beta1, beta2, bias_correction)).reshape(np.shape(g)))
 
 
-@pytest.mark.parametrize("fn", [opt.reference_first_step, first_step_sign, first_step_keras_epsilon])
+@pytest.mark.parametrize("fn", [reference_first_step, first_step_sign, first_step_keras_epsilon])
 def test_first_step_correct_answers_pass(fn):
     assert opt.evaluate_first_step(fn).passed
 
 
 def test_first_step_is_alpha_with_correction_and_larger_without():
     g = np.array([0.5, -50.0, 0.0])
-    np.testing.assert_allclose(opt.reference_first_step(g, alpha=1.0), [-1.0, 1.0, 0.0])
-    np.testing.assert_allclose(opt.reference_first_step(g, alpha=1.0, bias_correction=False),
+    np.testing.assert_allclose(reference_first_step(g, alpha=1.0), [-1.0, 1.0, 0.0])
+    np.testing.assert_allclose(reference_first_step(g, alpha=1.0, bias_correction=False),
                                [-np.sqrt(10), np.sqrt(10), 0.0])
-    np.testing.assert_allclose(opt.reference_first_step(g, alpha=1.0, beta2=0.9999, bias_correction=False),
+    np.testing.assert_allclose(reference_first_step(g, alpha=1.0, beta2=0.9999, bias_correction=False),
                                [-10.0, 10.0, 0.0])
     # and it is the change of w that Keras's Adam makes in its first step
     (w, _, _), = opt.keras_adam_states(np.zeros(2), [g[:2]], alpha=0.01)
-    np.testing.assert_allclose(w, opt.reference_first_step(g[:2], alpha=0.01), rtol=1e-5)
+    np.testing.assert_allclose(w, reference_first_step(g[:2], alpha=0.01), rtol=1e-5)
 
 
 def _first_step_mistake(kind):
@@ -303,7 +288,7 @@ def _first_step_mistake(kind):
         g = np.asarray(g, dtype=float)
         m, v = (1 - beta1) * g, (1 - beta2) * g**2
         mh, vh = m / (1 - beta1), v / (1 - beta2)
-        right = opt.reference_first_step(g, alpha, beta1, beta2, bias_correction)
+        right = reference_first_step(g, alpha, beta1, beta2, bias_correction)
         with np.errstate(all="ignore"):
             return {
                 "uphill": -right,
@@ -316,8 +301,8 @@ def _first_step_mistake(kind):
                 "m only": -alpha * (mh if bias_correction else m) / (np.sqrt(v) + 1e-12),
                 "v only": -alpha * m / (np.sqrt(vh if bias_correction else v) + 1e-12),
                 "m too small only": -alpha * (1 if bias_correction else (1 - beta1)) * np.sign(g),
-                "default betas": opt.reference_first_step(g, alpha, bias_correction=bias_correction),
-                "default alpha": opt.reference_first_step(g, 0.001, beta1, beta2, bias_correction),
+                "default betas": reference_first_step(g, alpha, bias_correction=bias_correction),
+                "default alpha": reference_first_step(g, 0.001, beta1, beta2, bias_correction),
             }[kind]
     return fn
 

@@ -1,23 +1,21 @@
-"""Lab 05 helpers: gradient descent and Adam on an elongated bowl, the Keras Adam reference,
-the check of the student's `adam_step`, and the figures and widget drawing of the lab.
+"""Lab 05 helpers: gradient descent and Adam on an elongated bowl, Keras's Adam as the oracle,
+the checks of the lab's exercises, and the figures and widget drawing of the lab.
 
-Everything here is plain NumPy except `keras_adam`, `keras_adam_states` and the check, which
-import TensorFlow when they are called, so importing this module stays cheap.
+No Adam step is written here: every Adam path comes from Keras's own optimizer (`keras_adam`,
+`keras_adam_states`, `adam_path`), and the checks compare with values recorded from the instructor's
+references (utils/expected/05_adam.json) or, for adam_step, with Keras's Adam step by step. Only
+those functions import TensorFlow, when they are called, so importing this module stays cheap.
 
-Keras 3 writes one Adam step (keras/src/optimizers/adam.py) as
-
-    t       = iterations + 1                      (the first step has t = 1)
-    alpha_t = alpha * sqrt(1 - beta2**t) / (1 - beta1**t)
-    m      += (g - m) * (1 - beta1)               (= beta1 * m + (1 - beta1) * g)
-    v      += (g**2 - v) * (1 - beta2)            (= beta2 * v + (1 - beta2) * g**2)
-    w      -= alpha_t * m / (sqrt(v) + epsilon)   (epsilon added to the uncorrected sqrt(v))
-
-`reference_adam_step` below follows exactly this form. Keras also turns the Python floats alpha, beta1 and
-beta2 into float32 numbers for alpha_t, even for float64 weights; `keras_adam` passes them as
-float64 tensors instead, and then Keras and `reference_adam_step` agree to rounding (tests/test_optimizers.py).
+Keras 3 adds epsilon to the uncorrected sqrt(v) (keras/src/optimizers/adam.py), and turns the Python
+floats alpha, beta1 and beta2 into float32 numbers for the bias correction, even for float64 weights;
+`keras_adam` passes them as float64 tensors instead, so the optimizer computes the exact formula.
 """
+from dataclasses import replace
+from functools import cache
+
 import numpy as np
 
+from utils import expectations
 from utils.checks import (
     Case,
     CheckResult,
@@ -53,19 +51,6 @@ def bowl_gradient(w):
 
 # ------------------------------------------------------------------ the two optimizers
 
-def reference_adam_step(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-    """One Adam step written the way Keras 3 writes it; returns the new (w, m, v).
-
-    t is the number of this step, starting at 1. Arrays are not modified in place.
-    """
-    w, g, m, v = (np.asarray(a, dtype=float) for a in (w, g, m, v))
-    m = m + (g - m) * (1 - beta1)
-    v = v + (g * g - v) * (1 - beta2)
-    alpha_t = alpha * np.sqrt(1 - beta2**t) / (1 - beta1**t)
-    w = w - alpha_t * m / (np.sqrt(v) + epsilon)
-    return w, m, v
-
-
 def gradient_descent_path(alpha, n_steps=N_STEPS, start=START, gradient=bowl_gradient):
     """Points visited by gradient descent w <- w - alpha * grad J(w): array (n_steps + 1, 2)."""
     path = [np.array(start, dtype=float)]
@@ -75,17 +60,15 @@ def gradient_descent_path(alpha, n_steps=N_STEPS, start=START, gradient=bowl_gra
     return np.array(path)
 
 
-def adam_path(alpha, beta1=0.9, beta2=0.999, epsilon=1e-7, n_steps=N_STEPS, start=START,
-              gradient=bowl_gradient, step=reference_adam_step):
-    """Points visited by Adam (`step` does one update): array (n_steps + 1, 2)."""
-    w = np.array(start, dtype=float)
-    m, v = np.zeros_like(w), np.zeros_like(w)
-    path = [w]
-    for t in range(1, n_steps + 1):
-        w, m, v = step(w, gradient(w), m, v, t, alpha=alpha, beta1=beta1, beta2=beta2,
-                       epsilon=epsilon)
-        path.append(np.asarray(w, dtype=float))
-    return np.array(path)
+def adam_path(alpha, beta1=0.9, beta2=0.999, epsilon=1e-7, n_steps=N_STEPS):
+    """Points visited by Keras's Adam on the bowl from START: array (n_steps + 1, 2)."""
+    return _adam_path(float(alpha), float(beta1), float(beta2), float(epsilon), int(n_steps)).copy()
+
+
+@cache
+def _adam_path(alpha, beta1, beta2, epsilon, n_steps):
+    states = keras_adam_states(START, bowl_gradient, alpha, beta1, beta2, epsilon, n_steps=n_steps)
+    return np.array([START] + [w for w, _, _ in states], dtype=float)
 
 
 def step_sizes(path):
@@ -132,14 +115,14 @@ def epochs_to_reach(losses, target):
     return int(hits[0]) + 1 if hits.size else None
 
 
-# ------------------------------------------------------------------ Keras reference
+# ------------------------------------------------------------------ Keras's Adam, the oracle
 
 def keras_adam(alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
     """tf.keras.optimizers.Adam with its hyper-parameters as float64 tensors.
 
     Given plain Python floats, Keras turns alpha, beta1 and beta2 into float32 numbers for the
     bias correction (0.9 becomes 0.89999998); as float64 tensors they stay exact, so the
-    optimizer computes exactly the formula of `reference_adam_step` on float64 weights.
+    optimizer computes exactly Adam's formula on float64 weights.
     """
     import tensorflow as tf
 
@@ -286,138 +269,67 @@ class RaceExplorer(Explorer):
 
 # ------------------------------------------------------------------ the exercise check
 
-def _variant(update):
-    """Build a wrong Adam step from update(w, g, m, v, t, a, b1, b2, eps) -> (w, m, v)."""
-    def step(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
-        w, g, m, v = (np.asarray(a, dtype=float) for a in (w, g, m, v))
-        with np.errstate(all="ignore"):
-            return update(w, g, m, v, t, alpha, beta1, beta2, epsilon)
-    return step
+# What each typical mistake of adam_step is, keyed by the names of the recorded mistakes' results
+# (utils/expected/05_adam.json). The first that reproduces the student's result names the mistake.
+ADAM_STEP_HINTS = {
+    "paper epsilon": (
+        "this is the paper's form, alpha * m_hat / (sqrt(v_hat) + epsilon). Keras adds epsilon to "
+        "the UNcorrected sqrt(v): w - alpha_t * m / (sqrt(v) + epsilon) with "
+        "alpha_t = alpha * sqrt(1 - beta2**t) / (1 - beta1**t). The two agree except when "
+        "sqrt(v) is as small as epsilon, as with these tiny gradients."
+    ),
+    "no bias correction": (
+        "no bias correction: m and v start at 0, so early on they are too small. Divide m by "
+        "(1 - beta1**t) and v by (1 - beta2**t), or equivalently scale alpha by "
+        "sqrt(1 - beta2**t) / (1 - beta1**t)."
+    ),
+    "m corrected only": (
+        "only m is bias-corrected: the step also needs sqrt(1 - beta2**t), the correction of v."
+    ),
+    "v corrected only": (
+        "only v is bias-corrected: the step also needs the division by (1 - beta1**t), the "
+        "correction of m."
+    ),
+    "swapped betas": (
+        "beta1 and beta2 are swapped: beta1 (0.9 by default) averages the gradients into m, "
+        "beta2 (0.999) averages the squared gradients into v."
+    ),
+    "swapped average weights": (
+        "the running averages weigh the wrong way round: the old value keeps the beta share, "
+        "m = beta1 * m + (1 - beta1) * g (and likewise v with beta2)."
+    ),
+    "v without square": (
+        "v must average the SQUARED gradient: v = beta2 * v + (1 - beta2) * g**2."
+    ),
+    "no sqrt": (
+        "the step divides by sqrt(v_hat), not by v_hat: v is a squared size."
+    ),
+    "plus sign": (
+        "the step goes uphill: subtract the update from w (w - ...), do not add it."
+    ),
+    "old moments": (
+        "the step uses m and v from before this step's gradient: update m and v first, "
+        "then use the new values to move w."
+    ),
+    "t + 1": (
+        "the bias correction uses t + 1: t is already the number of this step (1 on the first "
+        "step), so use beta1**t and beta2**t."
+    ),
+    "default hyper-parameters": (
+        "your function ignores the alpha, beta1, beta2 or epsilon it is given and uses the "
+        "defaults: use the arguments inside the function."
+    ),
+    "default betas": (
+        "your function uses beta1=0.9 and beta2=0.999 whatever it is given: use the beta1 and "
+        "beta2 arguments."
+    ),
+    "gradient instead of m": (
+        "the step moves along the raw gradient g instead of its running average m."
+    ),
+}
 
 
-def _moments(g, m, v, b1, b2):
-    return b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
-
-
-def _paper(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return w - a * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps), m, v
-
-
-def _no_correction(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return w - a * m / (np.sqrt(v) + eps), m, v
-
-
-def _correct_m_only(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return w - a * (m / (1 - b1**t)) / (np.sqrt(v) + eps), m, v
-
-
-def _correct_v_only(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return w - a * np.sqrt(1 - b2**t) * m / (np.sqrt(v) + eps), m, v
-
-
-def _keras_form(w, m, v, t, a, b1, b2, eps):
-    return w - a * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
-
-
-def _swapped_betas(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b2, b1)
-    return _keras_form(w, m, v, t, a, b2, b1, eps), m, v
-
-
-def _swapped_weights(w, g, m, v, t, a, b1, b2, eps):
-    m, v = (1 - b1) * m + b1 * g, (1 - b2) * v + b2 * g * g
-    return _keras_form(w, m, v, t, a, b1, b2, eps), m, v
-
-
-def _v_without_square(w, g, m, v, t, a, b1, b2, eps):
-    m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g
-    return _keras_form(w, m, v, t, a, b1, b2, eps), m, v
-
-
-def _no_sqrt(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return w - a * (m / (1 - b1**t)) / (v / (1 - b2**t) + eps), m, v
-
-
-def _plus_sign(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return 2 * w - _keras_form(w, m, v, t, a, b1, b2, eps), m, v
-
-
-def _old_moments(w, g, m_old, v_old, t, a, b1, b2, eps):
-    m, v = _moments(g, m_old, v_old, b1, b2)
-    return _keras_form(w, m_old, v_old, t, a, b1, b2, eps), m, v
-
-
-def _t_plus_one(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return _keras_form(w, m, v, t + 1, a, b1, b2, eps), m, v
-
-
-def _gradient_not_m(w, g, m, v, t, a, b1, b2, eps):
-    m, v = _moments(g, m, v, b1, b2)
-    return _keras_form(w, g * (1 - b1**t), v, t, a, b1, b2, eps), m, v
-
-
-def _defaults(w, g, m, v, t, a, b1, b2, eps):
-    return reference_adam_step(w, g, m, v, t)
-
-
-def _default_betas(w, g, m, v, t, a, b1, b2, eps):
-    return reference_adam_step(w, g, m, v, t, alpha=a, epsilon=eps)
-
-
-# (name, wrong step, explanation). The first variant that reproduces the student's result
-# names the mistake.
-MISTAKES = [
-    ("paper epsilon", _variant(_paper),
-     "this is the paper's form, alpha * m_hat / (sqrt(v_hat) + epsilon). Keras adds epsilon to "
-     "the UNcorrected sqrt(v): w - alpha_t * m / (sqrt(v) + epsilon) with "
-     "alpha_t = alpha * sqrt(1 - beta2**t) / (1 - beta1**t). The two agree except when "
-     "sqrt(v) is as small as epsilon, as with these tiny gradients."),
-    ("no bias correction", _variant(_no_correction),
-     "no bias correction: m and v start at 0, so early on they are too small. Divide m by "
-     "(1 - beta1**t) and v by (1 - beta2**t), or equivalently scale alpha by "
-     "sqrt(1 - beta2**t) / (1 - beta1**t)."),
-    ("m corrected only", _variant(_correct_m_only),
-     "only m is bias-corrected: the step also needs sqrt(1 - beta2**t), the correction of v."),
-    ("v corrected only", _variant(_correct_v_only),
-     "only v is bias-corrected: the step also needs the division by (1 - beta1**t), the "
-     "correction of m."),
-    ("swapped betas", _variant(_swapped_betas),
-     "beta1 and beta2 are swapped: beta1 (0.9 by default) averages the gradients into m, "
-     "beta2 (0.999) averages the squared gradients into v."),
-    ("swapped average weights", _variant(_swapped_weights),
-     "the running averages weigh the wrong way round: the old value keeps the beta share, "
-     "m = beta1 * m + (1 - beta1) * g (and likewise v with beta2)."),
-    ("v without square", _variant(_v_without_square),
-     "v must average the SQUARED gradient: v = beta2 * v + (1 - beta2) * g**2."),
-    ("no sqrt", _variant(_no_sqrt),
-     "the step divides by sqrt(v_hat), not by v_hat: v is a squared size."),
-    ("plus sign", _variant(_plus_sign),
-     "the step goes uphill: subtract the update from w (w - ...), do not add it."),
-    ("old moments", _variant(_old_moments),
-     "the step uses m and v from before this step's gradient: update m and v first, "
-     "then use the new values to move w."),
-    ("t + 1", _variant(_t_plus_one),
-     "the bias correction uses t + 1: t is already the number of this step (1 on the first "
-     "step), so use beta1**t and beta2**t."),
-    ("default hyper-parameters", _variant(_defaults),
-     "your function ignores the alpha, beta1, beta2 or epsilon it is given and uses the "
-     "defaults: use the arguments inside the function."),
-    ("default betas", _variant(_default_betas),
-     "your function uses beta1=0.9 and beta2=0.999 whatever it is given: use the beta1 and "
-     "beta2 arguments."),
-    ("gradient instead of m", _variant(_gradient_not_m),
-     "the step moves along the raw gradient g instead of its running average m."),
-]
-
-
-def _check_cases():
+def adam_step_cases():
     """(label, start w, gradients, hyper-parameters) on which a student's adam_step is run."""
     rng = np.random.default_rng(5)
     return [
@@ -471,14 +383,13 @@ def _show(a):
     return text if a.ndim <= 1 else f"{text} (flattened {a.shape})"
 
 
-def _explain(w, g, m, v, t, hp, got, want):
-    """A hint naming the mistake that reproduces the student's result, or None."""
+def _explain(t, got, want, recorded):
+    """A hint naming the mistake that reproduces the student's result at step t, or None."""
     names = "wmv"
     if all(_same(got[i], want[j]) for i, j in zip(range(3), (0, 2, 1), strict=True)):
         return "you returned (w, v, m); return them in the order w, m, v."
-    for _name, wrong, explanation in MISTAKES:
-        expected = wrong(w, g, m, v, t, **hp)
-        if all(_same(got[i], expected[i]) for i in range(3)):
+    for name, explanation in ADAM_STEP_HINTS.items():
+        if all(_same(got[i], recorded[name][t - 1][i]) for i in range(3)):
             return explanation
     wrong_parts = [names[i] for i in range(3) if not _close(got[i], want[i])]
     if wrong_parts == ["w"]:
@@ -494,15 +405,16 @@ def evaluate_adam_step(fn):
     w, m or v parts from Keras's (relative difference above 1e-6), with the likely mistake. Every
     step starts from Keras's state after the step before, so one slip is not counted twice.
     """
-    cases = _check_cases()
+    cases = adam_step_cases()
     steps = sum(len(case[2]) for case in cases)
     result = CheckResult("adam_step", len(cases), on_pass=f"{steps} steps next to tf.keras.optimizers.Adam; "
                                                           "w, m and v agree to 1e-6")
     if not callable(fn):
         result.checked, result.problems = 1, [not_a_function(fn, "adam_step")]
         return result
-    for label, start, gradients, hp in cases:
-        problem = _first_parting(fn, label, start, gradients, hp)
+    recorded_cases = expectations.expected("05_adam", "adam_step")
+    for (label, start, gradients, hp), recorded in zip(cases, recorded_cases, strict=True):
+        problem = _first_parting(fn, label, start, gradients, hp, recorded)
         if isinstance(problem, NotImplementedError):
             result.not_written, result.problems = str(problem), []
             return result
@@ -513,8 +425,11 @@ def evaluate_adam_step(fn):
     return result
 
 
-def _first_parting(fn, label, start, gradients, hp):
-    """The Problem at the first step where fn parts from Keras on one case, None if it never does."""
+def _first_parting(fn, label, start, gradients, hp, recorded):
+    """The Problem at the first step where fn parts from Keras on one case, None if it never does.
+
+    recorded: the typical mistakes' (w, m, v) at each step of the case, named in the hint when one matches.
+    """
     keras_states = keras_adam_states(start, gradients, **hp)
     w = np.array(start, dtype=float)
     m, v = np.zeros_like(w), np.zeros_like(w)
@@ -536,7 +451,7 @@ def _first_parting(fn, label, start, gradients, hp):
             lines = [f"parts from Keras at step t={t}{matched}",
                      f"   before this step: w = {_show(w)}, gradient g = {_show(g)}"]
             lines += [f"   {'wmv'[i]}: yours {_show(got[i])}\n      Keras {_show(want[i])}" for i in bad]
-            return Problem(where, "\n".join(lines), _hints(_explain(w, g, m, v, t, full, got, want)))
+            return Problem(where, "\n".join(lines), _hints(_explain(t, got, want, recorded)))
         w, m, v = want  # continue from Keras's state (equal to yours within 1e-6)
     return None
 
@@ -556,21 +471,8 @@ def check_adam_step(fn):
 
 # ------------------------------------------------------------------ exercise: the first step
 
-def reference_first_step(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
-    """The change of w in Adam's first step (t = 1, m = v = 0) for gradient g, epsilon left out.
-
-    A zero gradient gives a step of 0 (Adam's epsilon turns the 0 / 0 into 0).
-    """
-    g = np.asarray(g, dtype=float)
-    m, v = (1 - beta1) * g, (1 - beta2) * g * g
-    if bias_correction:
-        m, v = m / (1 - beta1), v / (1 - beta2)
-    root = np.sqrt(v)
-    with np.errstate(all="ignore"):
-        return np.where(root > 0, -alpha * m / np.where(root > 0, root, 1.0), 0.0)
-
-
-def _first_step_cases():
+def first_step_cases():
+    """The visible cases of first_step: its inputs (the results are recorded in utils/expected/)."""
     return [
         Case("one gradient of 0.5, bias-corrected", (np.array([0.5]),)),
         Case("gradients of very different sizes, alpha=0.1", (np.array([0.5, -50.0, 2.0]),),
@@ -584,83 +486,73 @@ def _first_step_cases():
     ]
 
 
-def _divide(a, b):
-    """a / b, with 0 where b is 0 (as Adam's epsilon makes a zero gradient's 0 / 0)."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
-    return np.divide(a, b, out=np.zeros_like(a), where=b != 0)
+def _recorded_first_step_cases():
+    """The cases with their recorded results: expected, and each typical mistake's (in case.about)."""
+    return [replace(case, expected=entry["expected"], about=entry)
+            for case, entry in zip(first_step_cases(), expectations.expected("05_adam", "first_step"), strict=True)]
 
 
-def _first_step_variants(g, alpha, b1, b2, corrected):
-    """(explanation, wrong result) for the usual wrong first steps; each result is what that mistake gives."""
-    sign = np.sign(g)
-    m, v = (1 - b1) * g, (1 - b2) * g * g
-    m_hat, v_hat = m / (1 - b1), v / (1 - b2)
-    right = -alpha * sign * (1.0 if corrected else (1 - b1) / np.sqrt(1 - b2))
-    out = [
-        ("the step goes uphill: w moves AGAINST the gradient, so the change is minus alpha times "
-         "the ratio.", -right),
-        ("a negative gradient must give a positive change of w (and a zero gradient none): "
-         "the size alone is not enough, keep the sign of m.", -np.abs(right)),
-        ("a gradient of 0 gives m = v = 0 and 0 / 0 = nan; Adam's epsilon, or np.sign, turns it "
-         "into a step of 0.", np.where(g == 0, np.nan, right)),
-        ("that is a gradient-descent step, -alpha * g: Adam's first step does not grow with the "
-         "gradient.", -alpha * g),
-        ("v is a squared size: divide by sqrt(v_hat), not by v_hat.",
-         -alpha * _divide(m_hat if corrected else m, v_hat if corrected else v)),
-    ]
-    if corrected:
-        out += [(f"this is the step without bias correction ({(1 - b1) / np.sqrt(1 - b2):.3g} alpha), but "
-                 "this case asks for bias_correction=True: at t = 1 divide m by (1 - beta1) and v by "
-                 "(1 - beta2).", -alpha * _divide(m, np.sqrt(v))),
-                ("only m is corrected: v = (1 - beta2) g**2 is too small as well; divide it by "
-                 "(1 - beta2).", -alpha * _divide(m_hat, np.sqrt(v))),
-                ("only v is corrected: m = (1 - beta1) g is too small as well; divide it by "
-                 "(1 - beta1).", -alpha * _divide(m, np.sqrt(v_hat)))]
-    else:
-        out += [("this is the bias-corrected step, but this case asks for bias_correction=False: use "
+# Hint texts of first_step's typical mistakes, in the order they are named. The sign mistakes are
+# judged from the signs; the others by comparing with their recorded results (the same names).
+FIRST_STEP_SIGN_HINTS = {
+    "uphill": "the step goes uphill: w moves AGAINST the gradient, so the change is minus alpha times "
+              "the ratio.",
+    "size_only": "a negative gradient must give a positive change of w (and a zero gradient none): "
+                 "the size alone is not enough, keep the sign of m.",
+    "nan_at_zero": "a gradient of 0 gives m = v = 0 and 0 / 0 = nan; Adam's epsilon, or np.sign, turns it "
+                   "into a step of 0.",
+}
+FIRST_STEP_HINTS = {
+    "gradient_descent": "that is a gradient-descent step, -alpha * g: Adam's first step does not grow with the "
+                        "gradient.",
+    "no_sqrt": "v is a squared size: divide by sqrt(v_hat), not by v_hat.",
+    "not_corrected": "this is the step without bias correction ({factor:.3g} alpha), but this case asks for "
+                     "bias_correction=True: at t = 1 divide m by (1 - beta1) and v by (1 - beta2).",
+    "m_corrected_only": "only m is corrected: v = (1 - beta2) g**2 is too small as well; divide it by "
+                        "(1 - beta2).",
+    "v_corrected_only": "only v is corrected: m = (1 - beta1) g is too small as well; divide it by "
+                        "(1 - beta1).",
+    "corrected": "this is the bias-corrected step, but this case asks for bias_correction=False: use "
                  "m = (1 - beta1) g and v = (1 - beta2) g**2 as they are, without dividing by 1 - beta.",
-                 -alpha * sign),
-                ("m = (1 - beta1) g is too small, but so is v = (1 - beta2) g**2: the step divides by "
-                 "sqrt(v), which is too small by sqrt(1 - beta2).", -alpha * (1 - b1) * sign)]
-    out += [("your function uses beta1=0.9 and beta2=0.999 whatever it is given: use the beta1 "
-             "and beta2 arguments.", reference_first_step(g, alpha, bias_correction=corrected)),
-            ("your function ignores the alpha it is given: use the alpha argument.",
-             reference_first_step(g, 0.001, b1, b2, corrected)),
-            ("your function ignores bias_correction: apply the correction only when it is True.",
-             reference_first_step(g, alpha, b1, b2, not corrected))]
-    return out
+    "m_shrunk_only": "m = (1 - beta1) g is too small, but so is v = (1 - beta2) g**2: the step divides by "
+                     "sqrt(v), which is too small by sqrt(1 - beta2).",
+    "default_betas": "your function uses beta1=0.9 and beta2=0.999 whatever it is given: use the beta1 "
+                     "and beta2 arguments.",
+    "default_alpha": "your function ignores the alpha it is given: use the alpha argument.",
+    "ignores_bias_correction": "your function ignores bias_correction: apply the correction only when it is True.",
+}
 
 
 def _diagnose_first_step(case, got, expected):
     """Every mistake that explains the result: the sign and the size are judged apart, so an answer with
     two mistakes (uphill and uncorrected, say) gets both named."""
     g = np.asarray(case.args[0], dtype=float)
-    kw = {"alpha": 0.001, "beta1": 0.9, "beta2": 0.999, "bias_correction": True} | case.kwargs
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
         return []
-    variants = _first_step_variants(g, kw["alpha"], kw["beta1"], kw["beta2"], kw["bias_correction"])
-    uphill, size_only, nan_at_zero = (v[0] for v in variants[:3])
     hints = []
     if np.isnan(got).any():
         if (g == 0).any():
-            hints.append(nan_at_zero)
+            hints.append(FIRST_STEP_SIGN_HINTS["nan_at_zero"])
         return hints
     nz = expected != 0
     if nz.any() and np.all(np.sign(got[nz]) == -np.sign(expected[nz])):
-        hints.append(uphill)
+        hints.append(FIRST_STEP_SIGN_HINTS["uphill"])
     elif nz.any() and len(set(np.sign(expected[nz]))) > 1 and len(set(np.sign(got[nz]))) == 1:
-        hints.append(size_only)
-    for explanation, wrong in variants[3:]:
-        wrong = np.abs(np.asarray(wrong, dtype=float))
+        hints.append(FIRST_STEP_SIGN_HINTS["size_only"])
+    alpha = case.kwargs.get("alpha", 0.001)
+    for name, explanation in FIRST_STEP_HINTS.items():
+        if name not in case.about:
+            continue  # a mistake of the other setting of bias_correction
+        wrong = np.abs(case.about[name])
         if not np.allclose(wrong, np.abs(expected)) and np.allclose(np.abs(got), wrong, rtol=1e-4, atol=1e-12):
-            hints.append(explanation)
+            hints.append(explanation.format(factor=wrong.max() / alpha))
     return hints
 
 
 def evaluate_first_step(fn):
     """The CheckResult of a student's first_step(g, alpha, beta1, beta2, bias_correction)."""
-    return run_check("first_step", fn, reference_first_step, _first_step_cases(), rtol=1e-4, atol=1e-12,
+    return run_check("first_step", fn, None, _recorded_first_step_cases(), rtol=1e-4, atol=1e-12,
                      diagnose=_diagnose_first_step,
                      note="Hint: at t = 1, m = (1 - beta1) g and v = (1 - beta2) g**2; work out m_hat and "
                           "v_hat, then the change -alpha * m_hat / sqrt(v_hat).")

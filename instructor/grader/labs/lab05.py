@@ -2,7 +2,8 @@
 import numpy as np
 
 from instructor.grader.exercises import FunctionExercise, differs, is_number
-from utils.optimizers import SETTLE_BY, adam_path, path_report, reference_adam_step, reference_first_step
+from instructor.references.lab05 import reference_adam_step, reference_first_step
+from utils.optimizers import SETTLE_BY, adam_path, path_report
 
 
 def _betas(rng):
