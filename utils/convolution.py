@@ -1,11 +1,15 @@
-"""Helpers for the convolution lab: a reference 1-D convolution, its exercise check,
-the sliding-window figure, connection matrices and multiply-add counts.
+"""Helpers for the convolution lab: the sliding-window figure, connection matrices, multiply-add
+counts, and the checks of the lab's exercises (conv1d, conv1d_size).
 
 Shapes follow Keras's Conv1D: a signal x is (steps, channels), a kernel is
 (kernel_size, channels, filters), a bias is (filters,), and the output is (windows, filters).
+The checks compare with values recorded from the instructor's references (utils/expected/06_convolution.json).
 """
+from dataclasses import replace
+
 import numpy as np
 
+from utils import expectations
 from utils.checks import Case, run_check, show
 from utils.widgets import Explorer
 
@@ -22,22 +26,6 @@ def output_length(steps, kernel_size, stride=1):
 def window_starts(steps, kernel_size, stride=1):
     """First sample of every window: 0, stride, 2*stride, ... while the window still fits."""
     return np.arange(output_length(steps, kernel_size, stride)) * stride
-
-
-def reference_conv1d(x, kernel, bias, stride=1):
-    """Valid-padding 1-D convolution as Keras's Conv1D computes it (no kernel flip, no activation).
-
-    x (steps, channels), kernel (kernel_size, channels, filters), bias (filters,) -> (windows, filters).
-    """
-    x = np.asarray(x, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
-    bias = np.asarray(bias, dtype=float)
-    if x.ndim != 2 or kernel.ndim != 3 or kernel.shape[1] != x.shape[1]:
-        raise ValueError(f"expected x (steps, channels) and kernel (kernel_size, channels, filters), "
-                         f"got shapes {x.shape} and {kernel.shape}")
-    k = kernel.shape[0]
-    windows = np.lib.stride_tricks.sliding_window_view(x, k, axis=0)[::stride]  # (n, channels, k)
-    return np.einsum("nck,kcf->nf", windows, kernel) + bias
 
 
 def spike_kernel(width):
@@ -63,7 +51,7 @@ def sliding_window_state(signal, window, width, stride, kernel=None, bias=0.0):
         raise ValueError(f"kernel must have {width} weights, got shape {kernel.shape}")
     starts = window_starts(len(signal), width, stride)
     index = int(min(max(window, 0), len(starts) - 1))
-    z = reference_conv1d(signal[:, None], kernel[:, None, None], [bias], stride)[:, 0]
+    z = np.correlate(signal, kernel, mode="valid")[::stride] + bias   # Conv1D with 1 channel, 1 filter
     return {"index": index, "start": int(starts[index]), "starts": starts, "z": z,
             "outputs": np.maximum(z, 0.0), "kernel": kernel}
 
@@ -168,7 +156,8 @@ def layer_table(model):
 
 # ------------------------------------------------------------------------------- the exercise
 
-def _conv1d_cases():
+def conv1d_cases():
+    """The visible cases of conv1d: its inputs (the results are recorded in utils/expected/)."""
     rng = np.random.default_rng(6)
 
     def case(label, steps, channels, k, filters, stride):
@@ -187,16 +176,22 @@ def _conv1d_cases():
     ]
 
 
+def _recorded(cases, check, as_expected=np.asarray):
+    """The cases with their recorded results: as_expected(the expected result), and all of them in case.about."""
+    return [replace(case, expected=as_expected(entry["expected"]), about=(case.about or {}) | entry)
+            for case, entry in zip(cases, expectations.expected("06_convolution", check), strict=True)]
+
+
 def _diagnose_conv1d(case, got, expected):
-    """Name a typical mistake by trying the usual wrong variants of the convolution."""
+    """Name a typical mistake: from the result's shape, or by its recorded result (case.about)."""
     x, kernel, bias = (np.asarray(a, dtype=float) for a in case.args)
     stride = case.kwargs["stride"]
     got = np.asarray(got, dtype=float)
     k, filters = kernel.shape[0], kernel.shape[2]
     n_out = expected.shape[0]
 
-    def same(variant):
-        variant = np.asarray(variant, dtype=float)
+    def same(name):
+        variant = np.asarray(case.about[name], dtype=float)
         return variant.shape == got.shape and np.allclose(got, variant, atol=1e-6, rtol=1e-5)
 
     if got.size == 0:
@@ -214,21 +209,21 @@ def _diagnose_conv1d(case, got, expected):
         if got.shape[0] > n_out:
             return ("valid padding: every window lies completely inside the signal; do not add windows that "
                     "hang over the end")
-    if same(expected - bias):
+    if same("no_bias"):
         return "the bias is missing: add bias[f] to every output of filter f"
-    if same(reference_conv1d(x, kernel[::-1], bias, stride)):
+    if same("flipped"):
         return ("the kernel is flipped: Conv1D multiplies window sample i by kernel[i] "
                 "(no flip, unlike the textbook convolution)")
-    if x.shape[1] > 1 and same(reference_conv1d(x[:, :1], kernel[:, :1], bias, stride)):
+    if x.shape[1] > 1 and same("first_channel"):
         return "only channel 0 is used: sum the products over all input channels too"
-    if same(expected + (kernel.shape[1] - 1) * bias) and kernel.shape[1] > 1:
+    if same("bias_per_channel") and kernel.shape[1] > 1:
         return "the bias is added once per channel; add it once per output"
     return None
 
 
 def evaluate_conv1d(fn):
     """The CheckResult of a student's conv1d(x, kernel, bias, stride) against Keras's Conv1D arithmetic."""
-    return run_check("conv1d", fn, reference_conv1d, _conv1d_cases(), diagnose=_diagnose_conv1d,
+    return run_check("conv1d", fn, None, _recorded(conv1d_cases(), "conv1d"), diagnose=_diagnose_conv1d,
                      note="Hint: output[j, f] = bias[f] plus the sum, over i < kernel_size and every channel c, "
                           "of x[j*stride + i, c] * kernel[i, c, f]")
 
@@ -240,13 +235,8 @@ def check_conv1d(fn):
 
 # ----------------------------------------------------------------- the exercise: a layer's size
 
-def reference_conv1d_size(steps, channels, kernel_size, filters, stride=1):
-    """(windows, parameters, multiply-adds per example) of a Conv1D layer with valid padding."""
-    windows = output_length(steps, kernel_size, stride)
-    return windows, (kernel_size * channels + 1) * filters, windows * kernel_size * channels * filters
-
-
-def _conv1d_size_cases():
+def conv1d_size_cases():
+    """The visible cases of conv1d_size: its inputs (the results are recorded in utils/expected/)."""
     def case(label, steps, channels, k, filters, stride):
         return Case(label, args=(steps, channels, k, filters, stride),
                     about=dict(steps=steps, channels=channels, k=k, filters=filters, stride=stride))
@@ -277,8 +267,9 @@ def _compare_size(got, expected, case):
 
 
 def _diagnose_conv1d_size(case, got, expected):
+    """Name each count's typical mistake by the recorded numbers it gives (case.about)."""
     a = case.about
-    n, c, k, f, s = a["steps"], a["channels"], a["k"], a["filters"], a["stride"]
+    c, f, s = a["channels"], a["filters"], a["stride"]
     try:
         windows, params, adds = (float(x) for x in got)
     except (TypeError, ValueError):
@@ -286,45 +277,47 @@ def _diagnose_conv1d_size(case, got, expected):
     hints = []
     right_windows = expected[0]
     if windows != right_windows:
-        if s > 1 and windows == n - k + 1:
+        if s > 1 and windows == a["windows_every_shift"]:
             hints.append(f"windows: with stride {s} the windows start at 0, {s}, {2 * s}, ...: "
                          "divide the room the window has to move by the stride")
-        elif windows == (n - k) // s or windows == (n - k) / s:
+        elif windows in a["windows_one_missing"]:
             hints.append("windows: one is missing; the first window starts at 0, and the last at "
                          "steps - kernel_size (count both ends)")
-        elif windows == n // s or windows == n / s:
+        elif windows in a["windows_whole_signal"]:
             hints.append("windows: valid padding keeps every window inside the signal, so the window "
                          "can only move steps - kernel_size samples, not steps")
         elif windows != int(windows):
             hints.append("windows: a number of windows is a whole number: use // (floor division)")
     if params != expected[1]:
-        if params == k * c * f:
+        if params == a["parameters_no_bias"]:
             hints.append("parameters: the bias is missing; every filter has one bias")
-        elif params == (k + 1) * f and c > 1:
+        elif params == a["parameters_one_channel"] and c > 1:
             hints.append(f"parameters: each filter has kernel_size weights for EACH of the {c} input "
                          "channels, plus one bias")
-        elif params == (k + 1) * c * f:
+        elif params == a["parameters_bias_per_channel"]:
             hints.append("parameters: each filter has one bias, not one per channel")
-        elif params == k * c + 1 and f > 1:
+        elif params == a["parameters_one_filter"] and f > 1:
             hints.append(f"parameters: that is one filter; the layer has {f}, each with its own weights and bias")
-        elif params == right_windows * (k * c + 1) * f:
+        elif params == a["parameters_per_window"]:
             hints.append("parameters: the windows share their filter's weights, so the count does not depend "
                          "on the number of windows")
     if adds != expected[2]:
-        if adds == right_windows * (k * c + 1) * f:
+        one_channel = a["adds_per_window_one_channel"]
+        if adds == a["adds_bias_multiplied"]:
             hints.append("multiply-adds: the bias is added, not multiplied; count only the weights")
-        elif adds == (k * c + 1) * f or adds == k * c * f:
+        elif adds in a["adds_one_window"]:
             hints.append("multiply-adds: every weight is used once in EVERY window")
-        elif adds in (right_windows * k * f, windows * k * f) and c > 1:
+        elif adds in (right_windows * one_channel, windows * one_channel) and c > 1:
             hints.append("multiply-adds: each output multiplies kernel_size samples of every channel")
-        elif adds == windows * k * c * f and windows != right_windows:
+        elif adds == windows * a["adds_per_window"] and windows != right_windows:
             hints.append("multiply-adds: right formula; it is off because the number of windows is")
     return hints
 
 
 def evaluate_conv1d_size(fn):
     """The CheckResult of a student's conv1d_size(steps, channels, kernel_size, filters, stride)."""
-    return run_check("conv1d_size", fn, reference_conv1d_size, _conv1d_size_cases(),
+    cases = _recorded(conv1d_size_cases(), "conv1d_size", lambda counts: tuple(int(n) for n in counts))
+    return run_check("conv1d_size", fn, None, cases,
                      compare=_compare_size, diagnose=_diagnose_conv1d_size)
 
 

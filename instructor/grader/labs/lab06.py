@@ -2,7 +2,7 @@
 import numpy as np
 
 from instructor.grader.exercises import Call, FunctionExercise, is_number
-from utils.convolution import reference_conv1d, reference_conv1d_size
+from instructor.references.lab06 import reference_conv1d, reference_conv1d_size
 
 # The wire turns NumPy numbers into Python ones: this helper makes them NumPy integers again in the kernel.
 SIZE_KERNEL_CODE = '''

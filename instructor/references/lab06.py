@@ -1,0 +1,71 @@
+"""Lab 06, convolution: the answers (conv1d, conv1d_size) and the typical mistakes their checks name.
+
+`record()` runs them on the visible checks' cases (utils.convolution.conv1d_cases and
+conv1d_size_cases) for utils/expected/06_convolution.json; the grader calls the answers on its own cases.
+"""
+import numpy as np
+
+from utils.convolution import conv1d_cases, conv1d_size_cases, output_length
+
+
+def reference_conv1d(x, kernel, bias, stride=1):
+    """Valid-padding 1-D convolution as Keras's Conv1D computes it (no kernel flip, no activation).
+
+    x (steps, channels), kernel (kernel_size, channels, filters), bias (filters,) -> (windows, filters).
+    """
+    x, kernel, bias = (np.asarray(a, dtype=float) for a in (x, kernel, bias))
+    if x.ndim != 2 or kernel.ndim != 3 or kernel.shape[1] != x.shape[1]:
+        raise ValueError(f"expected x (steps, channels) and kernel (kernel_size, channels, filters), "
+                         f"got shapes {x.shape} and {kernel.shape}")
+    windows = np.lib.stride_tricks.sliding_window_view(x, kernel.shape[0], axis=0)[::stride]  # (n, channels, k)
+    return np.einsum("nck,kcf->nf", windows, kernel) + bias
+
+
+def reference_conv1d_size(steps, channels, kernel_size, filters, stride=1):
+    """(windows, parameters, multiply-adds per example) of a Conv1D layer with valid padding."""
+    windows = output_length(steps, kernel_size, stride)
+    return windows, (kernel_size * channels + 1) * filters, windows * kernel_size * channels * filters
+
+
+# ----------------------------------------------------------------------------- typical mistakes
+# Each gives what a student's function with that mistake returns on a case; the checks' hints
+# (utils.convolution) name them by these keys.
+
+CONV1D_MISTAKES = {
+    "no_bias": lambda x, kernel, bias, stride: reference_conv1d(x, kernel, 0 * bias, stride),
+    "flipped": lambda x, kernel, bias, stride: reference_conv1d(x, kernel[::-1], bias, stride),
+    "first_channel": lambda x, kernel, bias, stride: reference_conv1d(x[:, :1], kernel[:, :1], bias, stride),
+    "bias_per_channel": lambda x, kernel, bias, stride: reference_conv1d(x, kernel, kernel.shape[1] * bias, stride),
+}
+
+
+def conv1d_size_mistakes(n, c, k, f, s):
+    """{name: the number (or the numbers) that mistake gives} for one layer: n steps, c channels,
+    window k, f filters, stride s. Multiply-adds "per window" are multiplied by the student's windows."""
+    windows = output_length(n, k, s)
+    return {
+        "windows_every_shift": n - k + 1,
+        "windows_one_missing": [(n - k) // s, (n - k) / s],
+        "windows_whole_signal": [n // s, n / s],
+        "parameters_no_bias": k * c * f,
+        "parameters_one_channel": (k + 1) * f,
+        "parameters_bias_per_channel": (k + 1) * c * f,
+        "parameters_one_filter": k * c + 1,
+        "parameters_per_window": windows * (k * c + 1) * f,
+        "adds_bias_multiplied": windows * (k * c + 1) * f,
+        "adds_one_window": [(k * c + 1) * f, k * c * f],
+        "adds_per_window_one_channel": k * f,
+        "adds_per_window": k * c * f,
+    }
+
+
+def record():
+    conv = []
+    for case in conv1d_cases():
+        x, kernel, bias = (np.asarray(a, dtype=float) for a in case.args)
+        stride = case.kwargs["stride"]
+        conv.append({"expected": reference_conv1d(x, kernel, bias, stride),
+                     **{name: wrong(x, kernel, bias, stride) for name, wrong in CONV1D_MISTAKES.items()}})
+    size = [{"expected": list(reference_conv1d_size(*case.args)), **conv1d_size_mistakes(*case.args)}
+            for case in conv1d_size_cases()]
+    return {"conv1d": conv, "conv1d_size": size}
