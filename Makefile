@@ -55,7 +55,7 @@ test-browser: setup
 	$(PY) -m pytest -m browser tests/browser
 
 lint: setup
-	$(PY) -m ruff check utils instructor tests scripts labs
+	$(PY) -m ruff check utils instructor tests scripts labs hub
 
 ## re-execute labs in place (all, or LABS="labs/01_training.ipynb ...")
 execute: setup
@@ -111,3 +111,15 @@ grades: setup
 release: setup
 	@test -n "$(DEST)" || { echo "release: say where, for example: make release DEST=../nn-labs-class" >&2; exit 1; }
 	$(PY) scripts/release.py $(DEST)
+
+.PHONY: hub-test
+## a class on a real JupyterHub on this machine (README, "On a JupyterHub"): HUB_STUDENTS students at once log in,
+## spawn, pull the class repository through an nbgitpuller link, run HUB_LAB with answers, hand in through
+## nbgrader's exchange; the instructor collects and grades; the idle culler must stop every server. Needs root
+## (one system account per student, removed at the end), Linux, node/npm and bubblewrap. Not part of `make test`
+## (about 10 min with 6 students on 2 cores, and it makes system accounts): run it before every release.
+HUB_STUDENTS ?= 6
+HUB_LAB ?= 03_softmax
+HUB_PORT ?= 18000
+hub-test: setup
+	$(PY) -m hub.hubtest --students $(HUB_STUDENTS) --lab $(HUB_LAB) --port $(HUB_PORT) $(if $(HUB_REPO),--repo $(HUB_REPO))
