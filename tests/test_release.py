@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import release  # noqa: E402
 from workbook import distinctive_solution_lines, is_exercise, solution_lines  # noqa: E402
 
-
 LABS = sorted((ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
 RUN_LAB = "08_computation_graph"  # the fastest lab (about 7 s), one exercise
 SOLUTION_LINE = re.compile(r"^[ \t]*#+ (BEGIN|END) SOLUTION", re.M)
