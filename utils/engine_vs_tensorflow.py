@@ -2,10 +2,13 @@
 
 The same Python function can run on the engine's Values and on TensorFlow tensors when it uses
 the operators (+, -, *, /, **) and the functions below (relu, sigmoid, exp, log), which pick the
-engine's or TensorFlow's version of the operation from their argument.
+engine's or TensorFlow's version of the operation from their argument (and take nothing else).
+The checks hold no answer: they compare with the values recorded from the instructor's references
+(utils/expected/08_computation_graph.json) and with TensorFlow's gradients.
 """
 import numpy as np
 
+from utils import expectations
 from utils.autodiff import Value, use_rules
 from utils.checks import (
     Case,
@@ -25,20 +28,33 @@ def _tf():
     return tf
 
 
+LAB = "08_computation_graph"
+
+
+def _on_value_or_tensor(t, name, tensorflow_op):
+    """The operation `name` of the engine on a Value, or tensorflow_op(tf) on a TensorFlow tensor or variable."""
+    if isinstance(t, Value):
+        return getattr(t, name)()
+    tf = _tf()
+    if tf.is_tensor(t) or isinstance(t, tf.Variable):
+        return tensorflow_op(tf)(t)
+    raise TypeError(f"{name} here takes an engine Value or a TensorFlow tensor, got {type(t).__name__}")
+
+
 def relu(t):
-    return t.relu() if isinstance(t, Value) else _tf().nn.relu(t)
+    return _on_value_or_tensor(t, "relu", lambda tf: tf.nn.relu)
 
 
 def sigmoid(t):
-    return t.sigmoid() if isinstance(t, Value) else _tf().sigmoid(t)
+    return _on_value_or_tensor(t, "sigmoid", lambda tf: tf.sigmoid)
 
 
 def exp(t):
-    return t.exp() if isinstance(t, Value) else _tf().exp(t)
+    return _on_value_or_tensor(t, "exp", lambda tf: tf.exp)
 
 
 def log(t):
-    return t.log() if isinstance(t, Value) else _tf().math.log(t)
+    return _on_value_or_tensor(t, "log", lambda tf: tf.math.log)
 
 
 def engine_gradients(fn, **inputs):
@@ -61,17 +77,6 @@ def tf_gradients(fn, **inputs):
 
 # ------------------------------------------------------------------ exercise: mul_backward
 
-def reference_mul_backward(a, b, out_grad):
-    """TensorFlow's answer: the gradients of a*b with respect to a and b, given dJ/d(a*b) = out_grad."""
-    tf = _tf()
-    ta, tb = tf.constant(float(a), tf.float64), tf.constant(float(b), tf.float64)
-    with tf.GradientTape() as tape:
-        tape.watch([ta, tb])
-        out = ta * tb
-    grads = tape.gradient(out, [ta, tb], output_gradients=tf.constant(float(out_grad), tf.float64))
-    return np.array([float(g) for g in grads])
-
-
 MUL_CASES = [  # the engine calls rules positionally: rule(a, b, out_grad)
     Case("a = 3, b = -2, out_grad = 1", args=(3.0, -2.0, 1.0)),
     Case("a = 2, b = 5, out_grad = 0.5", args=(2.0, 5.0, 0.5)),
@@ -81,21 +86,31 @@ MUL_CASES = [  # the engine calls rules positionally: rule(a, b, out_grad)
 ]
 
 
+# The usual wrong rules, named as in the recorded outputs (the instructor's references make each one on
+# every case), with the hint that names each; the first that fits is given.
+MUL_HINTS = {
+    "swapped": "the gradients are swapped: a's local derivative is b (and b's is a), since d(a·b)/da = b",
+    "no_out_grad": "multiply the local derivative by out_grad (the chain rule: dJ/da = dJ/d(out) · d(out)/da)",
+    "no_out_grad_swapped": "multiply the local derivative by out_grad (the chain rule: dJ/da = dJ/d(out) · d(out)/da)",
+    "add_rule": "that is the rule for addition; for out = a·b the local derivative d(out)/da is b",
+}
+
+
+def _recorded_cases(check, cases):
+    """The cases of a check with their recorded expected result, and every recorded slip in case.about."""
+    entries = expectations.expected(LAB, check)
+    return [Case(case.label, case.args, expected=entry["expected"], about=entry)
+            for case, entry in zip(cases, entries, strict=True)]
+
+
 def _diagnose_mul(case, got, expected):
-    a, b, g = case.args
     try:
         got = np.asarray(got, dtype=float).ravel()
     except (TypeError, ValueError):
         return None
     if got.shape != (2,):
         return "return two numbers, one gradient per input: `return grad_a, grad_b`"
-    if np.allclose(got, [g * a, g * b]):
-        return "the gradients are swapped: a's local derivative is b (and b's is a), since d(a·b)/da = b"
-    if np.allclose(got, [b, a]) or np.allclose(got, [a, b]):
-        return "multiply the local derivative by out_grad (the chain rule: dJ/da = dJ/d(out) · d(out)/da)"
-    if np.allclose(got, [g, g]):
-        return "that is the rule for addition; for out = a·b the local derivative d(out)/da is b"
-    return None
+    return next((hint for name, hint in MUL_HINTS.items() if np.allclose(got, case.about[name])), None)
 
 
 def _course(w, b, x, y):
@@ -142,7 +157,7 @@ def evaluate_mul_backward(mul_backward):
 
     The engine cases run only once the rule itself is right, and are counted only then.
     """
-    result = run_check("mul_backward", mul_backward, reference_mul_backward, MUL_CASES, atol=1e-9,
+    result = run_check("mul_backward", mul_backward, None, _recorded_cases("mul_backward", MUL_CASES), atol=1e-9,
                        diagnose=_diagnose_mul)
     if result.passed:
         result.problems = _engine_problems(mul_backward)
@@ -166,12 +181,10 @@ BACKWARD_STEPS = ("d", "a", "c", "b", "w")
 
 
 def _course_values():
-    """The engine's forward values and dJ/d(value) on the course graph (after J.backward())."""
-    from utils.graph_figure import course_example
-
-    v = course_example(**COURSE_INPUTS)
-    v["J"].backward()
-    return {name: value.data for name, value in v.items()}, {name: value.grad for name, value in v.items()}
+    """The course graph's forward values (inputs too) and dJ/d(value), as recorded from the instructor's engine."""
+    values = expectations.expected(LAB, "forward_values")[0]["expected"]
+    grads = expectations.expected(LAB, "backward_values")[0]["expected"]
+    return {**COURSE_INPUTS, **values}, grads
 
 
 def _read_numbers(name, table, keys):
@@ -303,17 +316,6 @@ def check_backward_values(backward):
 
 # ------------------------------------------------------------------ exercise: relu_backward
 
-def reference_relu_gate(a, out_grad):
-    """TensorFlow's answer: the gradient of relu(a) with respect to a, given dJ/d(relu(a)) = out_grad."""
-    tf = _tf()
-    ta = tf.constant(float(a), tf.float64)
-    with tf.GradientTape() as tape:
-        tape.watch(ta)
-        out = tf.nn.relu(ta)
-    grad = tape.gradient(out, ta, output_gradients=tf.constant(float(out_grad), tf.float64))
-    return np.array([float(grad) + 0.0])  # + 0.0: no -0 in messages
-
-
 RELU_CASES = [
     Case("a = 2, out_grad = 1", args=(2.0, 1.0)),
     Case("a = -1.5, out_grad = 3", args=(-1.5, 3.0)),
@@ -324,22 +326,22 @@ RELU_CASES = [
 ]
 
 
-# The usual wrong rules, each as a function and the hint that names it. A student's rule that gives the
-# same results as one of them on every case gets that hint (one case alone can fit several).
-RELU_SLIPS = [
-    (lambda a, g: g, "out_grad passed through for every a: where a < 0 the output is stuck at 0 whatever "
-                     "a does, so the local derivative there is 0"),
-    (lambda a, g: g if a >= 0 else 0.0, "at a = 0 exactly, ReLU has a corner; TensorFlow (and this engine) "
-                                        "pass 0 there: test a > 0, not a >= 0"),
-    (lambda a, g: max(g, 0.0), "you applied ReLU to out_grad: whether the gradient passes depends on the "
-                               "forward input a, not on the sign of out_grad"),
-    (lambda a, g: g * max(a, 0.0), "you multiplied out_grad by relu(a): the local derivative of ReLU is its "
-                                   "slope, 1 or 0, not its value"),
-    (lambda a, g: g * a, "you multiplied out_grad by a: the local derivative of ReLU is its slope, 1 or 0, not a"),
-    (lambda a, g: 1.0 if a > 0 else 0.0, "multiply the local derivative by out_grad (the chain rule)"),
-    (lambda a, g: 0.0 if a > 0 else g, "the gate is the wrong way round: out_grad passes where a > 0"),
-    (lambda a, g: max(a, 0.0), "that is relu(a), the forward value: the backward rule returns a gradient"),
-]
+# The usual wrong rules, named as in the recorded outputs, and the hint that names each. A student's rule
+# that gives the same results as one of them on every case gets that hint (one case alone can fit several).
+RELU_HINTS = {
+    "always_passes": "out_grad passed through for every a: where a < 0 the output is stuck at 0 whatever "
+                     "a does, so the local derivative there is 0",
+    "passes_at_zero": "at a = 0 exactly, ReLU has a corner; TensorFlow (and this engine) pass 0 there: "
+                      "test a > 0, not a >= 0",
+    "relu_of_out_grad": "you applied ReLU to out_grad: whether the gradient passes depends on the forward "
+                        "input a, not on the sign of out_grad",
+    "times_relu": "you multiplied out_grad by relu(a): the local derivative of ReLU is its slope, 1 or 0, "
+                  "not its value",
+    "times_a": "you multiplied out_grad by a: the local derivative of ReLU is its slope, 1 or 0, not a",
+    "no_out_grad": "multiply the local derivative by out_grad (the chain rule)",
+    "inverted_gate": "the gate is the wrong way round: out_grad passes where a > 0",
+    "forward_value": "that is relu(a), the forward value: the backward rule returns a gradient",
+}
 
 
 def _one_gradient(got):
@@ -360,20 +362,19 @@ def _diagnose_relu(case, got, expected):
                 "and relu has one input")
     if got.size != 1:
         return "relu has one input, a: return one gradient, (grad_a,)"
-    a, g = case.args
-    return [hint for slip, hint in RELU_SLIPS if abs(float(got.ravel()[0]) - slip(a, g)) < 1e-12]
+    return [hint for name, hint in RELU_HINTS.items() if abs(float(got.ravel()[0]) - case.about[name]) < 1e-12]
 
 
-def _name_the_relu_slip(result, relu_backward):
+def _name_the_relu_slip(result, relu_backward, cases):
     """Keep only the hint of a wrong rule that explains every case, when there is one."""
     outputs = []
-    for case in RELU_CASES:
+    for case in cases:
         got, exc, _, _ = call_student(relu_backward, case)
         outputs.append(None if exc is not None else _one_gradient(got))
     if None in outputs:
         return
-    fitting = [hint for slip, hint in RELU_SLIPS
-               if all(abs(out - slip(*case.args)) < 1e-12 for out, case in zip(outputs, RELU_CASES, strict=True))]
+    fitting = [hint for name, hint in RELU_HINTS.items()
+               if all(abs(out - case.about[name]) < 1e-12 for out, case in zip(outputs, cases, strict=True))]
     for problem in result.problems:
         if fitting:
             problem.hints = fitting[:1]
@@ -400,10 +401,10 @@ RELU_ENGINE_CASES = [
 
 def evaluate_relu_backward(relu_backward):
     """The CheckResult of relu_backward(a, out_grad): alone against TensorFlow, then inside the engine."""
-    result = run_check("relu_backward", relu_backward, reference_relu_gate, RELU_CASES, atol=1e-12,
-                       diagnose=_diagnose_relu)
+    cases = _recorded_cases("relu_backward", RELU_CASES)
+    result = run_check("relu_backward", relu_backward, None, cases, atol=1e-12, diagnose=_diagnose_relu)
     if result.problems and callable(relu_backward):
-        _name_the_relu_slip(result, relu_backward)
+        _name_the_relu_slip(result, relu_backward, cases)
     if result.passed:
         result.problems = _engine_problems(relu_backward, "relu", RELU_ENGINE_CASES)
         result.checked += len(RELU_ENGINE_CASES)

@@ -8,7 +8,7 @@ going forward and dJ/dv from the last `J.backward()`; each arrow shows the local
 import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
-from utils.autodiff import RULES, Value
+from utils.autodiff import Value, local_gradients
 from utils.widgets import Explorer
 
 VALUE_COLOR = "#0072B2"      # Okabe-Ito blue: forward values
@@ -47,7 +47,7 @@ def named_inputs(node):
         if v is not node and v.name:
             found.append((v, g))
         elif v.op:
-            for parent, pg in zip(v.parents, RULES[v.op](*(p.data for p in v.parents), g), strict=True):
+            for parent, pg in zip(v.parents, local_gradients(v.op, [p.data for p in v.parents], g), strict=True):
                 grads[id(parent)] = grads.get(id(parent), 0.0) + pg
     return found[::-1]
 

@@ -3,24 +3,8 @@ import numpy as np
 
 from instructor.grader.exercises import FunctionExercise, ValueExercise, Verdict, differs, is_number
 from instructor.grader.wire import Opaque
-from utils.engine_vs_tensorflow import (
-    BACKWARD_STEPS,
-    COURSE_INPUTS,
-    FORWARD_STEPS,
-    STEP_NAMES,
-    reference_mul_backward,
-    reference_relu_gate,
-)
-
-
-def course_graph():
-    """The course graph J = ½(wx + b − y)² with the lab's inputs: ({value: number}, {value: dJ/dvalue})."""
-    w, b, x, y = (COURSE_INPUTS[k] for k in "wbxy")
-    c = w * x
-    a = c + b
-    d = a - y
-    values = {"c": c, "a": a, "d": d, "J": 0.5 * d**2}
-    return values, {"d": d, "a": d, "c": d, "b": d, "w": d * x}
+from instructor.references.lab08 import course_graph, mul_backward, relu_backward
+from utils.engine_vs_tensorflow import BACKWARD_STEPS, FORWARD_STEPS, STEP_NAMES
 
 
 def _as_number(value):
@@ -112,8 +96,8 @@ VALUES, GRADS = course_graph()
 EXERCISES = [
     HandValues("forward", "forward", FORWARD_STEPS, VALUES, STEP_NAMES.get),
     HandValues("backward", "backward", BACKWARD_STEPS, GRADS, lambda key: f"dJ/d{key}"),
-    FunctionExercise("mul_backward", "mul_backward", "mul_backward", mul_inputs, reference_mul_backward,
+    FunctionExercise("mul_backward", "mul_backward", "mul_backward", mul_inputs, mul_backward,
                      compare=gradients(2)),
-    FunctionExercise("relu_backward", "relu_backward", "relu_backward", relu_inputs, reference_relu_gate,
+    FunctionExercise("relu_backward", "relu_backward", "relu_backward", relu_inputs, relu_backward,
                      compare=gradients(1)),
 ]
