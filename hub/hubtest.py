@@ -421,7 +421,7 @@ class Student:
         started = time.monotonic()
         reply = self.user_api("POST", f"/users/{self.name}/server")
         if reply.status_code not in (201, 202):
-            self.fail("spawn", f"the hub answered {reply.status_code}: {reply.text[:200]}")
+            self.spawn_failed(f"HTTP {reply.status_code}")
         deadline = started + timeout
         while time.monotonic() < deadline:
             model = self.user_api("GET", f"/users/{self.name}").json()
@@ -430,9 +430,15 @@ class Student:
                 self.result["spawn_s"] = round(time.monotonic() - started, 2)
                 return
             if not server and not model.get("pending"):
-                self.fail("spawn", f"the server did not start: {self.hub.log_tail()} (log: {self.hub.log})")
+                self.spawn_failed("no server")
             time.sleep(0.25)
         self.fail("spawn", f"the server was not ready after {timeout} s (log: {self.hub.log})")
+
+    def spawn_failed(self, what):
+        command = re.findall(r"Spawning (.+)$", self.hub.log.read_text(errors="replace"), re.M)
+        command = command[-1] if command else "?"
+        self.fail("spawn", f"the hub could not start the server ({what}); its command `{command}` must run "
+                  f"jupyterhub-singleuser (Spawner.cmd, the image); log: {self.hub.log}")
 
     def pull(self):
         """Open the nbgitpuller link in the 'browser', then do what its page's script does: the pull."""
