@@ -754,6 +754,7 @@ def main(argv=None):
     parser.add_argument("--fault", choices=["spawn", "die"], default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     hub = server = None
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a CI time-out still stops the hub and removes the accounts
     try:
         if not 1 <= args.students <= MAX_STUDENTS:
             raise HubTestError(f"--students {args.students}: give 1 to {MAX_STUDENTS}")
@@ -808,7 +809,7 @@ def main(argv=None):
         print(f"hub-test: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("hub-test: interrupted; stopping everything", file=sys.stderr)
+        print("hub-test: interrupted; stopping the hub and removing the test accounts", file=sys.stderr)
         return 130
     finally:
         if hub is not None:
@@ -816,6 +817,10 @@ def main(argv=None):
         remove_users()
         if server is not None:
             server.shutdown()
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
 
 
 def check_summary(summary, names):
