@@ -23,10 +23,12 @@ PINNED_ONLY = ()
 
 
 def unpinned_requirements():
-    """Every dependency-group line with its version pin dropped and its marker kept."""
-    groups = tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"]
+    """Every line of the default dependency groups (the labs and their tests) with its version pin
+    dropped and its marker kept; `{include-group = ...}` entries name groups listed anyway."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    groups = pyproject["dependency-groups"]
     lines = []
-    for line in (x for group in groups.values() for x in group):
+    for line in (x for name in pyproject["tool"]["uv"]["default-groups"] for x in groups[name] if isinstance(x, str)):
         req = Requirement(line)
         lines.append(req.name + (f"; {req.marker}" if req.marker else ""))
     return lines

@@ -24,3 +24,11 @@ def plot_style(request):
 
     with plt.style.context("default" if request.param == "default" else STYLE_FILE):
         yield request.param
+
+
+@pytest.fixture(scope="module")
+def notebook(request):
+    """The graded edition of the test module's LAB with its demonstrations left out (tests of the grader)."""
+    from grader_support import answers_only, graded_notebook
+
+    return answers_only(graded_notebook(request.module.LAB))

@@ -16,7 +16,7 @@ from workbook import blank_solutions  # noqa: E402
 
 from instructor.grader import wire  # noqa: E402
 from instructor.grader.exercises import Answer  # noqa: E402
-from instructor.grader.grade import cell_roles, points_table  # noqa: E402
+from instructor.grader.grade import cell_roles, grade_notebook, points_table  # noqa: E402
 
 
 def graded_notebook(lab):
@@ -86,3 +86,9 @@ def answers_for(exercise, namespace_kernel, rng):
         value, raised = namespace_kernel.call(call.target, call.args, call.kwargs, call.call)
         answers.append(Answer(value, raised))
     return calls, answers
+
+
+def grade_in_process(nb, lab, tmp_path, seed):
+    """{exercise key: ExerciseGrade} of nb graded on the seed's cases by the in-process kernel."""
+    grade = grade_notebook(nb, lab, seed=seed, kernel=InProcessKernel(tmp_path))
+    return {exercise.key: exercise for exercise in grade.exercises}

@@ -1,13 +1,10 @@
 """Lab 02's graded exercises: the answer key passes on fresh cases, typical mistakes fail."""
 import numpy as np
 import pytest
-from grader_support import InProcessKernel, answers_only, blank, graded_notebook, with_answer
-
-from instructor.grader.grade import grade_notebook
+from grader_support import blank, grade_in_process, with_answer
 
 LAB = "02_activations"
 KEYS = ["my_relu-my_sigmoid", "output_activation", "my_relu_derivative-my_sigmoid_derivative", "unit_w"]
-POINTS = dict.fromkeys(KEYS, 1)  # the optional exercises too
 
 SAFE_SIGMOID = '''
 def my_sigmoid(z):
@@ -91,14 +88,8 @@ TWO_UNITS = BUILDER.format(w=[1.0, 2.0], b=[0.0, -2.0])
 AS_ARRAYS = "unit_w = np.array([1, 2, 4])\nunit_b = (np.float64(0), np.int64(-2), -8.0)\n"
 
 
-@pytest.fixture(scope="module")
-def notebook():
-    return answers_only(graded_notebook(LAB))
-
-
 def grade(nb, tmp_path, seed):
-    exercises = grade_notebook(nb, LAB, points=POINTS, seed=seed, kernel=InProcessKernel(tmp_path)).exercises
-    return {e.key: e for e in exercises}
+    return grade_in_process(nb, LAB, tmp_path, seed)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

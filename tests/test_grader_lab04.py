@@ -1,9 +1,7 @@
 """Lab 04's graded exercises: the answer key passes on fresh cases, typical mistakes fail."""
 import numpy as np
 import pytest
-from grader_support import InProcessKernel, answers_only, blank, graded_notebook, with_answer
-
-from instructor.grader.grade import grade_notebook
+from grader_support import blank, grade_in_process, with_answer
 
 LAB = "04_multiclass_vs_multilabel"
 KEYS = ("build_digits_model", "build_scene_model", "choose_threshold", "answers")
@@ -71,13 +69,8 @@ NOT_A_CHOICE = f"answers = {RIGHT | {'e': 'binary'}!r}"
 OTHER_SPELLINGS = f"answers = {RIGHT | {'a': 'softmax', 'b': 'Multilabel', 'e': 'multi-class'}!r}"
 
 
-@pytest.fixture(scope="module")
-def notebook():
-    return answers_only(graded_notebook(LAB))
-
-
 def grade(nb, tmp_path, seed):
-    return {e.key: e for e in grade_notebook(nb, LAB, seed=seed, kernel=InProcessKernel(tmp_path)).exercises}
+    return grade_in_process(nb, LAB, tmp_path, seed)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

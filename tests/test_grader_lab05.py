@@ -1,9 +1,7 @@
 """Lab 05's graded exercises: the answer key passes on fresh cases, typical mistakes fail."""
 import numpy as np
 import pytest
-from grader_support import InProcessKernel, answers_only, blank, graded_notebook, with_answer
-
-from instructor.grader.grade import grade_notebook
+from grader_support import blank, grade_in_process, with_answer
 
 LAB = "05_adam"
 KEYS = ("first_step", "adam_settings", "adam_step")  # adam_step is optional (0 points): graded here all the same
@@ -62,14 +60,8 @@ def adam_step(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
 '''
 
 
-@pytest.fixture(scope="module")
-def notebook():
-    return answers_only(graded_notebook(LAB))
-
-
 def grade(nb, tmp_path, seed):
-    return {e.key: e for e in grade_notebook(nb, LAB, points=dict.fromkeys(KEYS, 1), seed=seed,
-                                             kernel=InProcessKernel(tmp_path)).exercises}
+    return grade_in_process(nb, LAB, tmp_path, seed)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -1,9 +1,7 @@
 """Lab 06's graded exercises: the answer key passes on fresh cases, typical mistakes fail."""
 import numpy as np
 import pytest
-from grader_support import InProcessKernel, answers_only, blank, graded_notebook, with_answer
-
-from instructor.grader.grade import grade_notebook
+from grader_support import blank, grade_in_process, with_answer
 
 LAB = "06_convolution"
 NO_BIAS = '''
@@ -68,13 +66,8 @@ def conv1d_size(steps, channels, kernel_size, filters, stride=1):
 '''
 
 
-@pytest.fixture(scope="module")
-def notebook():
-    return answers_only(graded_notebook(LAB))
-
-
 def grade(nb, tmp_path, seed):
-    return {e.key: e for e in grade_notebook(nb, LAB, seed=seed, kernel=InProcessKernel(tmp_path)).exercises}
+    return grade_in_process(nb, LAB, tmp_path, seed)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

@@ -1,9 +1,7 @@
 """Lab 08's graded exercises: the answer key passes on fresh cases, typical mistakes fail."""
 import numpy as np
 import pytest
-from grader_support import InProcessKernel, answers_only, blank, graded_notebook, with_answer
-
-from instructor.grader.grade import grade_notebook
+from grader_support import blank, grade_in_process, with_answer
 
 LAB = "08_computation_graph"
 KEYS = {"forward", "backward", "mul_backward", "relu_backward"}
@@ -53,13 +51,8 @@ def relu_backward(a, out_grad):
 '''
 
 
-@pytest.fixture(scope="module")
-def notebook():
-    return answers_only(graded_notebook(LAB))
-
-
 def grade(nb, tmp_path, seed):
-    return {e.key: e for e in grade_notebook(nb, LAB, seed=seed, kernel=InProcessKernel(tmp_path)).exercises}
+    return grade_in_process(nb, LAB, tmp_path, seed)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

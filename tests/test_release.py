@@ -51,26 +51,6 @@ IDIOMS = {
     "z = np.asarray(z, dtype=float)",
     "scores = np.asarray(scores, dtype=float)",
 }
-# Known leaks, each to be removed by its own change; the gate fails on any other leak, and on an entry
-# here that no longer leaks (delete it then). utils/: the reference_* functions that the checks call
-# today, which move out of the student package in a later step. Lab 06: a demonstration cell before
-# Exercise 1 writes the multi-channel convolution's loop (review 2026-12, Lab 06 "Giveaways").
-PENDING = {
-    "utils/optimizers.py": {"if bias_correction:", "m, v = m / (1 - beta1), v / (1 - beta2)",
-                            "alpha_t = alpha * np.sqrt(1 - beta2**t) / (1 - beta1**t)",
-                            "w = w - alpha_t * m / (np.sqrt(v) + epsilon)"},
-    "utils/derivatives.py": {"return (J(w + epsilon) - J(w - epsilon)) / (2 * epsilon)"},
-    "utils/softmax.py": {"return e / np.sum(e, axis=-1, keepdims=True)"},
-    "utils/multilabel.py": {"return float(positives[needed - 1])"},
-    "utils/convolution.py": {"k = kernel.shape[0]"},
-    **{f"{folder}/06_convolution.ipynb": {"k = kernel.shape[0]", "n_windows = (x.shape[0] - k) // stride + 1",
-                                          "out = np.zeros((n_windows, kernel.shape[2]))",
-                                          "for j in range(n_windows):",
-                                          "out[j] = np.tensordot(window, kernel, axes=([0, 1], [0, 1])) + bias"}
-       for folder in ("labs", "colab")},
-}
-
-
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
     dest = tmp_path_factory.mktemp("class-repo")
@@ -96,15 +76,6 @@ def solutions():
         cells = [set(solution_lines(cell.source)) & distinctive for cell in nb.cells if is_exercise(cell)]
         found[path.name] = [answer for answer in cells if answer]
     return found
-
-
-def outside_references(text):
-    """The stripped lines of Python source outside its reference_* functions (references may hold answers)."""
-    inside = set()
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("reference_"):
-            inside |= set(range(node.lineno, node.end_lineno + 1))
-    return {line.strip() for number, line in enumerate(text.splitlines(), 1) if number not in inside}
 
 
 def hidden_lines():
@@ -151,16 +122,12 @@ class TestReleaseGate:
     def test_no_line_of_any_solution_in_any_file(self, tree):
         answers = every_solution_line()
         assert len(answers) > 40, "the answer key's solution lines were not found"
-        leaks, pending_seen = [], {}
+        leaks = []
         for path, text in text_files(tree):
             name = path.relative_to(tree).as_posix()
             found = (lines_of(path, text) & answers.keys()) - IDIOMS
-            pending_seen[name] = found & PENDING.get(name, set())
-            leaks += [f"{name}: {line!r} (from {sorted(answers[line])})"
-                      for line in sorted(found - PENDING.get(name, set()))]
+            leaks += [f"{name}: {line!r} (from {sorted(answers[line])})" for line in sorted(found)]
         assert not leaks, "solution lines in the release:\n" + "\n".join(leaks)
-        stale = {name: lines - pending_seen.get(name, set()) for name, lines in PENDING.items()}
-        assert not any(stale.values()), f"no longer leaking, delete from PENDING: {stale}"
 
     def test_notebooks_have_no_outputs(self, tree):
         notebooks = sorted(tree.rglob("*.ipynb"))
@@ -230,7 +197,7 @@ class TestReleaseTree:
 
     def test_no_solution_text_anywhere(self, tree):
         """No notebook holds any line of a solution; no other file holds a whole solution of two lines or
-        more outside the reference_* functions, which the checks need (and a one-line answer may equal)."""
+        more, nor a reference_* function (an answer: they live in instructor/references/)."""
         by_lab = solutions()
         answers = [answer for lab in by_lab.values() for answer in lab]
         hidden = hidden_lines()
@@ -243,7 +210,8 @@ class TestReleaseTree:
                 own = set().union(*by_lab[path.name]) if path.parent.name == "labs" else set()
                 assert not lines & own, f"{path}: solution line(s) {sorted(lines & own)[:3]}"
             if path.suffix == ".py":
-                lines = outside_references(text)
+                functions = {n.name for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}
+                assert not {f for f in functions if f.startswith("reference_")}, f"{path}: a reference_* function"
             whole = [answer for answer in answers if len(answer) > 1 and answer <= lines]
             assert not whole, f"{path}: a whole solution {sorted(whole[0])}"
             assert not lines & hidden, f"{path}: hidden test line(s)"

@@ -8,7 +8,7 @@ instructor's references (utils/expected/02_activations.json), never with an answ
 import numpy as np
 
 from utils.checks import Case, CheckResult, Problem, run_check, show
-from utils.expectations import expected
+from utils.expectations import expected, with_expected
 from utils.plots import COLOURS
 from utils.widgets import Explorer
 
@@ -226,13 +226,6 @@ def sigmoid_cases():
     return z_cases() + [Case("very large |z|", (np.array([-1e6, -745.0, 710.0, 1e6]),))]
 
 
-def recorded_cases(cases, check):
-    """The cases with their recorded entries: case.expected the right result, case.about every mistake's."""
-    for case, entry in zip(cases, expected(LAB, check), strict=True):
-        case.expected, case.about = entry["expected"], entry
-    return cases
-
-
 def _diagnose_relu(case, got, right):
     z = np.asarray(case.args[0], dtype=float)
     got = np.asarray(got, dtype=float)
@@ -259,14 +252,14 @@ def _diagnose_sigmoid(case, got, right):
 
 def check_relu(fn):
     """Exercise check of a NumPy relu(z) on vectors, a batch, one number and very large values."""
-    return show(run_check(getattr(fn, "__name__", "relu"), fn, None, recorded_cases(z_cases(), "relu"),
+    return show(run_check(getattr(fn, "__name__", "relu"), fn, None, with_expected(LAB, "relu", z_cases()),
                           diagnose=_diagnose_relu, watch_warnings=True, warning_hint=_overflow_hint,
                           note="Hint: relu(z) is max(0, z) element by element."))
 
 
 def check_sigmoid(fn):
     """Exercise check of a NumPy sigmoid(z): right values, vectorised, no overflow or nan for large |z|."""
-    cases = recorded_cases(sigmoid_cases(), "sigmoid")
+    cases = with_expected(LAB, "sigmoid", sigmoid_cases())
     return show(run_check(getattr(fn, "__name__", "sigmoid"), fn, None, cases, atol=1e-9,
                           diagnose=_diagnose_sigmoid, watch_warnings=True, warning_hint=_overflow_hint,
                           note="Hint: sigmoid(z) = 1 / (1 + exp(-z)); keep every exp() argument <= 0."))
@@ -298,7 +291,7 @@ def check_derivative(fn, name):
     if name not in ("relu", "sigmoid"):
         wrong_name = Problem("", f"name must be 'relu' or 'sigmoid', got {name!r}")
         return show(CheckResult("check_derivative", 1, [wrong_name]))
-    cases = recorded_cases(z_cases(), f"{name}_derivative")
+    cases = with_expected(LAB, f"{name}_derivative", z_cases())
     return show(run_check(getattr(fn, "__name__", f"{name}_derivative"), fn, None, cases, atol=1e-9,
                           diagnose=_diagnose_derivative, watch_warnings=True, warning_hint=_overflow_hint))
 

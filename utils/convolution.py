@@ -5,7 +5,6 @@ Shapes follow Keras's Conv1D: a signal x is (steps, channels), a kernel is
 (kernel_size, channels, filters), a bias is (filters,), and the output is (windows, filters).
 The checks compare with values recorded from the instructor's references (utils/expected/06_convolution.json).
 """
-from dataclasses import replace
 
 import numpy as np
 
@@ -176,12 +175,6 @@ def conv1d_cases():
     ]
 
 
-def _recorded(cases, check, as_expected=np.asarray):
-    """The cases with their recorded results: as_expected(the expected result), and all of them in case.about."""
-    return [replace(case, expected=as_expected(entry["expected"]), about=(case.about or {}) | entry)
-            for case, entry in zip(cases, expectations.expected("06_convolution", check), strict=True)]
-
-
 def _diagnose_conv1d(case, got, expected):
     """Name a typical mistake: from the result's shape, or by its recorded result (case.about)."""
     x, kernel, bias = (np.asarray(a, dtype=float) for a in case.args)
@@ -223,7 +216,8 @@ def _diagnose_conv1d(case, got, expected):
 
 def evaluate_conv1d(fn):
     """The CheckResult of a student's conv1d(x, kernel, bias, stride) against Keras's Conv1D arithmetic."""
-    return run_check("conv1d", fn, None, _recorded(conv1d_cases(), "conv1d"), diagnose=_diagnose_conv1d,
+    cases = expectations.with_expected("06_convolution", "conv1d", conv1d_cases(), np.asarray)
+    return run_check("conv1d", fn, None, cases, diagnose=_diagnose_conv1d,
                      note="Hint: output[j, f] = bias[f] plus the sum, over i < kernel_size and every channel c, "
                           "of x[j*stride + i, c] * kernel[i, c, f]")
 
@@ -316,7 +310,8 @@ def _diagnose_conv1d_size(case, got, expected):
 
 def evaluate_conv1d_size(fn):
     """The CheckResult of a student's conv1d_size(steps, channels, kernel_size, filters, stride)."""
-    cases = _recorded(conv1d_size_cases(), "conv1d_size", lambda counts: tuple(int(n) for n in counts))
+    cases = expectations.with_expected("06_convolution", "conv1d_size", conv1d_size_cases(),
+                                         lambda counts: tuple(int(n) for n in counts))
     return run_check("conv1d_size", fn, None, cases,
                      compare=_compare_size, diagnose=_diagnose_conv1d_size)
 

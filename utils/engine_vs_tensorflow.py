@@ -96,13 +96,6 @@ MUL_HINTS = {
 }
 
 
-def _recorded_cases(check, cases):
-    """The cases of a check with their recorded expected result, and every recorded slip in case.about."""
-    entries = expectations.expected(LAB, check)
-    return [Case(case.label, case.args, expected=entry["expected"], about=entry)
-            for case, entry in zip(cases, entries, strict=True)]
-
-
 def _diagnose_mul(case, got, expected):
     try:
         got = np.asarray(got, dtype=float).ravel()
@@ -157,7 +150,8 @@ def evaluate_mul_backward(mul_backward):
 
     The engine cases run only once the rule itself is right, and are counted only then.
     """
-    result = run_check("mul_backward", mul_backward, None, _recorded_cases("mul_backward", MUL_CASES), atol=1e-9,
+    cases = expectations.with_expected(LAB, "mul_backward", MUL_CASES)
+    result = run_check("mul_backward", mul_backward, None, cases, atol=1e-9,
                        diagnose=_diagnose_mul)
     if result.passed:
         result.problems = _engine_problems(mul_backward)
@@ -401,7 +395,7 @@ RELU_ENGINE_CASES = [
 
 def evaluate_relu_backward(relu_backward):
     """The CheckResult of relu_backward(a, out_grad): alone against TensorFlow, then inside the engine."""
-    cases = _recorded_cases("relu_backward", RELU_CASES)
+    cases = expectations.with_expected(LAB, "relu_backward", RELU_CASES)
     result = run_check("relu_backward", relu_backward, None, cases, atol=1e-12, diagnose=_diagnose_relu)
     if result.problems and callable(relu_backward):
         _name_the_relu_slip(result, relu_backward, cases)

@@ -7,6 +7,7 @@ each typical mistake on it, so a check can name a mistake without holding the co
 Arrays are stored as nested lists; `case_values` turns them back into NumPy arrays.
 """
 import json
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 
@@ -42,3 +43,11 @@ def case_values(entry):
 
 def _numeric(value):
     return isinstance(value, list) and (not value or not isinstance(value[0], str))
+
+
+def with_expected(lab, check, cases, as_expected=lambda value: value):
+    """The check's cases, each with its recorded entry: case.expected the right result (through
+    as_expected), case.about the whole entry (every mistake's result), merged into a dict about."""
+    return [replace(case, expected=as_expected(entry["expected"]),
+                    about=(case.about | entry) if isinstance(case.about, dict) else entry)
+            for case, entry in zip(cases, expected(lab, check), strict=True)]

@@ -8,7 +8,6 @@
 - The exercise checks `check_build_digits_model`, `check_build_scene_model`,
   `check_choose_threshold` and `check_setup_choices`.
 """
-from dataclasses import replace
 
 import numpy as np
 
@@ -566,8 +565,7 @@ def _threshold_exception(exc, case):
 
 def evaluate_choose_threshold(fn):
     """The CheckResult of choose_threshold(y_true, scores, target_recall) against the recorded thresholds."""
-    cases = [replace(case, expected=entry["expected"], about=entry)
-             for case, entry in zip(threshold_cases(), expectations.expected(LAB, "choose_threshold"), strict=True)]
+    cases = expectations.with_expected(LAB, "choose_threshold", threshold_cases())
     return run_check("choose_threshold", fn, None, cases,
                      atol=1e-9, rtol=0, diagnose=_threshold_mistakes, explain_exception=_threshold_exception)
 

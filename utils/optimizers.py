@@ -10,7 +10,6 @@ Keras 3 adds epsilon to the uncorrected sqrt(v) (keras/src/optimizers/adam.py), 
 floats alpha, beta1 and beta2 into float32 numbers for the bias correction, even for float64 weights;
 `keras_adam` passes them as float64 tensors instead, so the optimizer computes the exact formula.
 """
-from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -486,12 +485,6 @@ def first_step_cases():
     ]
 
 
-def _recorded_first_step_cases():
-    """The cases with their recorded results: expected, and each typical mistake's (in case.about)."""
-    return [replace(case, expected=entry["expected"], about=entry)
-            for case, entry in zip(first_step_cases(), expectations.expected("05_adam", "first_step"), strict=True)]
-
-
 # Hint texts of first_step's typical mistakes, in the order they are named. The sign mistakes are
 # judged from the signs; the others by comparing with their recorded results (the same names).
 FIRST_STEP_SIGN_HINTS = {
@@ -552,7 +545,8 @@ def _diagnose_first_step(case, got, expected):
 
 def evaluate_first_step(fn):
     """The CheckResult of a student's first_step(g, alpha, beta1, beta2, bias_correction)."""
-    return run_check("first_step", fn, None, _recorded_first_step_cases(), rtol=1e-4, atol=1e-12,
+    cases = expectations.with_expected("05_adam", "first_step", first_step_cases())
+    return run_check("first_step", fn, None, cases, rtol=1e-4, atol=1e-12,
                      diagnose=_diagnose_first_step,
                      note="Hint: at t = 1, m = (1 - beta1) g and v = (1 - beta2) g**2; work out m_hat and "
                           "v_hat, then the change -alpha * m_hat / sqrt(v_hat).")

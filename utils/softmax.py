@@ -5,7 +5,6 @@
 The checks compare with values recorded from the instructor's references (utils/expected/03_softmax.json):
 the right result of every case and the results of the typical mistakes they name.
 """
-from dataclasses import replace
 
 import numpy as np
 
@@ -83,12 +82,6 @@ class SoftmaxExplorer(Explorer):
 
 
 # ------------------------------------------------------------------------------- the checks
-
-
-def _recorded(check, cases):
-    """The cases with their recorded results: the right one (expected) and each mistake's (about)."""
-    entries = expectations.expected(LAB, check)
-    return [replace(case, expected=entry["expected"], about=entry) for case, entry in zip(cases, entries, strict=True)]
 
 
 def softmax_cases():
@@ -178,7 +171,7 @@ def _softmax_exception(exc, case):
 
 def evaluate_my_softmax(fn):
     """The CheckResult of my_softmax against recorded tf.nn.softmax results: vectors, lists, huge values, batches."""
-    return run_check("my_softmax", fn, None, _recorded("my_softmax", softmax_cases()),
+    return run_check("my_softmax", fn, None, expectations.with_expected(LAB, "my_softmax", softmax_cases()),
                      diagnose=_softmax_mistakes(fn) if callable(fn) else None,
                      explain_exception=_softmax_exception)
 
@@ -228,7 +221,8 @@ def _cross_entropy_mistakes(case, got, expected):
 
 def evaluate_cross_entropy_loss(fn):
     """The CheckResult of cross_entropy_loss(a, y) against (recorded) -log(a[y]) on several examples."""
-    return run_check("cross_entropy_loss", fn, None, _recorded("cross_entropy_loss", cross_entropy_cases()),
+    cases = expectations.with_expected(LAB, "cross_entropy_loss", cross_entropy_cases())
+    return run_check("cross_entropy_loss", fn, None, cases,
                      atol=1e-7, rtol=1e-6, diagnose=_cross_entropy_mistakes)
 
 

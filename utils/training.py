@@ -23,7 +23,7 @@ from utils.checks import (
     show,
 )
 from utils.data import load_coffee
-from utils.expectations import expected
+from utils.expectations import expected, with_expected
 from utils.plots import decision_grid, plot_decision_boundary
 from utils.validation import as_2d_features, as_labels
 from utils.widgets import Explorer
@@ -231,9 +231,7 @@ def predict_labels_cases():
 
 def check_predict_labels(fn):
     """Exercise 1 check: predict_labels(probabilities, threshold=0.5) gives 1-D integer labels."""
-    cases = predict_labels_cases()
-    for case, entry in zip(cases, expected(LAB, "predict_labels"), strict=True):
-        case.expected, case.about = entry["expected"], entry  # about: the mistakes' results
+    cases = with_expected(LAB, "predict_labels", predict_labels_cases())
     return show(run_check("predict_labels", fn, None, cases, compare=_compare_labels,
                           diagnose=_diagnose_predict_labels))
 
