@@ -35,7 +35,10 @@ def recorders():
 
 
 def plain(value):
-    """A recorded value as JSON: arrays and NumPy numbers become lists and Python numbers."""
+    """A recorded value as JSON: arrays and NumPy numbers become lists and Python numbers, and nan
+    and ±inf (a mistake's result may hold them) the strings "nan", "inf", "-inf"."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return str(value)
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -43,7 +46,7 @@ def plain(value):
     if isinstance(value, np.ndarray):
         return plain(value.tolist())
     if isinstance(value, np.generic):
-        return value.item()
+        return plain(value.item())
     return value
 
 

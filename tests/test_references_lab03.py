@@ -5,7 +5,6 @@ import pytest
 from instructor.references.lab03 import (
     CROSS_ENTROPY_MISTAKES,
     SOFTMAX_MISTAKES,
-    json_numbers,
     record,
     reference_cross_entropy,
     reference_softmax,
@@ -51,12 +50,15 @@ def test_cross_entropy_mistakes():
     assert values["one_minus"] == pytest.approx(0.3)
 
 
-def test_json_numbers_writes_nan_and_inf_as_text_that_numpy_reads_back():
+def test_nan_and_inf_are_recorded_as_text_that_the_checks_read_back():
+    from instructor.record import plain
+    from utils.expectations import case_values
+
     values = np.array([[1.5, np.nan], [np.inf, -np.inf]])
-    written = json_numbers(values)
-    assert written == [[1.5, "nan"], ["inf", "-inf"]]
-    assert np.array_equal(np.asarray(written, dtype=float), values, equal_nan=True)
-    assert json_numbers(2.0) == 2.0
+    written = plain({"expected": values, "label": "x"})
+    assert written == {"expected": [[1.5, "nan"], ["inf", "-inf"]], "label": "x"}
+    assert np.array_equal(case_values(written)["expected"], values, equal_nan=True)
+    assert case_values(written)["label"] == "x"
 
 
 def test_record_has_one_entry_per_visible_case():

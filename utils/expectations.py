@@ -4,7 +4,8 @@ Each lab's checks read utils/expected/<lab>.json, written by `python -m instruct
 student distribution is built (and compared again by `make test`, so it never drifts from the
 references). A file holds, per check, the expected result of every visible case and the result of
 each typical mistake on it, so a check can name a mistake without holding the code that makes it.
-Arrays are stored as nested lists; `case_values` turns them back into NumPy arrays.
+Arrays are stored as nested lists (nan and ±inf as "nan", "inf", "-inf"); `case_values` turns them
+back into NumPy arrays.
 """
 import json
 from dataclasses import replace
@@ -41,8 +42,15 @@ def case_values(entry):
     return {key: np.asarray(value, dtype=float) if _numeric(value) else value for key, value in entry.items()}
 
 
+NON_FINITE = ("nan", "inf", "-inf")
+
+
 def _numeric(value):
-    return isinstance(value, list) and (not value or not isinstance(value[0], str))
+    """A (nested) list of numbers, nan and ±inf written as text."""
+    if not isinstance(value, list):
+        return False
+    return all(_numeric(v) if isinstance(v, list) else
+               (isinstance(v, (int, float)) and not isinstance(v, bool)) or v in NON_FINITE for v in value)
 
 
 def with_expected(lab, check, cases, as_expected=lambda value: value):
