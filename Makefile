@@ -117,7 +117,7 @@ release: setup
 ## spawn, pull the class repository through an nbgitpuller link, run HUB_LAB with answers, hand in through
 ## nbgrader's exchange; the instructor collects and grades; the idle culler must stop every server. Needs root
 ## (one system account per student, removed at the end), Linux, node/npm and bubblewrap. Not part of `make test`
-## (about 10 min with 6 students on 2 cores, and it makes system accounts): run it before every release.
+## (about 4 min with 6 students on 2 cores, 8 with 12, and it makes system accounts): run it before every release.
 HUB_STUDENTS ?= 6
 HUB_LAB ?= 03_softmax
 HUB_PORT ?= 18000
