@@ -1,10 +1,17 @@
 # Two commands matter: `make lab` and `make test`. Both set up .venv/ first when it is
 # missing or stale (scripts/bootstrap.py; quick when nothing changed).
-PYTHON ?= python3
 VENV   := .venv
+ifeq ($(OS),Windows_NT)
+# Windows: GNU make run from Git for Windows' shell; a virtual environment keeps its programs in Scripts/.
+PYTHON ?= python
+PY     := $(VENV)/Scripts/python.exe
+ROOT_FLAG :=
+else
+PYTHON ?= python3
 PY     := $(VENV)/bin/python
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+endif
 PYTEST_NB := -n 2 --dist loadscope --nbval --nbval-cell-timeout=600 \
              --nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -29,7 +36,7 @@ test-latest: setup
 ## your edits are never overwritten). Settings from jupyterlab-settings/: no news prompt, and nbgrader's
 ## instructor tools (installed for the grading test) switched off for students.
 lab: setup workbook
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyterlab-settings/config $(VENV)/bin/jupyter lab --notebook-dir=workbook \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyterlab-settings/config $(PY) -m jupyter lab --notebook-dir=workbook \
 		--LabApp.app_settings_dir=$(CURDIR)/jupyterlab-settings $(ROOT_FLAG)
 
 ## create or refresh workbook/ from labs/ (what `make lab` does first)
