@@ -35,6 +35,10 @@ size, price = data.load_house_prices()
 images, labels = data.load_digits_images()
 assert X.shape == (200, 2) and size.shape == (100,) and images.shape == (1797, 8, 8)
 print("loaded", len(data.CHECKSUMS), "files from", pathlib.Path(data.DATA_DIR).relative_to(site))
+from utils import expectations
+for lab in sys.argv[2:]:
+    assert expectations.expected(lab, next(iter(expectations._load(lab)))), lab
+print("recorded expectations of", len(sys.argv) - 2, "labs")
 """
 
 
@@ -65,7 +69,10 @@ def test_installed_wheel_loads_every_data_set_from_an_empty_folder(built_wheel, 
                               "--target", str(site), str(built_wheel)], capture_output=True, text=True)
     assert install.returncode == 0, install.stderr
     env = {**os.environ, "PYTHONPATH": str(site)}
-    run = subprocess.run([sys.executable, "-c", LOAD_EVERYTHING, str(site)], cwd=empty, env=env,
+    labs = sorted(p.stem for p in (ROOT / "utils" / "expected").glob("*.json"))
+    assert len(labs) == 8
+    run = subprocess.run([sys.executable, "-c", LOAD_EVERYTHING, str(site), *labs], cwd=empty, env=env,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert f"loaded {len(data.CHECKSUMS)} files from utils/data_files" in run.stdout
+    assert "recorded expectations of 8 labs" in run.stdout
