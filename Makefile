@@ -95,12 +95,15 @@ test-colab: setup
 memory: setup
 	$(PY) scripts/kernel_memory.py $(LABS)
 
-.PHONY: course assignment autograde feedback grades release
+.PHONY: course students assignment autograde feedback grades release
 ## The instructor's route (README, "Grading"), one step each, run from here (nbgrader runs in COURSE):
 ## course material (COURSE/source/<lab>/, nbgrader_config.py when missing; COURSE_ID sets the course id)
 COURSE ?= build/course
 course: setup
 	$(PY) -m instructor.course source $(COURSE) $(if $(COURSE_ID),--course-id $(COURSE_ID)) $(LABS)
+## the class list, once: STUDENTS=file.csv with the columns id,first_name,last_name,email
+students: setup
+	$(PY) -m instructor.course students $(COURSE) $(STUDENTS)
 ## the student notebook of LAB (COURSE/release/LAB/)
 assignment: setup
 	$(PY) -m instructor.course release $(COURSE) $(LAB)

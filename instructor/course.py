@@ -1,6 +1,8 @@
 """The instructor's route through a graded course, one command per step (the Makefile's targets).
 
     python -m instructor.course source   COURSE [--course-id ID] [LAB ...]   course material
+    python -m instructor.course students COURSE FILE.csv the class list (nbgrader's columns:
+                                                         id,first_name,last_name,email)
     python -m instructor.course release  COURSE LAB      the student notebook (release/LAB/)
     python -m instructor.course autograde COURSE LAB     make submissions gradable, then grade them
     python -m instructor.course feedback COURSE LAB      feedback/<student>/LAB/LAB.html
@@ -25,7 +27,8 @@ GRADES_COLUMNS = ["student_id", "lab", "status", "score", "max_score", "detail"]
 
 
 def nbgrader(course, *args):
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+               PYTHONWARNINGS="ignore:::nbgrader.api")  # SQLAlchemy's notes on nbgrader's session: none to act on
     return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env).returncode
 
 
@@ -78,11 +81,11 @@ def export(course):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=["source", "release", "autograde", "feedback", "export"])
+    parser.add_argument("step", choices=["source", "students", "release", "autograde", "feedback", "export"])
     parser.add_argument("course", help="the course folder (nbgrader's course root)")
     parser.add_argument("labs", nargs="*", help="the lab (file stem, e.g. 03_softmax); for source: default all")
     parser.add_argument("--course-id", default=None, help="nbgrader's course id (source only)")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     course = Path(args.course)
     if args.step == "source":
         labs = [lab if lab.endswith(".ipynb") else str(ROOT / "labs" / f"{lab}.ipynb") for lab in args.labs]
@@ -92,8 +95,13 @@ def main(argv=None):
         print(f"grades: {export(course)}")
         return 0
     if len(args.labs) != 1:
-        parser.error(f"{args.step} needs one lab, for example: {args.step} {course} 03_softmax")
+        what = "a class list (CSV)" if args.step == "students" else "one lab, for example 03_softmax"
+        parser.error(f"{args.step} needs {what}")
     lab = args.labs[0]
+    if args.step == "students":
+        if not Path(lab).is_file():
+            parser.error(f"no class list at {lab}: a CSV with the columns id,first_name,last_name,email")
+        return nbgrader(course, "db", "student", "import", str(Path(lab).resolve()))
     if args.step == "release":
         return nbgrader(course, "generate_assignment", lab, "--force")
     if args.step == "feedback":

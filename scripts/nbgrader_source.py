@@ -124,7 +124,7 @@ def source_notebook(nb, points):
     return nb
 
 
-def write_course(course, names=(), course_id=COURSE_ID):
+def write_course(course, names=(), course_id=None, say=print):
     """Write the source notebooks (and nbgrader_config.py when missing); return the assignment names."""
     course = Path(course)
     table = points_table()
@@ -136,7 +136,11 @@ def write_course(course, names=(), course_id=COURSE_ID):
         nbformat.write(nb, out)
         assignments.append(path.stem)
     config = course / "nbgrader_config.py"
+    if config.exists() and course_id is not None:
+        say(f"nbgrader: {config} exists, so its course id is kept: change it in that file (or remove the "
+            "file and run this again)")
     if not config.exists():
+        course_id = course_id or COURSE_ID
         config.write_text(CONFIG.format(root=str(ROOT), course_id=course_id, stub=CODE_STUB,
                                         course=str(course.resolve()), zip_names=ZIP_NAMES), encoding="utf-8")
     return assignments
@@ -146,15 +150,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("course", help="the course folder (nbgrader's course root)")
     parser.add_argument("labs", nargs="*", help="labs to include (default: every lab in labs/)")
-    parser.add_argument("--course-id", default=COURSE_ID, help=f"nbgrader's course id (default {COURSE_ID})")
-    args = parser.parse_args(argv)
+    parser.add_argument("--course-id", default=None, help=f"nbgrader's course id (default {COURSE_ID})")
+    args = parser.parse_intermixed_args(argv)
     try:
         assignments = write_course(args.course, args.labs, args.course_id)
     except (SourceError, OSError) as err:
         print(f"nbgrader: {err}", file=sys.stderr)
         return 1
-    print(f"nbgrader: {len(assignments)} source notebook(s) in {Path(args.course) / 'source'}; from "
-          f"{args.course}: nbgrader generate_assignment {assignments[0] if assignments else '<lab>'}")
+    lab = assignments[0] if len(assignments) == 1 else "<lab>"
+    print(f"nbgrader: {len(assignments)} source notebook(s) in {Path(args.course) / 'source'}; next: "
+          f"make assignment COURSE={args.course} LAB={lab}")
     return 0
 
 

@@ -129,7 +129,7 @@ def main(argv=None):
         return 1
     url = repository_url()
     print(f"release: {len(labs)} labs, their Colab editions and the student files written to {args.dest}; "
-          f"push it as the class repository, {url} ([tool.labs] class_repository; README, 'Grading with nbgrader')")
+          f"push it as the class repository, {url} ([tool.labs] class_repository; README, 'Grading (instructors)')")
     print(f"release: Colab link to Lab 01: {colab_link(url, labs[0].name)}")
     return 0
 

@@ -78,9 +78,9 @@ def test_blank_is_not_written(notebook, tmp_path):
 @pytest.mark.parametrize("key, code, why", [
     ("first_step", FIRST_UPHILL, "wrong value"),
     ("first_step", FIRST_GRADIENT_DESCENT, "wrong value"),
-    ("first_step", FIRST_NAN_AT_ZERO, "got nan, expected 0 (a 2-D array with a zero gradient)"),
-    ("first_step", FIRST_ALWAYS_CORRECTED, "(no bias correction, default betas)"),
-    ("first_step", FIRST_DEFAULT_BETAS, "(no bias correction, its own betas)"),
+    ("first_step", FIRST_NAN_AT_ZERO, "got nan, expected 0 (a 2-D array with a zero gradient; first_step("),
+    ("first_step", FIRST_ALWAYS_CORRECTED, "(no bias correction, default betas; first_step("),
+    ("first_step", FIRST_DEFAULT_BETAS, "(no bias correction, its own betas; first_step("),
     ("adam_settings", settings("0.15, 0.9"), "first gets below 0.01 at step 37 and is back above at step 40"),
     ("adam_settings", settings("0.05, 0.5"), "it never gets below 0.01"),
     ("adam_settings", settings("0.3, 1.0"), "beta1 = 1: beta1 must be from 0"),

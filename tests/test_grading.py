@@ -185,13 +185,13 @@ def test_unreadable_file_is_kept_and_explained(course):
 def test_feedback_holds_verdicts_and_no_answer(course):
     folder, _ = course
     blank = (folder / "feedback" / "blank" / LAB / f"{LAB}.html").read_text(encoding="utf-8")
-    assert "not written" in blank and "HIDDEN" not in blank
+    assert "my_softmax is not written yet" in blank and "HIDDEN" not in blank
     key_lines = solution_lines(json.dumps(lab(ROOT / "labs" / f"{LAB}.ipynb")))
     for notebook in (folder / "feedback" / "blank").rglob("*.html"):
         text = notebook.read_text(encoding="utf-8")
         assert not [line for line in key_lines if len(line) > 25 and line in text]
     fake = (folder / "feedback" / "fake-pass" / LAB / f"{LAB}.html").read_text(encoding="utf-8")
-    assert "my_softmax: failed" in fake
+    assert "Grader: ❌ my_softmax failed" in fake and "my_softmax(np.array(" in fake  # the input, to try
 
 
 def test_regrading_loses_nothing(course):
@@ -204,3 +204,13 @@ def test_regrading_loses_nothing(course):
     assert all(p.read_bytes() == data for p, data in before.items())
     for path in (folder / "submitted-before").rglob("*.ipynb"):
         assert (folder / "submitted" / path.relative_to(folder / "submitted-before")).read_bytes() == path.read_bytes()
+
+
+def test_course_id_and_one_lab_together_and_a_kept_config(tmp_path, capsys):
+    """`make course COURSE_ID=... LABS=...` puts the option before the lab; a second run keeps the config."""
+    assert nbgrader_source.main([str(tmp_path), "--course-id", "ml-2027", str(ROOT / "labs" / f"{LAB}.ipynb")]) == 0
+    assert "course_id = 'ml-2027'" in (tmp_path / "nbgrader_config.py").read_text()
+    assert "next: make assignment" in capsys.readouterr().out
+    assert nbgrader_source.main([str(tmp_path), "--course-id", "other", str(ROOT / "labs" / f"{LAB}.ipynb")]) == 0
+    assert "its course id is kept" in capsys.readouterr().out
+    assert "course_id = 'ml-2027'" in (tmp_path / "nbgrader_config.py").read_text()

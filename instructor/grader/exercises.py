@@ -70,7 +70,8 @@ def first_failure(calls, answers, check):
     for call, answer in zip(calls, answers, strict=True):
         if answer.not_written:
             return Verdict(False, "not written yet", not_written=True)
-        where = f" ({call.label})" if call.label else ""
+        details = "; ".join(filter(None, [call.label, describe_inputs(call)]))
+        where = f" ({details})" if details else ""
         if answer.raised is not None:
             name, message = answer.raised
             return Verdict(False, f"raised {name}{where}: {message}")
@@ -78,6 +79,24 @@ def first_failure(calls, answers, check):
         if problem:
             return Verdict(False, f"{problem}{where}")
     return PASSED
+
+
+def describe_inputs(call, limit=160):
+    """The call's inputs in one short line, so a student can try the failing case (empty for a read)."""
+    if not call.call or call.target.startswith("_grader_"):
+        return ""
+    parts = [_short(a) for a in call.args] + [f"{k}={_short(v)}" for k, v in call.kwargs.items()]
+    text = f"{call.target}({', '.join(parts)})"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _short(value):
+    if isinstance(value, np.ndarray):
+        shown = np.array2string(value, precision=4, separator=", ", threshold=12)
+        return "np.array(" + " ".join(shown.split()) + ")"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
 
 
 def is_number(x):

@@ -2,8 +2,9 @@
 
 The notebook needs nbgrader's cell metadata (scripts/nbgrader_source.py gives the release edition
 that; instructor/submissions.py gives it to a workbook or Colab notebook): answer cells are
-`solution`, check cells are `grade` with grade_id `test_<exercise key>`. Check cells are not run:
-their verdict is the grader's. A cell that hangs or kills the kernel costs one time limit: the kernel
+`solution`, check cells are `grade` with grade_id `test_<exercise key>`. Check cells run as the student
+ran them (later cells ask whether an exercise was checked), but what they print is replaced by the
+grader's verdict. A cell that hangs or kills the kernel costs one time limit: the kernel
 is restarted, the set-up and the answer cells are run again, and the rest of the demonstrations are
 skipped. Each exercise is then probed on cases drawn from a seed chosen afresh at each grading.
 """
@@ -41,9 +42,13 @@ class ExerciseGrade:
         return self.max_points if self.status == "passed" else 0
 
     def line(self):
+        """The verdict as the feedback shows it (the grader's own words, whatever the notebook printed)."""
+        points = f"{self.points:g} of {self.max_points:g} points"
         if self.status == "passed":
-            return f"✅ {self.title}: passed the grader's cases ({self.points:g} of {self.max_points:g} points)."
-        return f"❌ {self.title}: {self.status}: {self.reason} (0 of {self.max_points:g} points)."
+            return f"Grader: ✅ {self.title} passed on fresh cases ({points})."
+        if self.status == "not written":
+            return f"Grader: ❌ {self.title} is not written yet ({points})."
+        return f"Grader: ❌ {self.title} {self.status}: {self.reason} ({points})."
 
 
 @dataclass
@@ -157,7 +162,7 @@ def grade_notebook(nb, lab, points=None, seed=None, kernel=None):
     try:
         run = _Run(kernel, nb, setup, answers, grade)
         for i, cell in enumerate(nb.cells):
-            if cell.cell_type != "code" or i in checks or (run.degraded and i not in answers):
+            if cell.cell_type != "code" or (run.degraded and i not in answers):
                 continue
             run.cell(i)
             if i == setup and i in run.bad:

@@ -60,7 +60,7 @@ def sandbox_command(scratch):
     command += ["--bind", scratch, scratch, "--chdir", scratch, "--clearenv"]
     environment = {"HOME": scratch, "PATH": f"{python.parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
                    "MPLCONFIGDIR": scratch, "KERAS_HOME": scratch, "IPYTHONDIR": f"{scratch}/.ipython",
-                   "JUPYTER_RUNTIME_DIR": scratch, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "agg"}
+                   "JUPYTER_RUNTIME_DIR": scratch, "TF_CPP_MIN_LOG_LEVEL": "3"}
     for name, value in environment.items():
         command += ["--setenv", name, value]
     return command + ["--", str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
