@@ -94,8 +94,8 @@ def test_numpy_numbers_are_accepted(notebook, tmp_path, key, code):
 
 
 def test_relu_at_zero_is_named(notebook, tmp_path):
-    assert "(a = 0 exactly; relu_backward(0, " in grade(with_answer(notebook, "relu_backward", RELU_AT_ZERO), tmp_path, 7)[
-        "relu_backward"].reason
+    grades = grade(with_answer(notebook, "relu_backward", RELU_AT_ZERO), tmp_path, 7)
+    assert "(a = 0 exactly; relu_backward(0, " in grades["relu_backward"].reason
 
 
 def test_cases_change_with_the_seed():
