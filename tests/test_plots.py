@@ -68,3 +68,29 @@ def test_decision_grid_rejects_wrong_row_count():
 def test_decision_boundary_draws_regions_and_data():
     ax = plot_decision_boundary(lambda g: 1 / (1 + np.exp(-(g[:, 0] - 0.5))), X, Y)
     assert len(ax.collections) >= 3  # filled contour, boundary, two scatters
+
+
+def test_show_publishes_png_with_alt_text(monkeypatch):
+    import utils.plots as plots
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda data, raw, metadata: shown.append((data, metadata)))
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    plots.show(fig, "A line  falling\n from 1 to 0.")
+    (data, metadata), = shown
+    assert data["text/plain"] == "A line falling from 1 to 0."
+    assert metadata == {"image/png": {"alt": "A line falling from 1 to 0."}}
+    import base64
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert not plt.fignum_exists(fig.number)  # closed: the inline backend will not show it twice
+
+
+def test_show_refuses_missing_alt_and_non_figures():
+    import utils.plots as plots
+
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="needs alt text"):
+        plots.show(fig, "  ")
+    with pytest.raises(TypeError, match="expects a matplotlib Figure"):
+        plots.show(fig.axes[0], "an axes is not a figure")

@@ -15,6 +15,31 @@ COLOURS = {
 }
 
 
+def show(fig, alt):
+    """Show a finished figure with its text alternative (one line, written from the data), then close it.
+
+    The PNG output carries `alt` in its metadata and as its text/plain part, so a screen reader, a
+    notebook converter or the course site can say what the figure shows.
+    """
+    import base64
+
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure
+    from IPython.display import display
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"show(fig, alt) expects a matplotlib Figure (fig, ax = plt.subplots()), "
+                        f"got {type(fig).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("show(fig, alt) needs alt text: one line saying what is plotted, the axes and "
+                         "the values the text relies on")
+    alt = " ".join(alt.split())
+    png = base64.b64encode(print_figure(fig, "png", bbox_inches="tight")).decode("ascii")
+    display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+    plt.close(fig)
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
