@@ -83,7 +83,20 @@ def test_show_publishes_png_with_alt_text(monkeypatch):
     assert metadata == {"image/png": {"alt": "A line falling from 1 to 0."}}
     import base64
     assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    # JupyterLab renders the text/html part: the same picture with the alt attribute a screen reader reads
+    png = data["image/png"]
+    assert data["text/html"] == f'<img src="data:image/png;base64,{png}" alt="A line falling from 1 to 0.">'
     assert not plt.fignum_exists(fig.number)  # closed: the inline backend will not show it twice
+
+
+def test_show_escapes_alt_text_in_html(monkeypatch):
+    import utils.plots as plots
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda data, raw, metadata: shown.append(data))
+    fig, _ = plt.subplots()
+    plots.show(fig, 'Loss "J" < 0.5 & falling')
+    assert shown[0]["text/html"].endswith('alt="Loss &quot;J&quot; &lt; 0.5 &amp; falling">')
 
 
 def test_show_refuses_missing_alt_and_non_figures():

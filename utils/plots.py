@@ -18,10 +18,13 @@ COLOURS = {
 def show(fig, alt):
     """Show a finished figure with its text alternative (one line, written from the data), then close it.
 
-    The PNG output carries `alt` in its metadata and as its text/plain part, so a screen reader, a
-    notebook converter or the course site can say what the figure shows.
+    The output carries `alt` three ways: as the alt attribute of a text/html <img>, which JupyterLab
+    4.6 and nbconvert's default (lab) template render, so a screen reader hears it (both ignore an
+    image/png output's metadata alt: tried in Chromium); in the image/png metadata, which nbconvert's
+    classic template reads; and as text/plain, for a text-only reader.
     """
     import base64
+    import html
 
     import matplotlib.pyplot as plt
     from IPython.core.pylabtools import print_figure
@@ -36,7 +39,8 @@ def show(fig, alt):
                          "the values the text relies on")
     alt = " ".join(alt.split())
     png = base64.b64encode(print_figure(fig, "png", bbox_inches="tight")).decode("ascii")
-    display({"image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
+    tag = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}">'
+    display({"text/html": tag, "image/png": png, "text/plain": alt}, raw=True, metadata={"image/png": {"alt": alt}})
     plt.close(fig)
 
 
