@@ -115,14 +115,14 @@ def test_an_input_changed_in_place_is_a_problem():
     assert "changed its input array in place" in messages(in_place)[0]
 
 
-def test_numpy_warnings_count_only_when_watched():
+def test_numpy_warnings_fail_a_check_in_every_lab_unless_switched_off():
     def noisy(x):
         np.exp(np.array([1000.0]))
         return 2 * np.asarray(x)
 
-    assert messages(noisy) == []
-    problems = messages(noisy, watch_warnings=True, warning_hint=lambda text: f"about {text}")
+    problems = messages(noisy, warning_hint=lambda text: f"about {text}")  # on by default: one rule
     assert "NumPy warned: overflow" in problems[0] and "about overflow" in problems[0]
+    assert messages(noisy, watch_warnings=False) == []
 
 
 def test_a_case_can_carry_its_expected_answer():

@@ -53,19 +53,60 @@ class Case:
         return f"{self.label}: input ({shown})"
 
 
+@dataclass(frozen=True)
+class Mistake:
+    """A typical mistake and its feedback ladder: steps from general (what is wrong, and the idea
+    behind it) to specific. The same mistake seen again shows the next step; none is the solution."""
+
+    key: str
+    steps: tuple
+
+    def __post_init__(self):
+        if isinstance(self.steps, str) or not self.steps or not all(isinstance(s, str) for s in self.steps):
+            raise TypeError(f"Mistake({self.key!r}, steps) needs a tuple of one or more hint texts")
+
+    @classmethod
+    def of(cls, hint):
+        """A Mistake as is; a plain hint text as a one-step mistake keyed by its text."""
+        return hint if isinstance(hint, Mistake) else cls(hint, (hint,))
+
+
+# (exercise name, mistake key) -> how many times a printed check has shown that mistake
+_TIMES_SHOWN = {}
+
+
+def _step(exercise, mistake):
+    """The ladder step due now: the first on a mistake's first showing, then one more each time."""
+    seen = _TIMES_SHOWN.get((exercise, mistake.key), 0)
+    return mistake.steps[min(seen, len(mistake.steps) - 1)], seen > 0
+
+
 @dataclass
 class Problem:
-    """One thing wrong: where it occurred (a case), what is wrong, and the hints that name a cause."""
+    """One thing wrong: where it occurred (a case), what is wrong, and the mistakes that may cause it.
+
+    hints holds plain texts or Mistakes (ladders); a plain text is a one-step ladder.
+    """
 
     where: str
     what: str
     hints: list = field(default_factory=list)
 
-    def text(self):
+    def mistakes(self):
+        return [Mistake.of(hint) for hint in self.hints]
+
+    def hint_lines(self, exercise=None):
+        lines = []
+        for mistake in self.mistakes():
+            text, again = _step(exercise, mistake) if exercise else (mistake.steps[0], False)
+            lines.append(f"Hint{' (the same mistake again, so a closer look)' if again else ''}: {text}")
+        return lines
+
+    def text(self, exercise=None):
         lines = [f" - {self.where}" if self.where else f" - {self.what}"]
         if self.where:
             lines.append(f"   {self.what}")
-        lines += [f"   Hint: {hint}" for hint in self.hints]
+        lines += [f"   {line}" for line in self.hint_lines(exercise)]
         return "\n".join(lines)
 
 
@@ -85,6 +126,7 @@ class CheckResult:
     note: str | None = None
     on_pass: str | None = None  # what a pass means, added to the pass line
     failures: int | None = None  # failing cases, when one problem stands for several
+    subject: object = field(default=None, repr=False, compare=False)  # the student's object judged
     shown: bool = field(default=False, repr=False, compare=False)
 
     @property
@@ -95,7 +137,9 @@ class CheckResult:
         """Each problem as one text (where, what, hints): for tests and tools that read results."""
         return [problem.text()[3:] for problem in self.problems]
 
-    def text(self, limit=3):
+    def text(self, limit=3, ladder=False):
+        """The printed feedback; ladder=True shows each mistake's step due now (show() does this)."""
+        exercise = self.name if ladder else None
         if self.not_written is not None:
             return (f"{TODO} {self.name}: not written yet. Write it in the exercise cell above "
                     "(replace `raise NotImplementedError`), then run this check again; if you are "
@@ -107,11 +151,11 @@ class CheckResult:
         failed = self.failures or len(self.problems)
         if len(self.problems) == 1 and not self.problems[0].where:  # one overall problem: say it in the head line
             only = self.problems[0]
-            return "\n".join([f"{FAIL} {self.name}: {only.what}"] + [f"Hint: {h}" for h in only.hints]
-                             + ([self.note] if self.note else []))
+            return "\n".join([f"{FAIL} {self.name}: {only.what}"] + only.hint_lines(exercise)
+                              + ([self.note] if self.note else []))
         head = (f"{FAIL} {self.name}: " + (f"{failed} of {self.checked} checks failed."
                                            if failed <= self.checked else f"{failed} problems found."))
-        lines = [head] + [problem.text() for problem in self.problems[:limit]]
+        lines = [head] + [problem.text(exercise) for problem in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f" - ... and {len(self.problems) - limit} more")
         if self.note:
@@ -123,24 +167,44 @@ class CheckResult:
             print(self.text())
 
 
-LAST_RESULTS = {}  # exercise name -> the result its check printed last (see warn_unless_passed)
+# exercise name -> [(the student's object a printed check judged, whether it passed)], newest last
+_VERDICTS = {}
 
 
 def show(result):
     """Print a check's result; under a grader a result that did not pass then raises CheckFailed."""
-    print(result.text())
+    print(result.text(ladder=True))
     result.shown = True
-    LAST_RESULTS[result.name] = result
+    for problem in result.problems:  # the next showing of the same mistake climbs its ladder
+        for mistake in problem.mistakes():
+            _TIMES_SHOWN[result.name, mistake.key] = _TIMES_SHOWN.get((result.name, mistake.key), 0) + 1
+    verdicts = [v for v in _VERDICTS.get(result.name, []) if v[0] is not result.subject]
+    _VERDICTS[result.name] = verdicts[-7:] + [(result.subject, result.passed)]
     if grading() and not result.passed:
         raise CheckFailed(f"{result.name}: the check did not pass (see above)")
     return result
 
 
+def notebook_namespace():
+    """The notebook's global names (IPython's user namespace), or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return None if shell is None else shell.user_ns
+
+
 def warn_unless_passed(name):
-    """For a cell that builds on an exercise: one warning line when its check has not passed (yet)."""
-    result = LAST_RESULTS.get(name)
-    if result is None or not result.passed:
-        state = "has not been checked yet" if result is None else "has not passed its check"
+    """For a cell that builds on an exercise: one warning line unless the exercise's current version
+    (what the notebook's `name` holds now) has passed its check. A check run on something else in
+    between (a scratch function) changes nothing."""
+    verdicts = _VERDICTS.get(name, [])
+    namespace = notebook_namespace()
+    if namespace is not None and name in namespace:
+        verdicts = [v for v in verdicts if v[0] is namespace[name] or v[0] is None]
+    if not verdicts or not verdicts[-1][1]:
+        state = "has not been checked yet" if not verdicts else "has not passed its check"
         print(f"⚠️ {name} {state}: what follows comes from your version and may differ from the lab's.")
 
 
@@ -167,6 +231,9 @@ def compare_arrays(got, expected, atol=1e-6, rtol=1e-5):
     except (TypeError, ValueError):
         return f"returned a {type(got).__name__}, expected an array of numbers"
     exp_arr = np.asarray(expected, dtype=float)
+    if np.asarray(got).dtype == bool and np.asarray(expected).dtype != bool:
+        return ("holds True/False where numbers are asked: turn the comparison into numbers, "
+                "for example with .astype(float)")
     if got_arr.shape != exp_arr.shape:
         return f"has shape {got_arr.shape}, expected shape {exp_arr.shape}"
     if np.isnan(got_arr).any() and not np.isnan(exp_arr).any():
@@ -179,6 +246,99 @@ def compare_arrays(got, expected, atol=1e-6, rtol=1e-5):
     where = f" at index {first}" if first else ""
     return (f"differs{where}: got {_fmt(got_arr[first])}, expected {_fmt(exp_arr[first])} "
             f"(max difference {np.nanmax(np.abs(got_arr - exp_arr)):.3g})")
+
+
+# ------------------------------------------------------------------- one rule for every lab
+
+def _normalised(text):
+    return "".join(ch for ch in text.lower() if ch not in " -_")
+
+
+def choice(text, options):
+    """(option, None) when text spells one of options (case, spaces, hyphens and underscores aside),
+    else (None, a one-line message listing the options). No synonyms: the options are the words."""
+    listed = ", ".join(repr(o) for o in options)
+    if not isinstance(text, str):
+        return None, f"expected one of {listed} as a string, got {type(text).__name__}"
+    for option in options:
+        if _normalised(text) == _normalised(option):
+            return option, None
+    return None, f"{text!r} is not one of the choices: {listed}"
+
+
+def claim(ok, shows, changed, got=None):
+    """What a lab cell proves (instead of a bare assert): silent while it holds, else one line.
+
+    shows: what the cell expected ("ReLU's loss ends below half of sigmoid's");
+    changed: what a student may have changed to make it fail ("the epochs in the cell above");
+    got: optional, what came out instead (a short text or a number).
+    """
+    if ok:
+        return True
+    instead = f" (got {got})" if got is not None else ""
+    print(f"⚠️ The lab expected {shows}, and that is no longer so{instead}. This is expected after a "
+          f"change to {changed}; Restart & Run All brings back the lab's values.")
+    return False
+
+
+def _is_data(value):
+    """A value a function should get through its arguments: numbers, arrays, tensors, containers."""
+    import types
+
+    if isinstance(value, (types.ModuleType, type)) or callable(value):
+        return False
+    return isinstance(value, (int, float, complex, str, list, tuple, dict, set, np.ndarray, np.generic)) \
+        or type(value).__module__.startswith(("tensorflow", "keras"))
+
+
+def _globals_loaded(code):
+    import dis
+
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    for const in code.co_consts:  # nested functions, lambdas and comprehensions
+        if hasattr(const, "co_code"):
+            names |= _globals_loaded(const)
+    return names
+
+
+def notebook_data_read(fn):
+    """One line naming the notebook data a student's function reads instead of its arguments, or None.
+
+    Only functions defined in the notebook count; UPPER_CASE constants and _private names are left alone.
+    """
+    code, namespace = getattr(fn, "__code__", None), getattr(fn, "__globals__", None)
+    if code is None or not namespace or namespace.get("__name__") != "__main__":
+        return None
+    read = sorted(n for n in _globals_loaded(code) if n in namespace and not n.isupper()
+                  and not n.startswith("_") and _is_data(namespace[n]))
+    if not read:
+        return None
+    shown = ", ".join(f"`{n}` (= {_short(namespace[n], 30)}{_where_set(n)})" for n in read[:3])
+    return (f"your {getattr(fn, '__name__', 'function')} reads the notebook's {shown}, not its own "
+            "arguments: the check calls it with other inputs, so work only from the arguments it is given")
+
+
+def _where_set(name):
+    """' set in the cell that starts `...`' from IPython's input history, or ''."""
+    import ast
+
+    namespace = notebook_namespace() or {}
+    for source in reversed(namespace.get("_ih", [])):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        if any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+               for statement in tree.body if not isinstance(statement, (ast.FunctionDef, ast.ClassDef))
+               for node in ast.walk(statement)):
+            first = next((line.strip() for line in source.splitlines()
+                          if line.strip() and not line.strip().startswith("#")), "")
+            return f", set in the cell that starts `{_short_text(first)}`"
+    return ""
+
+
+def _short_text(text, limit=50):
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # ------------------------------------------------------------------------------ the runner
@@ -236,9 +396,10 @@ def not_a_function(fn, name):
 
 
 def _as_hints(found):
+    """A diagnosis (a text, a Mistake, or a list of these) as a list of hints."""
     if not found:
         return []
-    return [found] if isinstance(found, str) else [h for h in found if h]
+    return [found] if isinstance(found, (str, Mistake)) else [h for h in found if h]
 
 
 def safe_hints(diagnose, *args):
@@ -286,18 +447,20 @@ def _same_exception_everywhere(result, exceptions):
 
 
 def run_check(name, fn, reference, cases, *, atol=1e-6, rtol=1e-5, compare=None, diagnose=None,
-              explain_exception=None, watch_warnings=False, warning_hint=None, note=None):
+              explain_exception=None, watch_warnings=True, warning_hint=None, note=None):
     """Run fn and reference on every case and return a CheckResult (not printed).
 
     reference=None: each case carries its right answer in case.expected.
     compare(got, expected, case) -> message or None: how to compare (default: compare_arrays);
     diagnose(case, got, expected) -> hint, list of hints or None: name every typical mistake seen;
     explain_exception(exc, case) -> hint or None: before the generic hint of EXCEPTION_HINTS;
-    watch_warnings: a NumPy RuntimeWarning (overflow, ...) is a problem, explained by warning_hint(text);
+    (a hint is a text, a Mistake, or a list of these.)
+    watch_warnings: a NumPy RuntimeWarning (overflow, ...) is a problem, explained by warning_hint(text)
+    (on in every lab: one rule; switch it off only where the right answer must warn);
     note: a general line printed under the problems when something failed.
     A NotImplementedError (the workbook's stub) means "not written yet", and nothing else is reported.
     """
-    result = CheckResult(name, len(cases))
+    result = CheckResult(name, len(cases), subject=fn)
     if not callable(fn):
         result.checked, result.problems = 1, [not_a_function(fn, name)]
         return result
@@ -327,6 +490,11 @@ def run_check(name, fn, reference, cases, *, atol=1e-6, rtol=1e-5, compare=None,
                                            or ["make your function run without NumPy warnings"]))
     _same_exception_everywhere(result, exceptions)
     result.note = note if result.problems else None
+    read = notebook_data_read(fn)
+    if read and result.problems:  # the likely cause first
+        result.problems.insert(0, Problem("", read))
+    elif read:
+        result.note = f"Note: {read}"
     return result
 
 
@@ -458,4 +626,4 @@ def check_model(model, layers, input_shape=None, loss=None, from_logits=None, na
     """Check a Keras model's layers (kind, units, activation, ...), input shape and loss; print and return."""
     differences = evaluate_model(model, layers, input_shape, loss, from_logits)
     n = len(layers) + (input_shape is not None) + (loss is not None or from_logits is not None)
-    return show(CheckResult(name, n, [Problem("", what) for what in differences]))
+    return show(CheckResult(name, n, [Problem("", what) for what in differences], subject=model))

@@ -47,18 +47,23 @@ _MISSING_BECAUSE = {}
 
 def _cell_names(tb):
     """The names that the notebook cell in this traceback assigns or defines at its top level."""
-    while tb is not None and tb.tb_frame.f_code.co_name != "<module>":
-        tb = tb.tb_next
+    tb = _module_frame(tb)
     if tb is None:
         return set()
     try:
         tree = ast.parse("".join(linecache.getlines(tb.tb_frame.f_code.co_filename)))
     except SyntaxError:
         return set()
+    return _top_level_names(tree)
+
+
+def _top_level_names(tree):
+    """The names a parsed cell assigns or defines at its top level."""
     names = set()
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
             names.add(statement.name)
+            continue  # what a function assigns inside is its own
         names |= {node.id for node in ast.walk(statement)
                   if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     return names
@@ -81,19 +86,120 @@ def _c_stderr_silenced():
         os.close(saved)
 
 
+def _module_frame(tb):
+    """The traceback entry of the notebook cell itself (its top level), or None."""
+    while tb is not None and tb.tb_frame.f_code.co_name != "<module>":
+        tb = tb.tb_next
+    return tb
+
+
+def _answer_beside_the_stub(tb, namespace):
+    """When a cell stopped at its own top-level `raise NotImplementedError` line although the student
+    wrote an answer beside it: the one line that says so, else None."""
+    entry = _module_frame(tb)
+    if entry is None:
+        return None
+    try:
+        tree = ast.parse("".join(linecache.getlines(entry.tb_frame.f_code.co_filename)))
+    except SyntaxError:
+        return None
+    stub = next((s for s in tree.body if isinstance(s, ast.Raise) and s.lineno == entry.tb_lineno), None)
+    if stub is None:
+        return None
+    if any(s.lineno > stub.lineno for s in tree.body):
+        return ("your code below the `raise NotImplementedError` line never runs: delete that line, "
+                "then run this cell again")
+    answered = sorted({node.id for s in tree.body if s.lineno < stub.lineno for node in ast.walk(s)
+                       if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+                       and namespace.get(node.id) is not None})
+    if answered:
+        return (f"your answer ({', '.join(answered)}) is written, but the `raise NotImplementedError` line "
+                "under it still runs: delete that line, then run this cell again")
+    return None
+
+
+def _notebook_file():
+    """The running notebook's path when the Jupyter server told the kernel (JupyterLab does), or None."""
+    path = os.environ.get("JPY_SESSION_NAME", "")
+    if not path.endswith(".ipynb"):
+        return None
+    for candidate in (path, os.path.basename(path)):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _defining_cell(name):
+    """'the cell under "<heading>" that starts `<line>`' for the notebook cell that defines name, or None."""
+    import json
+
+    path = _notebook_file()
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as file:
+            cells = json.load(file)["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    heading = None
+    for cell in cells:
+        source = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown":
+            titles = [line.lstrip("#").strip() for line in source.splitlines() if line.startswith("#")]
+            heading = titles[-1] if titles else heading
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        if name in _top_level_names(tree):
+            first = next((line.strip() for line in source.splitlines()
+                          if line.strip() and not line.strip().startswith("#")), "")
+            under = f' under "{heading}"' if heading else ""
+            return f"the cell{under} that starts `{first[:60]}`"
+    return None
+
+
+def _check_argument(tb, name):
+    """True when the failing top-level line calls a check with name as an argument (check_x(name))."""
+    entry = _module_frame(tb)
+    line = linecache.getline(entry.tb_frame.f_code.co_filename, entry.tb_lineno) if entry else ""
+    try:
+        call = ast.parse(line.strip()).body[0].value
+    except (SyntaxError, IndexError, AttributeError):
+        return False
+    return isinstance(call, ast.Call) and getattr(call.func, "id", "").startswith("check") \
+        and any(isinstance(arg, ast.Name) and arg.id == name for arg in call.args)
+
+
+def _out_of_order(tb, name):
+    """One line when name is defined by a cell of this lab the student has not run yet, else None."""
+    cell = _defining_cell(name)
+    if cell is None and _check_argument(tb, name):
+        cell = f"the exercise cell above this check (the one that defines `{name}`)"
+    if cell is None:
+        return None  # most likely a typo: the usual traceback helps more
+    return f"`{name}` is not defined yet: run {cell} first, then this cell again"
+
+
 def _stub_message(shell, etype, value, tb, tb_offset=None):
-    """An unsolved exercise ends a cell in one line, not a traceback, and so does every later cell
-    that fails only because a name the stopped cell was to define is missing."""
+    """One line instead of a traceback for what running cells out of order or a left-over stub causes:
+    an unsolved exercise, a later cell that misses what it was to define, a cell run before the cell
+    that defines a name it needs, and an answer written beside its still-present `raise` line."""
     if issubclass(etype, NotImplementedError):
-        for name in _cell_names(tb):
-            _MISSING_BECAUSE[name] = str(value)
-        line = [f"{etype.__name__}: {value}"]
+        beside = _answer_beside_the_stub(tb, getattr(shell, "user_ns", {}))
+        if beside is None:
+            for name in _cell_names(tb):
+                _MISSING_BECAUSE[name] = str(value)
+        line = [f"{etype.__name__}: {beside or value}"]
     elif issubclass(etype, NameError) and getattr(value, "name", None) in _MISSING_BECAUSE:
         etype, value = NotImplementedError, NotImplementedError(_MISSING_BECAUSE[value.name])
         for name in _cell_names(tb):  # what this cell was to define is missing for the same reason
             _MISSING_BECAUSE.setdefault(name, str(value))
         line = [f"NotImplementedError: {value}"]
-    else:  # any other NameError: the usual traceback
+    elif issubclass(etype, NameError) and (order := _out_of_order(tb, getattr(value, "name", ""))):
+        line = [f"NameError: {order}"]
+    else:  # any other NameError (a typo): the usual traceback
         line = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
     shell._showtraceback(etype, value, line)  # the kernel's own error display
     return line
