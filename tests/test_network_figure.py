@@ -111,6 +111,14 @@ def test_bad_layers_say_what_was_expected(make, error, words):
     assert words in str(info.value)
 
 
+def test_logits_can_be_numbered_from_0_like_keras_classes():
+    ax = _ax()
+    draw_network(ax, [input_layer(2), dense_layer(3, "softmax")], first_output=0)
+    assert {"$z_{0}$", "$z_{2}$"} <= set(_texts(ax)) and "$z_{3}$" not in _texts(ax)
+    with pytest.raises(ValueError, match="from 0 or from 1"):
+        draw_network(_ax(), [input_layer(2), dense_layer(3, "softmax")], first_output=2)
+
+
 def test_max_units_must_leave_room_for_an_ellipsis():
     with pytest.raises(ValueError, match="at least 3"):
         draw_network(_ax(), [input_layer(2), dense_layer(1)], max_units=2)

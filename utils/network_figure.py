@@ -165,16 +165,19 @@ def _layer_detail(layer):
     return detail
 
 
-def draw_network(ax, layers, title=None, caption=None, max_units=6, layer_gap=2.6, fontsize=10):
+def draw_network(ax, layers, title=None, caption=None, max_units=6, layer_gap=2.6, fontsize=10, first_output=1):
     """Draw `layers` (input_layer(...), dense_layer(...)..., box_layer(...)) left to right on ax.
 
     title: above the diagram; caption: one or two lines of explanation below it.
     max_units: layers with more units show their first max_units - 2, a "⋮" and their last unit.
     layer_gap: horizontal distance between columns, in units of the vertical gap between circles.
+    first_output: the number of the first output unit's logit (z₁ …); 0 matches Keras's class numbers.
     Returns ax. The axes is switched off and gets an equal aspect; give the figure room (about
     2 inches per layer across and 0.5 inch per drawn unit up).
     """
     _check_layers(layers, max_units)
+    if first_output not in (0, 1):
+        raise ValueError(f"first_output numbers the logits from 0 or from 1, got {first_output!r}")
     last = len(layers) - 1
     slots = [shown_units(x.units, max_units) for x in layers]
     height = max(len(s) for s in slots)
@@ -207,7 +210,7 @@ def draw_network(ax, layers, title=None, caption=None, max_units=6, layer_gap=2.
                     continue
                 ax.add_patch(Circle((x, y), r, fc="white", ec=colour, lw=1.6, zorder=3))
                 if layer.activation in ("softmax", "sigmoid") and (layer.activation == "softmax" or i == last):
-                    ax.text(x, y, f"$z_{{{j + 1}}}$", ha="center", va="center", **texts)
+                    ax.text(x, y, f"$z_{{{j + first_output}}}$", ha="center", va="center", **texts)
                 if layer.labels and i < last:
                     ax.text(x, y - r - 0.04, layer.labels[j], ha="center", va="top", fontsize=fontsize - 1,
                             zorder=5, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
