@@ -119,6 +119,14 @@ def test_logits_can_be_numbered_from_0_like_keras_classes():
         draw_network(_ax(), [input_layer(2), dense_layer(3, "softmax")], first_output=2)
 
 
+def test_detail_replaces_the_text_under_a_column():
+    ax = _ax()
+    draw_network(ax, [input_layer(2), dense_layer(3, "softmax", detail="linear\n(softmax in the loss)")])
+    assert "linear\n(softmax in the loss)" in _texts(ax) and "3 units\nsoftmax" not in _texts(ax)
+    with pytest.raises(TypeError, match="text to write under the column"):
+        dense_layer(3, detail=3)
+
+
 def test_max_units_must_leave_room_for_an_ellipsis():
     with pytest.raises(ValueError, match="at least 3"):
         draw_network(_ax(), [input_layer(2), dense_layer(1)], max_units=2)

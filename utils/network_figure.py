@@ -57,6 +57,7 @@ class Layer:
     activation: str = None
     name: str = None
     text: str = None
+    detail: str = None
 
 
 def input_layer(features, name="input"):
@@ -67,13 +68,18 @@ def input_layer(features, name="input"):
     return Layer("input", len(labels), labels, None, name)
 
 
-def dense_layer(units, activation=None, labels=None, name=None):
-    """A fully connected layer of `units` circles; activation is a name such as "relu" or "softmax"."""
+def dense_layer(units, activation=None, labels=None, name=None, detail=None):
+    """A fully connected layer of `units` circles; activation is a name such as "relu" or "softmax".
+
+    detail replaces the text under the column (by default the number of units and the activation).
+    """
     units = _count(units, "dense_layer(units)")
     if activation is not None and not isinstance(activation, str):
         raise TypeError(f"dense_layer(activation=...) expects a name such as 'relu', 'sigmoid' or 'softmax', "
                         f"got {type(activation).__name__}")
-    return Layer("dense", units, _labels(labels, units, "dense_layer(labels=...)"), activation, name)
+    if detail is not None and not isinstance(detail, str):
+        raise TypeError(f"dense_layer(detail=...) expects the text to write under the column, got {detail!r}")
+    return Layer("dense", units, _labels(labels, units, "dense_layer(labels=...)"), activation, name, None, detail)
 
 
 def box_layer(text, name=None):
@@ -155,6 +161,8 @@ def _header(layers, i):
 
 
 def _layer_detail(layer):
+    if layer.detail is not None:
+        return layer.detail
     if layer.kind == "input":
         return f"{layer.units} feature{'s' * (layer.units != 1)}"
     if layer.kind == "box":
