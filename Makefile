@@ -79,6 +79,13 @@ student: setup
 clean:
 	rm -rf $(VENV) build .ruff_cache
 
+.PHONY: site
+## the course site in build/site/ (README, "The course site"): each lab's student edition as a web page with its
+## stored figures and launch links (Colab, Binder, the class JupyterHub, a download); executes nothing, no network
+## once set up (npm installs site/package-lock.json into build/site-node/ the first time)
+site: setup
+	$(PY) scripts/site.py
+
 .PHONY: colab test-colab
 ## Colab editions of the labs in build/colab/: release editions (no answers) whose first cell installs utils
 ## from the class repository when it is missing (`make release` writes the same into the class tree's colab/)
