@@ -9,14 +9,18 @@ from hypothesis import strategies as st
 from utils import autodiff
 from utils.autodiff import Value, count_operations, use_rules
 from utils.engine_vs_tensorflow import (
+    COURSE_INPUTS,
+    NETWORK_INPUTS,
     RELU_CASES,
     check_backward_values,
     check_forward_values,
     check_mul_backward,
+    check_network_grads,
     check_relu_backward,
     engine_gradients,
     evaluate_backward_values,
     evaluate_forward_values,
+    evaluate_network_grads,
     evaluate_relu_backward,
     exp,
     log,
@@ -27,6 +31,7 @@ from utils.engine_vs_tensorflow import (
 from utils.engine_vs_tensorflow import (
     evaluate_mul_backward as _evaluate_mul_backward,
 )
+from utils.graph_figure import network_example
 
 # ------------------------------------------------------------------ hand-checked examples
 
@@ -339,17 +344,34 @@ def test_the_printed_engine_has_no_rule_the_student_writes():
 
 # ------------------------------------------------------------------ exercises 1 and 2: the course graph by hand
 
-RIGHT_FORWARD = {"c": -4.0, "a": 4.0, "d": 2.0, "J": 2.0}
-RIGHT_BACKWARD = {"d": 2.0, "a": 2.0, "c": 2.0, "b": 2.0, "w": -4.0}
+RIGHT_FORWARD = {"c": -6.0, "a": -2.0, "d": -3.0, "J": 4.5}  # w = 3, b = 4, x = -2, y = 1
+RIGHT_BACKWARD = {"d": -3.0, "a": -3.0, "c": -3.0, "b": -3.0, "w": 6.0}
+RIGHT_NETWORK = {"y_hat": -6.0, "b2": -6.0, "w2": -15.0, "h": 12.0, "b1": 12.0, "w1": 36.0}
+
+
+def test_the_course_numbers_are_not_the_lectures():
+    assert COURSE_INPUTS != {"w": 2.0, "b": 8.0, "x": -2.0, "y": 2.0}
+    assert NETWORK_INPUTS != {"x": 1.0, "y": 5.0, "w1": 2.0, "b1": 0.0, "w2": 3.0, "b2": 1.0}
 
 
 def test_right_values_pass_and_the_template_is_not_written_yet(capsys):
     assert evaluate_forward_values(RIGHT_FORWARD).passed
-    assert evaluate_forward_values({"c": -4, "a": 4, "d": 2, "J": 2}).passed  # integers are fine
+    assert evaluate_forward_values({"c": -6, "a": -2, "d": -3, "J": 4.5}).passed  # integers are fine
     assert evaluate_backward_values(RIGHT_BACKWARD).passed
-    for check, keys in [(check_forward_values, RIGHT_FORWARD), (check_backward_values, RIGHT_BACKWARD)]:
+    assert evaluate_network_grads(RIGHT_NETWORK).passed
+    for check, keys in [(check_forward_values, RIGHT_FORWARD), (check_backward_values, RIGHT_BACKWARD),
+                        (check_network_grads, RIGHT_NETWORK)]:
         result = check(dict.fromkeys(keys))
         assert result.not_written and "not written yet" in capsys.readouterr().out
+
+
+def test_the_network_by_hand_is_what_the_engine_and_tensorflow_compute():
+    v = network_example(**NETWORK_INPUTS)
+    v["J"].backward()
+    assert {name: v[name].grad for name in RIGHT_NETWORK} == RIGHT_NETWORK
+    _, from_tf = tf_gradients(lambda w1, b1, w2, b2: 0.5 * (w2 * relu(w1 * 3.0 + b1) + b2 - 2.0) ** 2,
+                              **{k: NETWORK_INPUTS[k] for k in ("w1", "b1", "w2", "b2")})
+    assert from_tf == {k: RIGHT_NETWORK[k] for k in from_tf}
 
 
 def _with(table, **changes):
@@ -357,20 +379,20 @@ def _with(table, **changes):
 
 
 @pytest.mark.parametrize("table, fragment", [
-    (_with(RIGHT_FORWARD, c=4.0), "x = -2 is negative"),
-    (_with(RIGHT_FORWARD, c=0.0), "is a product"),
-    (_with(RIGHT_FORWARD, c=4.0, a=12.0), "follows from your c"),
-    (_with(RIGHT_FORWARD, a=-12.0), "adds b"),
-    (_with(RIGHT_FORWARD, d=-2.0), "not y - a"),
-    (_with(RIGHT_FORWARD, d=6.0), "subtracts the target"),
-    (_with(RIGHT_FORWARD, a=5.0, d=3.0), "follows from your a"),
-    (_with(RIGHT_FORWARD, J=4.0), "did not halve it"),
-    (_with(RIGHT_FORWARD, J=1.0), "square d before halving"),
-    (_with(RIGHT_FORWARD, d=3.0, J=4.5), "follows from your d"),
+    (_with(RIGHT_FORWARD, c=6.0), "x is negative"),
+    (_with(RIGHT_FORWARD, c=1.0), "is a product"),
+    (_with(RIGHT_FORWARD, c=6.0, a=10.0), "follows from your c"),
+    (_with(RIGHT_FORWARD, a=-10.0), "adds b"),
+    (_with(RIGHT_FORWARD, d=3.0), "not y - a"),
+    (_with(RIGHT_FORWARD, d=-1.0), "subtracts the target"),
+    (_with(RIGHT_FORWARD, a=5.0, d=4.0), "follows from your a"),
+    (_with(RIGHT_FORWARD, J=9.0), "did not halve it"),
+    (_with(RIGHT_FORWARD, J=-1.5), "square d before halving"),
+    (_with(RIGHT_FORWARD, d=2.0, J=2.0), "follows from your d"),
     (_with(RIGHT_FORWARD, J=None), "still None"),
-    (_with(RIGHT_FORWARD, c="-4"), "not text"),
-    ({"c": -4.0, "a": 4.0, "d": 2.0}, "no entry for J"),
-    ([-4, 4, 2, 2], "make it a dict"),
+    (_with(RIGHT_FORWARD, c="-6"), "not text"),
+    ({"c": -6.0, "a": -2.0, "d": -3.0}, "no entry for J"),
+    ([-6, -2, -3, 4.5], "make it a dict"),
 ])
 def test_each_forward_mistake_is_named(table, fragment, capsys):
     result = evaluate_forward_values(table)
@@ -380,18 +402,34 @@ def test_each_forward_mistake_is_named(table, fragment, capsys):
 
 
 @pytest.mark.parametrize("table, fragment", [
-    (_with(RIGHT_BACKWARD, d=4.0), "that is d²"),
-    (_with(RIGHT_BACKWARD, d=1.0), "not ½ d"),
+    (_with(RIGHT_BACKWARD, d=9.0), "that is d²"),
+    (_with(RIGHT_BACKWARD, d=-1.5), "not ½ d"),
     (_with(RIGHT_BACKWARD, a=1.0), "local derivative ∂d/∂a = 1 alone"),
     (_with(RIGHT_BACKWARD, b=1.0), "multiply it by dJ/da"),
     (_with(RIGHT_BACKWARD, w=-2.0), "local derivative ∂c/∂w = x alone"),
-    (_with(RIGHT_BACKWARD, w=4.0), "not w"),
+    (_with(RIGHT_BACKWARD, w=-9.0), "not w"),
     (_with(RIGHT_BACKWARD, d=4.0, a=4.0), "follows from your dJ/dd"),
     (_with(RIGHT_BACKWARD, c=3.0, w=-6.0), "follows from your dJ/dc"),
 ])
 def test_each_backward_mistake_is_named(table, fragment):
     result = evaluate_backward_values(table)
     assert not result.passed and fragment in result.text()
+
+
+@pytest.mark.parametrize("table, fragment", [
+    (_with(RIGHT_NETWORK, y_hat=36.0), "that is (ŷ − y)²"),
+    (_with(RIGHT_NETWORK, y_hat=6.0), "prediction minus target"),
+    (_with(RIGHT_NETWORK, w2=2.5), "local derivative alone"),
+    (_with(RIGHT_NETWORK, w2=12.0), "the other factor"),
+    (_with(RIGHT_NETWORK, h=-15.0), "the other factor"),
+    (_with(RIGHT_NETWORK, b1=0.0), "the ReLU is on"),
+    (_with(RIGHT_NETWORK, w1=3.0), "local derivative alone"),
+    (_with(RIGHT_NETWORK, w1=-36.0), "sign error"),
+    (_with(RIGHT_NETWORK, h=-12.0, b1=-12.0), "follows from your dJ/dh"),
+])
+def test_each_network_mistake_is_named(table, fragment):
+    result = evaluate_network_grads(table)
+    assert not result.passed and fragment in result.text(), result.text()
 
 
 # ------------------------------------------------------------------ exercise 4: relu_backward

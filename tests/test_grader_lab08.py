@@ -4,15 +4,18 @@ import pytest
 from grader_support import blank, grade_in_process, with_answer
 
 LAB = "08_computation_graph"
-KEYS = {"forward", "backward", "mul_backward", "relu_backward"}
-FORWARD_SIGN = 'forward = {"c": 4.0, "a": 12.0, "d": 10.0, "J": 50.0}'
-FORWARD_NOT_HALVED = 'forward = {"c": -4.0, "a": 4.0, "d": 2.0, "J": 4.0}'
-FORWARD_TEXT = 'forward = {"c": "-4", "a": 4.0, "d": 2.0, "J": 2.0}'
-FORWARD_NUMPY = 'forward = {"c": np.int64(-4), "a": np.float64(4.0), "d": np.array(2.0), "J": 2}'
-BACKWARD_SIGN = 'backward = {"d": 2.0, "a": 2.0, "c": 2.0, "b": 2.0, "w": 4.0}'
-BACKWARD_LOCAL_ALONE = 'backward = {"d": 2.0, "a": 1.0, "c": 1.0, "b": 1.0, "w": -2.0}'
-BACKWARD_MISSING = 'backward = {"d": 2.0, "a": 2.0, "c": 2.0, "w": -4.0}'
-BACKWARD_NUMPY = 'backward = {"d": np.int64(2), "a": np.float64(2), "c": np.float32(2), "b": 2, "w": np.int64(-4)}'
+KEYS = {"forward", "backward", "mul_backward", "relu_backward", "network_grads"}
+FORWARD_SIGN = 'forward = {"c": 6.0, "a": 10.0, "d": 9.0, "J": 40.5}'
+FORWARD_NOT_HALVED = 'forward = {"c": -6.0, "a": -2.0, "d": -3.0, "J": 9.0}'
+FORWARD_TEXT = 'forward = {"c": "-6", "a": -2.0, "d": -3.0, "J": 4.5}'
+FORWARD_NUMPY = 'forward = {"c": np.int64(-6), "a": np.float64(-2.0), "d": np.array(-3.0), "J": 4.5}'
+BACKWARD_SIGN = 'backward = {"d": -3.0, "a": -3.0, "c": -3.0, "b": -3.0, "w": -6.0}'
+BACKWARD_LOCAL_ALONE = 'backward = {"d": -3.0, "a": 1.0, "c": 1.0, "b": 1.0, "w": -2.0}'
+BACKWARD_MISSING = 'backward = {"d": -3.0, "a": -3.0, "c": -3.0, "w": 6.0}'
+BACKWARD_NUMPY = 'backward = {"d": np.int64(-3), "a": np.float64(-3), "c": np.float32(-3), "b": -3, "w": np.int64(6)}'
+NETWORK_LOCAL_ALONE = 'network_grads = {"y_hat": -6.0, "b2": 1.0, "w2": 2.5, "h": -2.0, "b1": 1.0, "w1": 3.0}'
+NETWORK_RELU_OFF = 'network_grads = {"y_hat": -6.0, "b2": -6.0, "w2": -15.0, "h": 12.0, "b1": 0.0, "w1": 0.0}'
+NETWORK_NUMPY = 'network_grads = {"y_hat": np.int64(-6), "b2": -6, "w2": np.float64(-15), "h": 12, "b1": 12., "w1": 36}'
 MUL_SWAPPED = '''
 def mul_backward(a, b, out_grad):
     return out_grad * a, out_grad * b
@@ -66,10 +69,10 @@ def test_blank_is_not_written(notebook, tmp_path):
 
 
 @pytest.mark.parametrize("key, code, why", [
-    ("forward", FORWARD_SIGN, "forward['c'] = 4 is wrong (c = w·x)"),
-    ("forward", FORWARD_NOT_HALVED, "forward['J'] = 4 is wrong"),
-    ("forward", FORWARD_TEXT, "forward['c'] is '-4': write one number"),
-    ("backward", BACKWARD_SIGN, "backward['w'] = 4 is wrong (dJ/dw)"),
+    ("forward", FORWARD_SIGN, "forward['c'] = 6 is wrong (c = w·x)"),
+    ("forward", FORWARD_NOT_HALVED, "forward['J'] = 9 is wrong"),
+    ("forward", FORWARD_TEXT, "forward['c'] is '-6': write one number"),
+    ("backward", BACKWARD_SIGN, "backward['w'] = -6 is wrong (dJ/dw)"),
     ("backward", BACKWARD_LOCAL_ALONE, "backward['a'] = 1 is wrong"),
     ("backward", BACKWARD_MISSING, "no entry 'b'"),
     ("mul_backward", MUL_SWAPPED, "wrong value"),
@@ -79,6 +82,8 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("relu_backward", RELU_AT_ZERO, "wrong value at index (0,): got"),
     ("relu_backward", RELU_ON_GRAD, "(a = "),
     ("relu_backward", RELU_BARE_NUMBER, "return (grad_a,), a tuple of one"),
+    ("network_grads", NETWORK_LOCAL_ALONE, "network_grads['b2'] = 1 is wrong (dJ/db2)"),
+    ("network_grads", NETWORK_RELU_OFF, "network_grads['b1'] = 0 is wrong (dJ/db1)"),
 ])
 def test_mistakes_fail_that_exercise_only(notebook, tmp_path, key, code, why):
     grades = grade(with_answer(notebook, key, code), tmp_path, 5)
@@ -87,7 +92,8 @@ def test_mistakes_fail_that_exercise_only(notebook, tmp_path, key, code, why):
 
 
 @pytest.mark.parametrize("key, code", [("forward", FORWARD_NUMPY), ("backward", BACKWARD_NUMPY),
-                                       ("mul_backward", MUL_NUMPY), ("relu_backward", RELU_NUMPY)])
+                                       ("mul_backward", MUL_NUMPY), ("relu_backward", RELU_NUMPY),
+                                       ("network_grads", NETWORK_NUMPY)])
 def test_numpy_numbers_are_accepted(notebook, tmp_path, key, code):
     grades = grade(with_answer(notebook, key, code), tmp_path, 6)
     assert grades[key].status == "passed", grades[key].reason

@@ -7,12 +7,16 @@ from utils.autodiff import Value
 from utils.graph_figure import (
     COURSE_FORMULAS,
     COURSE_LAYOUT,
+    NETWORK_BOX,
+    NETWORK_FORMULAS,
+    NETWORK_LAYOUT,
     CourseGraphExplorer,
     auto_layout,
     course_example,
     draw_graph,
     named_graph,
     named_inputs,
+    network_example,
 )
 from utils.widgets import Frames, live_figure, render_png
 
@@ -22,7 +26,7 @@ def _texts(ax):
 
 
 def test_unnamed_steps_fold_into_one_edge_with_the_chained_local_derivative():
-    v = course_example()
+    v = course_example(w=2.0, b=8.0, x=-2.0, y=2.0)
     (parent, local), = named_inputs(v["J"])          # J = 0.5 * d ** 2: two unnamed steps
     assert parent is v["d"] and local == pytest.approx(v["d"].data)
     locals_of_c = {p.name: g for p, g in named_inputs(v["c"])}
@@ -30,7 +34,7 @@ def test_unnamed_steps_fold_into_one_edge_with_the_chained_local_derivative():
 
 
 def test_named_graph_has_the_course_edges():
-    v = course_example()
+    v = course_example(w=2.0, b=8.0, x=-2.0, y=2.0)
     nodes, edges = named_graph(v["J"])
     assert {n.name for n in nodes} == set("wxcbaydJ")
     assert {(p.name, c.name) for p, c, _ in edges} == {("w", "c"), ("x", "c"), ("c", "a"), ("b", "a"),
@@ -38,7 +42,7 @@ def test_named_graph_has_the_course_edges():
 
 
 def test_draw_graph_shows_values_and_derivatives():
-    v = course_example()
+    v = course_example(w=2.0, b=8.0, x=-2.0, y=2.0)
     v["J"].backward()
     ax = Figure().subplots()
     draw_graph(ax, v["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
@@ -103,3 +107,17 @@ def test_explorer_follows_a_live_slider():
     caption_widget = box.children[2]
     slider.value = 6.0
     assert "J = 0." in caption_widget.value
+
+
+def test_the_larger_network_is_drawn_with_values_only_then_with_derivatives():
+    v = network_example(x=3.0, y=2.0, w1=0.5, b1=1.0, w2=-2.0, b2=1.0)
+    ax = Figure().subplots()
+    draw_graph(ax, v["J"], layout=NETWORK_LAYOUT, formulas=NETWORK_FORMULAS, box_size=NETWORK_BOX,
+               show_grads=False, show_local=False)
+    before = _texts(ax)
+    assert {"h = ReLU(z)", "ŷ = w2·h + b2", "= 2.5", "= −4", "= 18"} <= set(before)
+    assert not any("∂" in text for text in before)  # the exercise's answers are not in the first figure
+    v["J"].backward()
+    ax = Figure().subplots()
+    draw_graph(ax, v["J"], layout=NETWORK_LAYOUT, formulas=NETWORK_FORMULAS, box_size=NETWORK_BOX)
+    assert {"∂J/∂w1 = 36", "∂J/∂ŷ = −6", "∂ŷ/∂h = −2", "∂h/∂z = 1"} <= set(_texts(ax))

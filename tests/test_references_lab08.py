@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from instructor.references import lab08
-from utils.graph_figure import course_example
+from utils.engine_vs_tensorflow import NETWORK_INPUTS
+from utils.graph_figure import course_example, network_example
 
 
 def test_the_course_graph_by_hand_is_what_the_engine_computes():
@@ -33,3 +34,11 @@ def test_every_slip_differs_from_the_answer_on_some_visible_case():
     for check, mistakes in [("mul_backward", lab08.MUL_MISTAKES), ("relu_backward", lab08.RELU_MISTAKES)]:
         for name in mistakes:
             assert any(not np.allclose(e[name], e["expected"]) for e in recorded[check]), f"{check}: {name}"
+
+
+def test_the_larger_network_by_hand_is_what_the_engine_computes():
+    values, grads = lab08.network_graph()
+    v = network_example(**NETWORK_INPUTS)
+    v["J"].backward()
+    assert values == {name: v[name].data for name in values}
+    assert grads == {name: v[name].grad for name in grads}

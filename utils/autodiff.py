@@ -130,13 +130,18 @@ def borrowed_gradients(op, inputs, out_grad):
 
 # ------------------------------------------------------------------ tools for the lab
 
-def engine_source():
-    """The engine's source to print in the lab: operations, rules and Value (up to as_value)."""
+def engine_source(part="all"):
+    """The engine's source to print in the lab: "all" (operations, rules, Value and as_value), or
+    "backward" (Value.graph and Value.backward, the right-to-left sweep)."""
     import inspect
     import sys
 
+    if part == "backward":
+        return (inspect.getsource(Value.graph) + "\n" + inspect.getsource(Value.backward)).rstrip()
+    if part != "all":
+        raise ValueError(f"part is 'all' or 'backward', not {part!r}")
     source = inspect.getsource(sys.modules[__name__])
-    return source[source.index("def _sigmoid"):source.index("def as_value")].rstrip()
+    return source[source.index("def _sigmoid"):source.index("def borrowed_gradients")].rstrip()
 
 
 @contextmanager

@@ -80,7 +80,7 @@ def tf_gradients(fn, **inputs):
 MUL_CASES = [  # the engine calls rules positionally: rule(a, b, out_grad)
     Case("a = 3, b = -2, out_grad = 1", args=(3.0, -2.0, 1.0)),
     Case("a = 2, b = 5, out_grad = 0.5", args=(2.0, 5.0, 0.5)),
-    Case("c = w·x in the course graph: w = 2, x = -2, out_grad = dJ/dc = 2", args=(2.0, -2.0, 2.0)),
+    Case("c = w·x in the course graph: w = 3, x = -2, out_grad = dJ/dc = -3", args=(3.0, -2.0, -3.0)),
     Case("a = -1.5, b = 4, out_grad = -3", args=(-1.5, 4.0, -3.0)),
     Case("a = 0, b = 7, out_grad = 1.25", args=(0.0, 7.0, 1.25)),
 ]
@@ -119,7 +119,7 @@ def _scalar_network(x, y, w1, b1, w2, b2):
 
 
 ENGINE_CASES = [
-    ("the course graph J = ½(w·x + b − y)²", _course, dict(w=2.0, b=8.0, x=-2.0, y=2.0)),
+    ("the course graph J = ½(w·x + b − y)²", _course, dict(w=3.0, b=4.0, x=-2.0, y=1.0)),
     ("x·x·x (x used twice by one multiplication)", _cube, dict(x=-1.5)),
     ("two ReLU units in a chain with a squared error", _scalar_network,
      dict(x=1.0, y=5.0, w1=2.0, b1=0.0, w2=3.0, b2=1.0)),
@@ -168,7 +168,7 @@ def check_mul_backward(mul_backward):
 
 # ------------------------------------------------------------------ exercises: the course graph by hand
 
-COURSE_INPUTS = {"w": 2.0, "b": 8.0, "x": -2.0, "y": 2.0}
+COURSE_INPUTS = {"w": 3.0, "b": 4.0, "x": -2.0, "y": 1.0}  # not the lecture's numbers (w = 2, b = 8, y = 2)
 FORWARD_STEPS = ("c", "a", "d", "J")
 STEP_NAMES = {"c": "c = w·x", "a": "a = c + b", "d": "d = a − y", "J": "J = ½ d²"}
 BACKWARD_STEPS = ("d", "a", "c", "b", "w")
@@ -218,7 +218,7 @@ def _forward_hints(key, got, mine, right):
     w, b, x, y = (COURSE_INPUTS[k] for k in "wbxy")
     c, a, d = mine.get("c"), mine.get("a"), mine.get("d")
     slips = {
-        "c": [(-(w * x), "x = -2 is negative, so c = w·x = 2·(-2) is negative too"),
+        "c": [(-(w * x), "x is negative, so the product c = w·x is negative too"),
               (w + x, "c = w·x is a product, not a sum")],
         "a": [(None if c is None else c + b, "this follows from your c: fix c first, then a = c + b"),
               (right["c"] - b, "a = c + b adds b")],
@@ -260,7 +260,7 @@ def evaluate_forward_values(forward):
         "forward", forward, FORWARD_STEPS, values, STEP_NAMES.get,
         lambda key, got, numbers: _forward_hints(key, got, numbers, values),
         "the engine's forward pass computes the same four values",
-        "Hint: work left to right, one step at a time, with w = 2, x = -2, b = 8, y = 2.")
+        "Hint: work left to right, one step at a time, with w = 3, x = -2, b = 4, y = 1.")
 
 
 def check_forward_values(forward):
@@ -288,7 +288,7 @@ def _backward_hints(key, got, mine, values, grads):
         if key == "w":
             slips += [(values["w"] * grads["c"], "the local derivative of c = w·x with respect to w is x, "
                                                  "the other factor, not w"),
-                      (-right, "sign error: x = -2 is negative")]
+                      (-right, "sign error: x is negative")]
     hints += [hint for value, hint in slips if _near(got, value) and not _near(got, right)]
     return hints[:1]  # the first fitting slip: a local derivative left alone explains a carried value too
 
@@ -306,6 +306,64 @@ def evaluate_backward_values(backward):
 def check_backward_values(backward):
     """Exercise 2 check: print (and return) the result of evaluate_backward_values."""
     return show(evaluate_backward_values(backward))
+
+
+# ------------------------------------------------------------------ exercise: the larger network by hand
+
+# One hidden ReLU unit and a linear output: z = w1·x + b1, h = ReLU(z), ŷ = w2·h + b2, J = ½(ŷ − y)².
+# Not the numbers of the original lab (x = 1, y = 5, w1 = 2, b1 = 0, w2 = 3, b2 = 1), whose answers it prints.
+NETWORK_INPUTS = {"x": 3.0, "y": 2.0, "w1": 0.5, "b1": 1.0, "w2": -2.0, "b2": 1.0}
+NETWORK_STEPS = ("y_hat", "b2", "w2", "h", "b1", "w1")  # right to left, as backprop finds them
+NETWORK_LOCAL = {"y_hat": "∂J/∂ŷ = ŷ − y", "b2": "∂ŷ/∂b2 = 1", "w2": "∂ŷ/∂w2 = h", "h": "∂ŷ/∂h = w2",
+                 "b1": "∂z/∂b1 = 1, times ReLU's slope at z", "w1": "∂z/∂w1 = x, times ReLU's slope at z"}
+NETWORK_UPSTREAM = {"b2": "y_hat", "w2": "y_hat", "h": "y_hat", "b1": "h", "w1": "h"}
+
+
+def _network_recorded():
+    """The network's forward values and dJ/d(value), as recorded from the instructor's references."""
+    values = expectations.expected(LAB, "network_values")[0]["expected"]
+    grads = expectations.expected(LAB, "network_grads")[0]["expected"]
+    return {**NETWORK_INPUTS, **values}, grads
+
+
+def _network_hints(key, got, mine, values, grads):
+    """The usual slips a wrong dJ/d(key) of the network shows (the first that fits)."""
+    right, v = grads[key], values
+    relu_slope = 1.0 if v["z"] > 0 else 0.0
+    local = {"y_hat": None, "b2": 1.0, "w2": v["h"], "h": v["w2"], "b1": relu_slope, "w1": relu_slope * v["x"]}[key]
+    slips = []
+    if key == "y_hat":
+        slips += [((v["y_hat"] - v["y"]) ** 2, "that is (ŷ − y)²; the derivative of ½ d² is d = ŷ − y"),
+                  (v["y"] - v["y_hat"], "sign error: J = ½(ŷ − y)², so ∂J/∂ŷ = ŷ − y, prediction minus target")]
+    else:
+        up = NETWORK_UPSTREAM[key]
+        slips += [(local, f"{local:g} is the local derivative alone ({NETWORK_LOCAL[key]}): multiply it by "
+                          f"dJ/d{up} (the chain rule)"),
+                  (None if up not in mine else mine[up] * local,
+                   f"this follows from your dJ/d{up}: fix that one first")]
+        other = {"w2": v["w2"], "h": v["h"], "w1": v["w1"]}.get(key)
+        if other is not None:
+            slips.append((grads[up] * other * (relu_slope if key == "w1" else 1.0),
+                          "the local derivative of a product with respect to one factor is the other factor"))
+        if key in ("b1", "w1"):
+            slips.append((0.0, "the ReLU is on here (z > 0): its slope is 1, so the gradient passes through"))
+        slips.append((-right, "sign error: follow the signs of w2 and of ŷ − y along the path"))
+    return [hint for value, hint in slips if _near(got, value) and not _near(got, right)][:1]
+
+
+def evaluate_network_grads(network_grads):
+    """The CheckResult of the student's dJ/d(value) of the larger network, against the engine's backward()."""
+    values, grads = _network_recorded()
+    return _evaluate_by_hand(
+        "network_grads", network_grads, NETWORK_STEPS, grads, lambda key: f"dJ/d{key}",
+        lambda key, got, numbers: _network_hints(key, got, numbers, values, grads),
+        "the engine's backward() and TensorFlow find the same six derivatives",
+        "Hint: start at J and walk left; each derivative is a local derivative times the one found just before.")
+
+
+def check_network_grads(network_grads):
+    """Exercise 5 check: print (and return) the result of evaluate_network_grads."""
+    return show(evaluate_network_grads(network_grads))
 
 
 # ------------------------------------------------------------------ exercise: relu_backward

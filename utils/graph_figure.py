@@ -23,6 +23,12 @@ COURSE_LAYOUT = {"w": (0, 0.75), "x": (0, -0.75), "c": (1.6, 0), "b": (1.6, -1.5
                  "y": (3.2, -1.5), "d": (4.8, 0), "J": (6.4, 0)}
 COURSE_FORMULAS = {"c": "c = w·x", "a": "a = c + b", "d": "d = a − y", "J": "J = ½ d²"}
 
+# Lab 08's larger network: one hidden ReLU unit and a linear output (ŷ is named "y_hat").
+NETWORK_LAYOUT = {"x": (0, 0), "w1": (2.5, 1.4), "z": (2.5, 0), "b1": (2.5, -1.4), "h": (5.0, 0),
+                  "w2": (7.5, 1.4), "y_hat": (7.5, 0), "b2": (7.5, -1.4), "J": (10.0, 0), "y": (10.0, -1.4)}
+NETWORK_BOX = (1.45, 0.72)  # wider boxes for the longer formulas
+NETWORK_FORMULAS = {"z": "z = w1·x + b1", "h": "h = ReLU(z)", "y_hat": "ŷ = w2·h + b2", "J": "J = ½(ŷ − y)²"}
+
 
 def named_inputs(node):
     """[(named input, local derivative d node / d input)] for the boxes drawn to the left of node.
@@ -147,18 +153,25 @@ def _value_label(v):
     return f"= {_fmt(v.data)}"
 
 
+SHOWN_AS = {"y_hat": "ŷ"}  # names that a label writes as a symbol
+
+
+def _shown(name):
+    return SHOWN_AS.get(name, name)
+
+
 def _grad_label(v, wrt):
-    return f"∂{wrt}/∂{v.name} = {_fmt(v.grad)}"
+    return f"∂{wrt}/∂{_shown(v.name)} = {_fmt(v.grad)}"
 
 
 def _local_label(parent, child, local):
-    return f"∂{child.name}/∂{parent.name} = {_fmt(local)}"
+    return f"∂{_shown(child.name)}/∂{_shown(parent.name)} = {_fmt(local)}"
 
 
 def _default_formula(v):
     """"c = w · x" for one operation on named values or constants, else "out = f(s, x)"."""
     if not v.parents:
-        return v.name
+        return _shown(v.name)
     direct = all(p.name or not p.parents for p in v.parents)
     if direct and v.op in SYMBOLS:
         left, right = (p.name or _fmt(p.data) for p in v.parents)
@@ -168,7 +181,7 @@ def _default_formula(v):
     return f"{v.name} = f({', '.join(p.name for p, _ in named_inputs(v))})"
 
 
-def course_example(w=2.0, b=8.0, x=-2.0, y=2.0):
+def course_example(w=3.0, b=4.0, x=-2.0, y=1.0):
     """The course's graph J = 1/2 (w x + b - y)^2 in four named steps; returns {name: Value}."""
     w, b, x, y = Value(w, name="w"), Value(b, name="b"), Value(x, name="x"), Value(y, name="y")
     c = w * x
@@ -178,6 +191,19 @@ def course_example(w=2.0, b=8.0, x=-2.0, y=2.0):
     for value, name in ((c, "c"), (a, "a"), (d, "d"), (J, "J")):
         value.name = name
     return {"w": w, "x": x, "c": c, "b": b, "a": a, "y": y, "d": d, "J": J}
+
+
+def network_example(x, y, w1, b1, w2, b2):
+    """The larger network's graph z = w1·x + b1, h = ReLU(z), ŷ = w2·h + b2, J = ½(ŷ − y)²; returns {name: Value}."""
+    v = {name: Value(number, name=name) for name, number in
+         [("x", x), ("y", y), ("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2)]}
+    v["z"] = v["w1"] * v["x"] + v["b1"]
+    v["h"] = v["z"].relu()
+    v["y_hat"] = v["w2"] * v["h"] + v["b2"]
+    v["J"] = 0.5 * (v["y_hat"] - v["y"]) ** 2
+    for name in ("z", "h", "y_hat", "J"):
+        v[name].name = name
+    return v
 
 
 class CourseGraphExplorer(Explorer):
@@ -193,12 +219,12 @@ class CourseGraphExplorer(Explorer):
         self.moving = [t for kind in self.texts.values() for t in kind.values()]
 
     @staticmethod
-    def _run(w=2.0, b=8.0, x=-2.0, y=2.0):
+    def _run(w=3.0, b=4.0, x=-2.0, y=1.0):
         v = course_example(w, b, x, y)
         v["J"].backward()
         return v
 
-    def update(self, w=2.0, b=8.0, x=-2.0, y=2.0):
+    def update(self, w=3.0, b=4.0, x=-2.0, y=1.0):
         v = self._run(w, b, x, y)
         nodes, edges = named_graph(v["J"])
         for node in nodes:

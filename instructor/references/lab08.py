@@ -6,7 +6,7 @@ everything on the visible checks' cases (utils.engine_vs_tensorflow) for utils/e
 import numpy as np
 import tensorflow as tf
 
-from utils.engine_vs_tensorflow import COURSE_INPUTS, MUL_CASES, RELU_CASES
+from utils.engine_vs_tensorflow import COURSE_INPUTS, MUL_CASES, NETWORK_INPUTS, RELU_CASES
 
 
 def course_graph():
@@ -17,6 +17,20 @@ def course_graph():
     d = a - y
     values = {"c": c, "a": a, "d": d, "J": 0.5 * d**2}
     return values, {"d": d, "a": d, "c": d, "b": d, "w": d * x}
+
+
+def network_graph():
+    """The larger network z = w1·x + b1, h = ReLU(z), ŷ = w2·h + b2, J = ½(ŷ − y)², with the lab's inputs:
+    ({value: number}, {value: dJ/dvalue}) for ŷ, b2, w2, h, b1 and w1."""
+    x, y, w1, b1, w2, b2 = (NETWORK_INPUTS[k] for k in ("x", "y", "w1", "b1", "w2", "b2"))
+    z = w1 * x + b1
+    h = max(z, 0.0)
+    y_hat = w2 * h + b2
+    values = {"z": z, "h": h, "y_hat": y_hat, "J": 0.5 * (y_hat - y) ** 2}
+    dy_hat = y_hat - y
+    dh = dy_hat * w2
+    dz = dh * (1.0 if z > 0 else 0.0)
+    return values, {"y_hat": dy_hat, "b2": dy_hat, "w2": dy_hat * h, "h": dh, "b1": dz, "w1": dz * x}
 
 
 def _tape_gradients(operation, inputs, out_grad):
@@ -65,7 +79,10 @@ def _entries(answer, mistakes, cases):
 
 def record():
     values, grads = course_graph()
+    network_values, network_grads = network_graph()
     return {"forward_values": [{"expected": values}],
             "backward_values": [{"expected": grads}],
+            "network_values": [{"expected": network_values}],
+            "network_grads": [{"expected": network_grads}],
             "mul_backward": _entries(mul_backward, MUL_MISTAKES, MUL_CASES),
             "relu_backward": _entries(relu_backward, RELU_MISTAKES, RELU_CASES)}

@@ -3,8 +3,8 @@ import numpy as np
 
 from instructor.grader.exercises import FunctionExercise, ValueExercise, Verdict, differs, is_number
 from instructor.grader.wire import Opaque
-from instructor.references.lab08 import course_graph, mul_backward, relu_backward
-from utils.engine_vs_tensorflow import BACKWARD_STEPS, FORWARD_STEPS, STEP_NAMES
+from instructor.references.lab08 import course_graph, mul_backward, network_graph, relu_backward
+from utils.engine_vs_tensorflow import BACKWARD_STEPS, FORWARD_STEPS, NETWORK_STEPS, STEP_NAMES
 
 
 def _as_number(value):
@@ -93,6 +93,7 @@ def gradients(count):
 
 
 VALUES, GRADS = course_graph()
+_, NETWORK_GRADS = network_graph()
 EXERCISES = [
     HandValues("forward", "forward", FORWARD_STEPS, VALUES, STEP_NAMES.get),
     HandValues("backward", "backward", BACKWARD_STEPS, GRADS, lambda key: f"dJ/d{key}"),
@@ -100,4 +101,5 @@ EXERCISES = [
                      compare=gradients(2)),
     FunctionExercise("relu_backward", "relu_backward", "relu_backward", relu_inputs, relu_backward,
                      compare=gradients(1)),
+    HandValues("network_grads", "network_grads", NETWORK_STEPS, NETWORK_GRADS, lambda key: f"dJ/d{key}"),
 ]
