@@ -84,7 +84,7 @@ clean:
 ## stored figures and launch links (Colab, Binder, the class JupyterHub, a download); executes nothing, no network
 ## once set up (npm installs site/package-lock.json into build/site-node/ the first time)
 site: setup
-	$(PY) scripts/site.py
+	$(PY) scripts/course_site.py
 
 .PHONY: colab test-colab
 ## Colab editions of the labs in build/colab/: release editions (no answers) whose first cell installs utils

@@ -1,4 +1,4 @@
-# Sphinx configuration of the course site; scripts/site.py copies this folder into build/site-source/,
+# Sphinx configuration of the course site; scripts/course_site.py copies this folder into build/site-source/,
 # adds the pages, and builds build/site/. Nothing here executes a notebook or reaches the network.
 project = "Neural-network training labs"
 html_title = project
@@ -12,7 +12,7 @@ myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]
 
-# MathJax 3 from the site itself (scripts/site.py copies it from npm), not from a CDN
+# MathJax 3 from the site itself (scripts/course_site.py copies it from npm), not from a CDN
 mathjax_path = "mathjax/tex-chtml.js"
 
 html_theme = "sphinx_book_theme"

@@ -1,6 +1,6 @@
 """The course site: every lab as a web page, with launch links, in build/site/ (`make site`).
 
-    python scripts/site.py [--out DIR] [--repo URL] [--hub URL] [--branch main]
+    python scripts/course_site.py [--out DIR] [--repo URL] [--hub URL] [--branch main]
 
 What a page shows is the student's edition of the lab (scripts/workbook.py `release_notebook`:
 exercises as their stubs, hints collapsed, no solution reveals), with the stored outputs of the
