@@ -1,4 +1,4 @@
-"""Lab 05, Adam: first_step, adam_settings and (optional) adam_step."""
+"""Lab 05, Adam: first_step, adam_step and adam_settings (all three in the core path)."""
 import numpy as np
 
 from instructor.grader.exercises import FunctionExercise, differs, is_number
