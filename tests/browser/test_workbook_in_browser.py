@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from lab_driver import KERNEL_IDLE_JS
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +72,24 @@ def test_workbook_shows_stubs_and_opens_hints_and_solutions(workbook_page, scree
         hint.locator("summary").click()
         page.wait_for_function("(el) => el.open", arg=hint.element_handle(), timeout=10_000)
         assert hint.inner_text().strip() != hint.locator("summary").inner_text().strip()
+
+
+def test_a_check_run_before_its_exercise_names_the_cell_to_run_first(workbook_page):
+    """Issue 23: the set-up cell, then the first check with its exercise cell skipped, keyboard only."""
+    page, nb = workbook_page
+    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    exercise = next(i for i, c in enumerate(nb.cells) if c.metadata.get("workbook", {}).get("role") == "exercise")
+    check = next(i for i in range(exercise + 1, len(nb.cells)) if nb.cells[i].cell_type == "code")
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=90_000)
+    page.locator(".jp-NotebookPanel .jp-Cell").nth(setup).locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")  # runs the set-up cell and selects the next one
+    page.locator(".jp-OutputArea-output", has_text="Lab ready").first.wait_for(timeout=120_000)
+    page.keyboard.press("Escape")
+    for _ in range(check - setup - 1):
+        page.keyboard.press("j")
+    page.keyboard.press("Shift+Enter")
+    message = page.locator(".jp-OutputArea-output", has_text="is not defined yet")
+    message.first.wait_for(timeout=60_000)
+    text = message.first.inner_text()
+    assert "run the cell under" in text and "first, then this cell again" in text, text
+    assert "Traceback" not in text
