@@ -1,4 +1,4 @@
-"""The set-up call: seeds, determinism, style from the package, quiet TensorFlow."""
+"""The set-up call: seeds, determinism, style from the package, quiet TensorFlow, imported in the background."""
 import numpy as np
 import pytest
 
@@ -62,8 +62,60 @@ def test_c_level_log_lines_during_the_tensorflow_import_are_dropped():
     import subprocess
     import sys
 
-    code = ("import os\nfrom utils.lab_setup import _c_stderr_silenced\n"
-            "with _c_stderr_silenced():\n    os.write(2, b'cudart_stub: no GPU\\n')\n"
+    code = ("import os\nfrom utils.background_import import c_stderr_silenced\n"
+            "with c_stderr_silenced():\n    os.write(2, b'cudart_stub: no GPU\\n')\n"
             "os.write(2, b'after\\n')")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stderr == "after\n"
+
+
+# Cells run by a real IPython shell (no kernel): the set-up cell returns before TensorFlow is in.
+IN_A_SHELL = """
+import sys, time
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+def cell(code):
+    shell.run_cell(code).raise_error()
+cell("import utils\\nutils.setup_lab(seed=7)\\nimport numpy as np\\nimport tensorflow as tf\\n"
+     "from sklearn.model_selection import train_test_split")
+cell("from utils import background_import\\nprint('stand-in', type(tf).__name__)")
+cell(sys.argv[1])
+shell.user_ns['background_import']._state['thread'].join()
+cell("print('swapped', type(tf).__name__, type(train_test_split).__name__, background_import.in_progress())")
+"""
+USES = ("print(np.random.rand(2), tf.random.uniform((2,)).numpy(),\n"
+        "      train_test_split(list(range(6)), random_state=0)[0])\n"
+        "utils.setup_lab(seed=7)\nprint(np.random.rand(2), tf.random.uniform((2,)).numpy())")
+
+
+def _run(code, *args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+
+
+def test_in_a_notebook_tensorflow_is_imported_in_the_background_and_seeded_the_same():
+    """Same numbers as the set-up without a shell (TensorFlow imported at once), nothing printed by the
+    import, and the stand-ins become the real objects before the first cell after the import."""
+    direct = _run("import utils\nutils.setup_lab(seed=7, quiet=True)\nimport numpy as np\nimport tensorflow as tf\n"
+                  "from sklearn.model_selection import train_test_split\n" + USES).stdout.splitlines()
+    run = _run(IN_A_SHELL, USES)
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("Lab ready: TensorFlow ") and lines[0].endswith(", seed 7")
+    assert lines[1] == "stand-in Pending"  # the set-up cell did not wait for TensorFlow
+    assert lines[2:5] == direct
+    assert lines[5:] == ["swapped module function False"]
+    assert run.stderr == "", run.stderr
+
+
+def test_the_background_import_leaves_the_generators_alone():
+    """Importing TensorFlow, Keras, scikit-learn and SymPy after seeding draws nothing from Python's or
+    NumPy's generator (so the background import cannot shift a lab's numbers)."""
+    code = ("import random\nimport numpy as np\nfrom utils import lab_setup\nlab_setup._draws_nothing_later()\n"
+            "random.seed(1)\nnp.random.seed(1)\nbefore = random.random(), np.random.rand()\n"
+            "random.seed(1)\nnp.random.seed(1)\n"
+            "from utils.background_import import import_quietly\n"
+            "import_quietly(('tensorflow', 'keras', 'sklearn.model_selection', 'sklearn.metrics', 'sympy'))\n"
+            "print(before == (random.random(), np.random.rand()))")
+    assert _run(code).stdout.strip() == "True"
