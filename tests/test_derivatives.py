@@ -324,3 +324,38 @@ def test_each_gradient_mistake_fails_and_is_named(student, fragment, capsys):
 
 def test_a_nudge_put_back_passes():
     assert evaluate_numerical_gradient(_restored_in_place).passed
+
+
+# ----------------------------------------------------------------------------- Exercise 3: tangent_line
+
+def _tangent(J, w, at):
+    import sympy
+    slope = sympy.diff(J, w).subs(w, at)
+    return float(slope), float(J.subs(w, at) - slope * at)
+
+
+def test_tangent_check_passes_the_right_tangent_and_names_each_slip():
+    from utils.derivatives import evaluate_tangent_line
+    assert evaluate_tangent_line(_tangent).passed
+    slips = {
+        "where the tangent crosses the vertical axis": lambda J, w, at: (_tangent(J, w, at)[0], float(J.subs(w, at))),
+        "the wrong order": lambda J, w, at: _tangent(J, w, at)[::-1],
+        "the derivative of a number is 0": lambda J, w, at: (0.0, float(J.subs(w, at))),
+        "a formula with w is left": lambda J, w, at: (J.diff(w), 0.0),
+    }
+    for fragment, slip in slips.items():
+        result = evaluate_tangent_line(slip)
+        assert not result.passed and fragment in result.text(), result.text()
+
+
+def test_tangent_ladder_gets_more_specific_when_the_same_slip_comes_back(capsys):
+    from utils.derivatives import check_tangent_line
+
+    def intercept_is_J(J, w, at):
+        return _tangent(J, w, at)[0], float(J.subs(w, at))
+
+    check_tangent_line(intercept_is_J)
+    first = capsys.readouterr().out
+    check_tangent_line(intercept_is_J)
+    second = capsys.readouterr().out
+    assert "vertical axis" in first and "m times the distance walked" in second

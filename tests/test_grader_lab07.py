@@ -83,14 +83,27 @@ def grade(nb, tmp_path, seed):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_answer_key_passes_fresh_cases(notebook, tmp_path, seed):
     assert {k: e.status for k, e in grade(notebook, tmp_path, seed).items()} == \
-        {"central_difference": "passed", "numerical_gradient": "passed"}
+        {"central_difference": "passed", "numerical_gradient": "passed", "tangent_line": "passed"}
 
 
 def test_blank_is_not_written(notebook, tmp_path):
     assert {e.status for e in grade(blank(notebook), tmp_path, 5).values()} == {"not written"}
 
 
+TANGENT_INTERCEPT_IS_J = '''
+def tangent_line(J_expr, w, at):
+    slope = sympy.diff(J_expr, w).subs(w, at)
+    return float(slope), float(J_expr.subs(w, at))
+'''
+TANGENT_NO_SUBS = '''
+def tangent_line(J_expr, w, at):
+    return sympy.diff(J_expr, w), J_expr
+'''
+
+
 @pytest.mark.parametrize("key, code, why", [
+    ("tangent_line", TANGENT_INTERCEPT_IS_J, "wrong value at index (1,)"),
+    ("tangent_line", TANGENT_NO_SUBS, "not two numbers"),
     ("central_difference", ONE_SIDED, "wrong value"),
     ("central_difference", RUN_IS_EPSILON, "wrong value"),
     ("central_difference", PRECEDENCE, "wrong value"),

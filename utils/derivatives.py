@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils import expectations
-from utils.checks import Case, run_check, show
+from utils.checks import Case, Mistake, run_check, show
 from utils.widgets import Explorer
 
 # ----------------------------------------------------------------------------- example functions
@@ -341,3 +341,96 @@ def evaluate_numerical_gradient(fn):
 def check_numerical_gradient(fn):
     """Exercise 2 check: print (and return) the result of evaluate_numerical_gradient."""
     return show(evaluate_numerical_gradient(fn))
+
+
+# ----------------------------------------------------------------------------- Exercise 3 check
+
+# (J as sympy text in w, the point). The lab's own example, 1/w**2 at w = 1.5, is not among them.
+TANGENT_CASES = [("w**3", 2.0), ("1/w", 0.5), ("exp(w)", 1.0), ("w**2 - 4*w", 3.0), ("1/w**2", 0.5)]
+
+
+def tangent_expression(text):
+    """(J as a sympy expression, its symbol w) for one of the check's costs."""
+    import sympy
+
+    w = sympy.Symbol("w")
+    return sympy.sympify(text, locals={"w": w}), w
+
+
+TANGENT_HINTS = {  # the usual slips, named as in the recorded outputs, each a ladder (general to specific)
+    "intercept_is_J": Mistake("intercept_is_J", (
+        "the slope is right, but the intercept is not: the intercept is where the tangent crosses the "
+        "vertical axis (w = 0), and the point where it touches the curve is usually elsewhere",
+        "the tangent passes through (at, J(at)) with slope m: walking from there back to w = 0 changes "
+        "its height by m times the distance walked")),
+    "plus": Mistake("plus", (
+        "the slope is right, but the intercept went the wrong way: check the sign of the correction "
+        "from J(at) to the height at w = 0",
+        "from w = at back to w = 0 is a step of −at, so the height changes by m·(−at)")),
+    "slope_is_J": Mistake("slope_is_J", (
+        "the slope is J's value at the point, not its derivative: the tangent's slope is dJ/dw there",
+        "differentiate the expression first (sympy.diff), then put the point in (subs)")),
+    "subs_first": Mistake("subs_first", (
+        "the slope is 0: the point was put in before differentiating, and the derivative of a number is 0",
+        "differentiate the expression in w first, then substitute the point into the derivative")),
+    "swapped": Mistake("swapped", (
+        "the two numbers are the right ones in the wrong order: the slope comes first",
+        "return (slope, intercept)")),
+}
+
+
+def _pair(raw):
+    """(slope, intercept) as floats, or a message saying why raw is not two numbers."""
+    if raw is None:
+        return None, "is None (is a `return` statement missing?)"
+    try:
+        values = list(raw)
+    except TypeError:
+        return None, f"is a {type(raw).__name__}: return two numbers, (slope, intercept)"
+    if len(values) != 2:
+        return None, f"has {len(values)} values: return two numbers, (slope, intercept)"
+    try:
+        return [float(v) for v in values], None
+    except (TypeError, ValueError):
+        return None, (f"holds {values[0]!r}, {values[1]!r}: a number is expected where a formula with w is left; "
+                      "put the point into the expression (subs) before float()")
+
+
+def _compare_tangent(raw, expected, case):
+    got, trouble = _pair(raw)
+    if trouble:
+        return trouble
+    if np.allclose(got, expected, rtol=1e-9, atol=1e-9):
+        return None
+    return (f"is ({got[0]:.6g}, {got[1]:.6g}), expected the tangent's slope and intercept "
+            f"({expected[0]:.6g}, {expected[1]:.6g})")
+
+
+def _tangent_hints(case, raw, expected):
+    got = _pair(raw)[0]
+    if got is None:
+        return []
+    return [hint for name, hint in TANGENT_HINTS.items()
+            if np.allclose(got, case.about[name], rtol=1e-9, atol=1e-9)
+            and not np.allclose(got, expected, rtol=1e-9, atol=1e-9)][:1]
+
+
+def _tangent_cases():
+    recorded = expectations.expected("07_derivatives", "tangent_line")
+    cases = []
+    for (text, at), entry in zip(TANGENT_CASES, recorded, strict=True):
+        J, w = tangent_expression(text)
+        cases.append(Case(f"J = {text} at w = {at:g}", (J, w, at), expected=entry["expected"], about=entry,
+                          show_input=False))
+    return cases
+
+
+def evaluate_tangent_line(fn):
+    """The CheckResult of fn(J_expr, w, at) as the (slope, intercept) of J's tangent at w = at."""
+    return run_check(getattr(fn, "__name__", "tangent_line"), fn, None, _tangent_cases(),
+                     compare=_compare_tangent, diagnose=_tangent_hints)
+
+
+def check_tangent_line(fn):
+    """Exercise 3 check: print (and return) the result of evaluate_tangent_line."""
+    return show(evaluate_tangent_line(fn))

@@ -3,8 +3,9 @@
 `record()` runs them on the visible checks' cases (utils.derivatives) for utils/expected/07_derivatives.json.
 """
 import numpy as np
+import sympy
 
-from utils.derivatives import BOTH_WAYS_CASES, GRADIENT_CASES, example
+from utils.derivatives import BOTH_WAYS_CASES, GRADIENT_CASES, TANGENT_CASES, example, tangent_expression
 
 
 def central_difference(J, w, epsilon):
@@ -66,6 +67,26 @@ GRADIENT_MISTAKES = {
 }
 
 
+def tangent_line(J_expr, w, at):
+    """The tangent to J at w = at, exactly with sympy: (slope, intercept) of slope·w + intercept."""
+    slope = sympy.diff(J_expr, w).subs(w, at)
+    return float(slope), float(J_expr.subs(w, at) - slope * at)
+
+
+def _value(J_expr, w, at):
+    return float(J_expr.subs(w, at))
+
+
+# The usual wrong tangents of Exercise 3, named as the check's hints are (utils.derivatives).
+TANGENT_MISTAKES = {
+    "intercept_is_J": lambda J, w, at: (tangent_line(J, w, at)[0], _value(J, w, at)),
+    "plus": lambda J, w, at: (tangent_line(J, w, at)[0], _value(J, w, at) + tangent_line(J, w, at)[0] * at),
+    "slope_is_J": lambda J, w, at: (_value(J, w, at), _value(J, w, at) - _value(J, w, at) * at),
+    "subs_first": lambda J, w, at: (0.0, _value(J, w, at)),
+    "swapped": lambda J, w, at: tangent_line(J, w, at)[::-1],
+}
+
+
 def _entries(answer, mistakes, cases):
     return [{"expected": answer(*case), **{name: slip(*case) for name, slip in mistakes.items()}} for case in cases]
 
@@ -73,5 +94,7 @@ def _entries(answer, mistakes, cases):
 def record():
     both_ways = [(example(name), w, epsilon) for name, w, epsilon in BOTH_WAYS_CASES]
     gradient = [(J, np.array(params), epsilon) for J, params, epsilon in GRADIENT_CASES]
+    tangent = [(*tangent_expression(text), at) for text, at in TANGENT_CASES]
     return {"central_difference": _entries(central_difference, CENTRAL_MISTAKES, both_ways),
-            "numerical_gradient": _entries(numerical_gradient, GRADIENT_MISTAKES, gradient)}
+            "numerical_gradient": _entries(numerical_gradient, GRADIENT_MISTAKES, gradient),
+            "tangent_line": _entries(tangent_line, TANGENT_MISTAKES, tangent)}

@@ -157,4 +157,52 @@ class NumericalGradient(Exercise):
         return first_failure(calls, answers, check)
 
 
-EXERCISES = [CentralDifference(), NumericalGradient()]
+TANGENT_KERNEL_CODE = '''
+def _grader_tangent_line(text, at):
+    """The student's (slope, intercept) for the sympy expression `text` in w, as floats when they are numbers."""
+    import sympy
+    w = sympy.Symbol("w")
+    got = tangent_line(sympy.sympify(text, locals={"w": w}), w, at)
+    try:
+        return [float(v) for v in got]
+    except (TypeError, ValueError):
+        return "not two numbers: " + repr(got)[:80]
+'''
+
+
+def tangent_inputs(rng):
+    a, b, c = (float(v) for v in np.round(rng.normal(0, 2, 3), 2))
+    k = float(np.round(rng.uniform(0.5, 3), 2))
+    at = float(np.round(rng.uniform(0.5, 2.5), 2))
+    return [
+        (f"{a:g}*w**3 + {b:g}*w + {c:g}", at),
+        (f"{k:g}/w**2", at),
+        (f"{k:g}*exp({a / 4:g}*w)", -at),
+        (f"{c:g}*w**2", 0.0),
+        (f"sin({k:g}*w)", at),
+    ]
+
+
+class TangentLine(Exercise):
+    key = title = "tangent_line"
+    kernel_code = TANGENT_KERNEL_CODE
+    student_names = ("tangent_line",)
+
+    def draw(self, rng):
+        return [Call("_grader_tangent_line", (text, at), label=f"J = {text} at w = {at:g}")
+                for text, at in tangent_inputs(rng)]
+
+    def judge(self, calls, answers):
+        def check(call, got):
+            if isinstance(got, str):
+                return f"returned {got}: return two numbers, (slope, intercept)"
+            text, at = call.args
+            w = sympy.Symbol("w")
+            J = sympy.sympify(text, locals={"w": w})
+            slope = sympy.diff(J, w).subs(w, _exact(at))
+            expected = [float(slope), float(J.subs(w, _exact(at)) - slope * _exact(at))]
+            return differs(got, expected, atol=1e-8, rtol=1e-7)
+        return first_failure(calls, answers, check)
+
+
+EXERCISES = [CentralDifference(), NumericalGradient(), TangentLine()]
