@@ -15,10 +15,37 @@ def my_softmax(z):
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum()
 '''
-LOG_OF_ALL = '''
-def cross_entropy_loss(a, y):
-    return float(-np.sum(np.log(np.asarray(a, dtype=float))))
+CHANCE_PROBABILITY = '''
+def chance_loss(n_classes):
+    return 1 / n_classes
 '''
+CHANCE_NEGATIVE = '''
+def chance_loss(n_classes):
+    return float(np.log(1 / n_classes))
+'''
+REGRESSION_SOFTMAX = '''
+def build_softmax_regression():
+    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy())
+    return model
+'''
+REGRESSION_NO_LOGITS = '''
+def build_softmax_regression():
+    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(10)])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy())
+    return model
+'''
+REGRESSION_HIDDEN = '''
+def build_softmax_regression():
+    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(16, activation="relu"),
+                                 tf.keras.layers.Dense(10)])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+'''
+KEYS = ("chance_loss", "my_softmax", "build_softmax_regression")
 
 
 def grade(nb, tmp_path, seed):
@@ -27,8 +54,8 @@ def grade(nb, tmp_path, seed):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_answer_key_passes_fresh_cases(notebook, tmp_path, seed):
-    assert {k: e.status for k, e in grade(notebook, tmp_path, seed).items()} == \
-        {"cross_entropy_loss": "passed", "my_softmax": "passed"}
+    assert {k: (e.status, e.reason) for k, e in grade(notebook, tmp_path, seed).items()} == \
+        {key: ("passed", "") for key in KEYS}
 
 
 def test_blank_is_not_written(notebook, tmp_path):
@@ -38,11 +65,15 @@ def test_blank_is_not_written(notebook, tmp_path):
 @pytest.mark.parametrize("key, code, why", [
     ("my_softmax", NO_MAX, "wrong value"),
     ("my_softmax", ONE_SUM, "wrong value"),
-    ("cross_entropy_loss", LOG_OF_ALL, "wrong value"),
+    ("chance_loss", CHANCE_PROBABILITY, "wrong value"),
+    ("chance_loss", CHANCE_NEGATIVE, "wrong value"),
+    ("build_softmax_regression", REGRESSION_SOFTMAX, "activation='softmax'"),
+    ("build_softmax_regression", REGRESSION_NO_LOGITS, "from_logits=False"),
+    ("build_softmax_regression", REGRESSION_HIDDEN, "the model has 2 layers, expected 1"),
 ])
 def test_mistakes_fail_that_exercise_only(notebook, tmp_path, key, code, why):
     grades = grade(with_answer(notebook, key, code), tmp_path, 5)
-    assert grades[key].status == "failed" and why in grades[key].reason
+    assert grades[key].status == "failed" and why in grades[key].reason, grades[key].reason
     assert all(e.status == "passed" for k, e in grades.items() if k != key)
 
 

@@ -1,8 +1,8 @@
 """Red team: submissions that try to set their own grade, graded in the real sandbox.
 
-Each attack targets Lab 03's `my_softmax` and leaves `cross_entropy_loss` correctly solved: the
-attacked exercise must score 0 and the honest one full marks, so an attack can neither raise a grade
-nor spoil the rest of the notebook. The lab's demonstrations are left out (they play no part in an
+Each attack targets Lab 03's `my_softmax` and leaves `chance_loss` and `build_softmax_regression`
+correctly solved: the attacked exercise must score 0 and the honest ones full marks, so an attack can
+neither raise a grade nor spoil the rest of the notebook. The lab's demonstrations are left out (they play no part in an
 attack), which keeps one grading to a kernel start and the set-up.
 """
 import time
@@ -15,7 +15,7 @@ from instructor.grader.sandbox import SandboxedKernel
 
 LAB = "03_softmax"
 STUB = 'def my_softmax(z):\n    raise NotImplementedError("my_softmax is not written yet")\n'
-# Attacks confined to the attacked function must leave the other exercise's grade as it was.
+# Attacks confined to the attacked function must leave the other exercises' grades as they were.
 CONFINED = {"the kernel exited", "the kernel's parent killed", "an endless loop", "visible cases hard-coded",
             "the instructor's package borrowed", "the answer key read from disk", "a fake pass line printed",
             "the answer fetched from the network"}
@@ -68,9 +68,10 @@ def test_attack_scores_zero_and_spares_the_rest(notebook, attack):
     started = time.monotonic()
     grade = grade_notebook(with_answer(notebook, "my_softmax", ATTACKS[attack]), LAB)
     assert statuses(grade)["my_softmax"] != "passed", grade.exercises
-    assert grade.score <= 1 and grade.max_score == 2
+    assert grade.score <= 2 and grade.max_score == 3
     if attack in CONFINED:
-        assert statuses(grade)["cross_entropy_loss"] == "passed", grade.exercises
+        assert statuses(grade)["chance_loss"] == statuses(grade)["build_softmax_regression"] == "passed", \
+            grade.exercises
     # a hang costs one time limit in the run and one in the probe, not one per cell
     assert time.monotonic() - started < 120 + CELL_TIMEOUT + CALL_TIMEOUT
 
@@ -85,7 +86,7 @@ def test_edited_check_cell_changes_nothing(notebook):
 
 def test_correct_submission_full_marks_and_fresh_cases(notebook):
     first, second = grade_notebook(notebook, LAB), grade_notebook(notebook, LAB)
-    assert first.score == second.score == 2
+    assert first.score == second.score == 3
     assert first.seed != second.seed
 
 

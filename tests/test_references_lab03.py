@@ -3,13 +3,15 @@ import numpy as np
 import pytest
 
 from instructor.references.lab03 import (
-    CROSS_ENTROPY_MISTAKES,
+    CHANCE_MISTAKES,
     SOFTMAX_MISTAKES,
+    SOFTMAX_REGRESSION_MISTAKES,
     record,
-    reference_cross_entropy,
+    reference_chance_loss,
     reference_softmax,
+    reference_softmax_regression,
 )
-from utils.softmax import cross_entropy_cases, softmax_cases
+from utils.softmax import chance_loss_cases, evaluate_build_softmax_regression, softmax_cases
 
 
 def stable_softmax(z):
@@ -24,9 +26,21 @@ def test_reference_softmax_is_the_stable_softmax(z):
     assert reference_softmax(z).dtype == np.float64
 
 
-def test_reference_cross_entropy():
-    assert reference_cross_entropy([0.2, 0.7, 0.1], 1) == pytest.approx(-np.log(0.7))
-    assert str(reference_cross_entropy(np.array([0.0, 1.0]), np.int64(1))) == "0.0"  # not "-0.0"
+def test_reference_chance_loss_is_the_loss_of_a_uniform_guess():
+    import tensorflow as tf
+
+    for n in (2, 3, 10, 57):
+        uniform = np.full((1, n), 1 / n)
+        keras_loss = float(tf.keras.losses.SparseCategoricalCrossentropy()(np.array([n - 1]), uniform))
+        assert reference_chance_loss(n) == pytest.approx(keras_loss, rel=1e-6)
+    assert str(reference_chance_loss(1)) == "0.0"  # not "-0.0"
+    assert reference_chance_loss(np.int64(4)) == pytest.approx(np.log(4))
+
+
+def test_the_reference_softmax_regression_passes_and_every_mistake_fails():
+    assert evaluate_build_softmax_regression(reference_softmax_regression).passed
+    for key, build in SOFTMAX_REGRESSION_MISTAKES().items():
+        assert not evaluate_build_softmax_regression(build).passed, key
 
 
 def test_batch_mistakes_take_one_max_or_one_sum_of_the_whole_batch():
@@ -40,14 +54,10 @@ def test_batch_mistakes_take_one_max_or_one_sum_of_the_whole_batch():
         assert not any(np.allclose(wrong(far), reference_softmax(far)) for wrong in SOFTMAX_MISTAKES.values())
 
 
-def test_cross_entropy_mistakes():
-    a = np.array([0.2, 0.7, 0.1])
-    values = {name: mistake(a, 1) for name, mistake in CROSS_ENTROPY_MISTAKES.items()}
-    assert values["missing_minus"] == pytest.approx(np.log(0.7))
-    assert values["log10"] == pytest.approx(-np.log(0.7) / np.log(10))
-    assert np.allclose(values["each_class"], -np.log(a))
-    assert values["sum_over_classes"] == pytest.approx(-np.log(a).sum())
-    assert values["one_minus"] == pytest.approx(0.3)
+def test_chance_mistakes():
+    values = {name: mistake(4) for name, mistake in CHANCE_MISTAKES.items()}
+    assert values == pytest.approx({"negative": -np.log(4), "probability": 0.25, "log10": np.log10(4),
+                                    "log2": 2.0, "all_classes": 4 * np.log(4), "one_minus": 0.75})
 
 
 def test_nan_and_inf_are_recorded_as_text_that_the_checks_read_back():
@@ -64,6 +74,6 @@ def test_nan_and_inf_are_recorded_as_text_that_the_checks_read_back():
 def test_record_has_one_entry_per_visible_case():
     recorded = record()
     assert len(recorded["my_softmax"]) == len(softmax_cases())
-    assert len(recorded["cross_entropy_loss"]) == len(cross_entropy_cases())
+    assert len(recorded["chance_loss"]) == len(chance_loss_cases())
     batches = [entry for entry in recorded["my_softmax"] if "one_max" in entry]
     assert len(batches) == 1  # the batch of three rows; a batch of one row has no batch mistake

@@ -1,4 +1,4 @@
-"""Lab 03 helpers: the my_softmax and cross-entropy checks, the softmax explorer."""
+"""Lab 03 helpers: the chance-loss, my_softmax and softmax-regression checks, the softmax explorer."""
 import math
 
 import numpy as np
@@ -9,12 +9,13 @@ from hypothesis.extra.numpy import arrays
 
 from utils.softmax import (
     SoftmaxExplorer,
-    check_cross_entropy_loss,
+    check_build_softmax_regression,
+    check_chance_loss,
     check_my_softmax,
     softmax_and_loss,
 )
 from utils.softmax import (
-    evaluate_cross_entropy_loss as _evaluate_cross_entropy_loss,
+    evaluate_chance_loss as _evaluate_chance_loss,
 )
 from utils.softmax import (
     evaluate_my_softmax as _evaluate_my_softmax,
@@ -22,11 +23,18 @@ from utils.softmax import (
 from utils.widgets import Frames, render_png
 
 
+@pytest.fixture(autouse=True)
+def _no_mistake_seen_yet():
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()  # every test starts with no mistake seen before (feedback ladders)
+
+
 def evaluate_my_softmax(fn):
     return _evaluate_my_softmax(fn).messages()
 
-def evaluate_cross_entropy_loss(fn):
-    return _evaluate_cross_entropy_loss(fn).messages()
+def evaluate_chance_loss(fn):
+    return _evaluate_chance_loss(fn).messages()
 
 
 # ------------------------------------------------------------------ students' versions of my_softmax
@@ -139,22 +147,75 @@ def test_the_softmax_check_never_raises(capsys):
     assert "pass the function itself" in out and "returned None" in out
 
 
-def test_cross_entropy_check_passes_the_right_loss_and_names_mistakes(capsys):
-    assert evaluate_cross_entropy_loss(lambda a, y: -np.log(np.asarray(a)[y])) == []
+def test_chance_loss_check_passes_log_n_and_names_mistakes(capsys):
+    assert evaluate_chance_loss(lambda n: np.log(n)) == []
+    assert evaluate_chance_loss(lambda n: -np.log(1 / n)) == []
     mistakes = {
-        "missing minus sign": lambda a, y: np.log(np.asarray(a)[y]),
-        "log base 10": lambda a, y: -np.log10(np.asarray(a)[y]),
-        "not a sum over all classes": lambda a, y: -np.sum(np.log(np.asarray(a))),
-        "use the probability of the true class": lambda a, y: -np.log(np.asarray(a)[0]),
-        "return one number": lambda a, y: -np.log(np.asarray(a)),
-        "not 1 - a_y": lambda a, y: 1 - np.asarray(a)[y],
-        "a can be a plain list": lambda a, y: -np.log(a[y] + 0 * a),
+        "your loss is negative": lambda n: -np.log(n),
+        "the probability the true class gets": lambda n: 1 / n,
+        "base-10 logarithm": lambda n: np.log10(n),
+        "base-2 logarithm": lambda n: np.log2(n),
+        "a loss for every class": lambda n: n * np.log(n),
+        "1 - a_y": lambda n: 1 - 1 / n,
+        "what is that probability?": lambda n: 2.0 * n,
+        "return one number": lambda n: np.full(n, np.log(n)),
     }
     for phrase, fn in mistakes.items():
-        problems = evaluate_cross_entropy_loss(fn)
+        problems = evaluate_chance_loss(fn)
         assert problems and phrase in text(problems), phrase
-    check_cross_entropy_loss(lambda a, y: 1 / 0)
+    check_chance_loss(lambda n: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_the_same_chance_mistake_twice_climbs_its_ladder(capsys):
+    """A student who gets the sign wrong twice sees the idea first, then a closer look (never the line)."""
+    def negative(n):
+        return float(np.log(1 / n))
+    check_chance_loss(negative)
+    first = capsys.readouterr().out
+    check_chance_loss(negative)
+    second = capsys.readouterr().out
+    assert "never negative" in first and "closer look" not in first
+    assert "closer look" in second and "compare the sign" in second
+    assert "np.log(n" not in first + second
+
+
+def _softmax_regression(output=None, loss=None, optimizer=None):
+    import tensorflow as tf
+
+    def build():
+        model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), *(output or [tf.keras.layers.Dense(10)])])
+        model.compile(optimizer=optimizer or tf.keras.optimizers.SGD(learning_rate=0.5),
+                      loss=loss or tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
+    return build
+
+
+def test_softmax_regression_check_passes_the_recommended_model(capsys):
+    check_build_softmax_regression(_softmax_regression())
+    assert capsys.readouterr().out.strip() == "✅ build_softmax_regression: all 3 checks passed."
+    check_build_softmax_regression(_softmax_regression(optimizer="adam"))
+    assert "the lab's numbers come from SGD(learning_rate=0.5)" in capsys.readouterr().out
+
+
+def test_softmax_regression_check_explains_the_typical_mistakes(capsys):
+    import tensorflow as tf
+
+    from instructor.references.lab03 import SOFTMAX_REGRESSION_MISTAKES
+
+    phrases = {"softmax_layer": "the detour this lab warns about", "probabilities_expected": "outputs logits, but",
+               "one_hot_loss": "one-hot rows", "hidden_layer": "no hidden layer", "units": "one logit per class"}
+    for key, build in SOFTMAX_REGRESSION_MISTAKES().items():
+        check_build_softmax_regression(build)
+        out = capsys.readouterr().out
+        assert out.startswith("❌ build_softmax_regression") and phrases[key] in out, (key, out)
+    # softmax in the layer: the shared 'the last layer is linear' remark would be false, so it is left out
+    check_build_softmax_regression(_softmax_regression([tf.keras.layers.Dense(10, activation="softmax")],
+                                                       tf.keras.losses.BinaryCrossentropy()))
+    out = capsys.readouterr().out
+    assert "the last layer is linear" not in out and "binary cross-entropy scores independent" in out
+    check_build_softmax_regression(lambda: None)
+    assert "does your function `return` the model?" in capsys.readouterr().out
 
 
 def test_softmax_and_loss_is_stable_and_validates():

@@ -5,27 +5,16 @@
 - Per-label precision and recall at a threshold per label, and choosing those thresholds.
 - The lab's figures (hidden units, misclassified digits, scenes, softmax versus sigmoid) and the
   drawing functions its widgets call.
-- The exercise checks `check_build_digits_model`, `check_build_scene_model`,
-  `check_choose_threshold` and `check_setup_choices`.
+- The exercise checks `check_count_parameters`, `check_build_scene_model`, `check_setup_choices`
+  and, in Going further, `check_choose_threshold`.
 """
 
 import numpy as np
 
 from utils import expectations
-from utils.checks import (
-    Case,
-    CheckResult,
-    Layer,
-    Problem,
-    call_student,
-    describe_exception,
-    evaluate_model,
-    exception_hint,
-    not_a_function,
-    run_check,
-    show,
-)
+from utils.checks import Case, CheckResult, Layer, Mistake, Problem, choice, run_check, show
 from utils.plots import COLOURS
+from utils.softmax import evaluate_built_model, model_summary
 from utils.widgets import Explorer
 
 LAB = "04_multiclass_vs_multilabel"
@@ -363,116 +352,135 @@ class ThresholdExplorer(Explorer):
 
 # ------------------------------------------------------------------- exercise checks
 
-DIGITS_LAYERS = [Layer("Dense", units=64, activation="relu"), Layer("Dense", units=10, activation="linear")]
 SCENE_LAYERS = [Layer("Dense", units=32, activation="relu"), Layer("Dense", units=3, activation="linear")]
 
 
-def _last_layer_and_loss(model):
-    layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
-    loss = getattr(model, "loss", None)
-    from_logits = bool(loss.get_config().get("from_logits", False)) if hasattr(loss, "get_config") else False
-    name = getattr(getattr(loss, "fn", None), "__name__", loss if isinstance(loss, str) else "")
-    last = layers[-1] if layers else None
-    activation = getattr(getattr(last, "activation", None), "__name__", "")
-    return last, activation, name, from_logits
+# ------------------------------------------------------- Exercise 1: counting parameters
+
+def parameter_cases():
+    """The layer sizes count_parameters is tried on: [inputs, units of each Dense layer]."""
+    return [
+        Case("the blob network", args=([2, 2, 4],)),
+        Case("the digit network", args=([64, 64, 10],)),
+        Case("softmax regression (no hidden layer)", args=([64, 10],)),
+        Case("one unit with three inputs", args=([3, 1],)),
+        Case("a tuple, the awareness network", args=((4, 3, 1),)),
+        Case("two hidden layers", args=([5, 8, 8, 2],)),
+    ]
 
 
-def _digits_hints(model):
-    """Name the typical mistakes in a 10-class model; an empty list when none is seen."""
-    hints = []
-    last, activation, name, from_logits = _last_layer_and_loss(model)
-    if last is None:
-        return hints
-    if activation == "softmax":
-        hints.append("the last layer has activation='softmax'. Keep it linear (no activation) and let the loss "
-                     "apply softmax with from_logits=True: that is numerically safer"
-                     + (", and with from_logits=True softmax would be applied twice" if from_logits else ""))
-    if getattr(last, "units", None) == 1:
-        hints.append("one output unit is the binary set-up; ten classes need ten outputs, one logit per digit")
-    if name in ("categorical_crossentropy", "binary_crossentropy"):
-        hints.append(f"{name} expects {'one-hot' if name.startswith('cat') else 'yes/no'} targets; the digit "
-                     "labels are integers 0-9, so use tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)")
-    return hints
+PARAMETER_MISTAKES = {
+    "no_biases": Mistake("no_biases", (
+        "your count is short by exactly the number of units: each unit also has a bias b, one number of its own "
+        "beside its weights.",
+        "a unit computes w . x + b: count the entries of w and then b, for every unit of every layer.")),
+    "input_biases": Mistake("input_biases", (
+        "your count has one extra number per input: the inputs are the data, not units, so they have no bias "
+        "and no weights of their own.",
+        "only the Dense layers hold parameters: the first entry of layer_sizes counts inputs, not units.")),
+    "first_layer_only": Mistake("first_layer_only", (
+        "that is the count of the first Dense layer only; every Dense layer adds its own weights and biases.",
+        "the inputs of a layer are the outputs of the layer before it: go through the layers in pairs.")),
+    "units_only": Mistake("units_only", (
+        "that counts units, not parameters: each unit holds one weight per input it reads, plus a bias.",
+        "for one unit with n inputs, how many numbers does w . x + b need?")),
+    "products": Mistake("products", (
+        "a layer's weights connect it to the layer just before it, not to every layer: multiply the sizes of "
+        "neighbouring layers only.",
+        "go through the layers in pairs (inputs of a layer, its units), count each pair, and add the counts.")),
+}
+_PARAMETER_START = Mistake("parameter_start", (
+    "start with one unit: with n inputs it computes w . x + b; how many numbers are in w and b? Then a layer "
+    "of such units, then the layers one after another.",
+    "the blob network [2, 2, 4] has 18 parameters: check your idea on it by hand."))
 
+
+def _parameter_mistakes(case, got, expected):
+    """The typical mistake a wrong parameter count shows (recorded values in case.about), or a first step."""
+    got = np.asarray(got)
+    if got.shape != ():
+        return "return one whole number, the total over all the layers"
+    for name, mistake in PARAMETER_MISTAKES.items():
+        if case.about[name] != expected and np.isclose(float(got), case.about[name]):
+            return mistake
+    return _PARAMETER_START
+
+
+def evaluate_count_parameters(fn):
+    """The CheckResult of count_parameters(layer_sizes) against the recorded counts."""
+    cases = expectations.with_expected(LAB, "count_parameters", parameter_cases())
+    result = run_check("count_parameters", fn, None, cases, atol=0, rtol=0, diagnose=_parameter_mistakes)
+    result.on_pass = "compare with Keras's count below"
+    return result
+
+
+def check_count_parameters(fn):
+    """Exercise check: print (and return) the result of evaluate_count_parameters."""
+    return show(evaluate_count_parameters(fn))
+
+
+# ------------------------------------------------------- Exercise 2: the multi-label model
 
 def _scene_hints(model):
-    """Name the typical mistakes in the multi-label scene model; an empty list when none is seen."""
+    """Ladders for the typical mistakes in the multi-label scene model."""
+    layers, activation, name, from_logits = model_summary(model)
     hints = []
-    last, activation, name, from_logits = _last_layer_and_loss(model)
-    if last is None:
+    if not layers:
         return hints
     try:
         input_shape = tuple(model.input_shape[1:])
     except (AttributeError, ValueError):
         input_shape = None
     if input_shape == (10, 10):
-        hints.append("the scenes reach the model flattened, X_tr has shape (2000, 100): one input of 100 pixels")
+        hints.append(Mistake("image_input", (
+            "the scenes reach the model flattened: X_tr has one row of 100 pixels per scene, not a 10 x 10 image.",
+            "the input shape is the shape of one row of X_tr.")))
     if activation == "softmax":
-        hints.append("softmax makes the three outputs share one unit of probability, so at most one label could be "
-                     "'yes'; each label needs its own yes/no answer: keep the last layer linear")
+        hints.append(Mistake("softmax_layer", (
+            "softmax makes the three outputs share one unit of probability, so a car and a bus could not both be "
+            "likely; each label needs its own yes/no answer.",
+            "in the recommended form the output layer has no activation: each output is a logit, and the loss "
+            "turns each into a probability on its own.")))
     elif activation == "sigmoid":
-        hints.append("the last layer has activation='sigmoid'. Keep it linear (its outputs are logits) and let the "
-                     "loss apply the sigmoids with from_logits=True"
-                     + (": with from_logits=True the sigmoid would be applied twice" if from_logits else ""))
-    units = getattr(last, "units", None)
+        hints.append(Mistake("sigmoid_layer", (
+            "the sigmoid per label is the right idea, but in Lab 03's recommended form it sits in the loss, not "
+            "in the layer" + (": with from_logits=True it would be applied twice" if from_logits else "") + ".",
+            "the output layer outputs logits (no activation); the loss is told it receives logits.")))
+    elif activation == "linear" and name and not from_logits:
+        hints.append(Mistake("probabilities_expected", (
+            "your model outputs logits, but the loss expects probabilities (its default), so it would treat "
+            "logits as probabilities.",
+            "the loss has an argument that tells it its inputs are logits, as in Lab 03.")))
+    units = getattr(layers[-1], "units", None)
     if units == 1:
-        hints.append("one output answers one question; this one network answers three: one output per label")
+        hints.append(Mistake("one_output", (
+            "one output answers one question; this one network answers three at once.",
+            "one output per label: car, bus, pedestrian.")))
     elif units is not None and units > 3:
-        hints.append("one output per label, car, bus and pedestrian: a scene with none of them is all three "
-                     "outputs saying no, not an extra output")
+        hints.append(Mistake("extra_output", (
+            "one output per label, car, bus and pedestrian: a scene with none of them is all three outputs "
+            "saying no, not an extra output.",
+            "count the labels in LABELS.")))
     if name == "categorical_crossentropy":
-        hints.append("categorical cross-entropy is the multiclass loss: it puts a softmax over the outputs. Each "
-                     "label is a yes/no question of its own, scored by binary cross-entropy")
+        hints.append(Mistake("categorical_loss", (
+            "categorical cross-entropy is the multiclass loss: it puts one softmax over all the outputs, so the "
+            "labels compete. Here each label is a yes/no question of its own.",
+            "Lab 03's table names the loss of a yes/no output (two classes); it works label by label.")))
     elif name == "sparse_categorical_crossentropy":
-        hints.append("the sparse loss expects one class number per example; a scene has a 0/1 vector of labels, "
-                     "one yes/no question each: binary cross-entropy")
+        hints.append(Mistake("sparse_loss", (
+            "the sparse loss expects one class number per example; a scene has a vector of three 0/1 labels, "
+            "one yes/no question each.",
+            "Lab 03's table names the loss of a yes/no output (two classes); it works label by label.")))
     return hints
-
-
-def _evaluate_built_model(name, build_model, layers, input_shape, loss, hints_for):
-    """The CheckResult of the model that build_model() returns, against layers and a from-logits loss."""
-    import keras
-
-    result = CheckResult(name, len(layers) + 2)
-    if not callable(build_model):
-        result.checked, result.problems = 1, [not_a_function(build_model, name)]
-        return result
-    model, exc = (build_model, None) if isinstance(build_model, keras.Model) else \
-        call_student(build_model, Case(f"{name}()"))[:2]
-    if isinstance(exc, NotImplementedError):
-        result.not_written = str(exc)
-        return result
-    if exc is not None:
-        result.problems = [Problem(f"calling {name}()", describe_exception(exc),
-                                   [h for h in [exception_hint(exc)] if h])]
-        return result
-    differences = evaluate_model(model, layers, input_shape=input_shape, loss=loss, from_logits=True)
-    if differences:
-        hints = hints_for(model) if isinstance(model, keras.Model) else []
-        result.problems = [Problem("", what) for what in differences]
-        result.problems[-1].hints = hints
-    return result
-
-
-def evaluate_build_digits_model(build_model):
-    """The CheckResult of the 10-class digits model that build_model() returns."""
-    import keras
-
-    return _evaluate_built_model("build_digits_model", build_model, DIGITS_LAYERS, (64,),
-                                 keras.losses.SparseCategoricalCrossentropy(from_logits=True), _digits_hints)
-
-
-def check_build_digits_model(build_model):
-    """Exercise check: print (and return) the result of evaluate_build_digits_model."""
-    return show(evaluate_build_digits_model(build_model))
 
 
 def evaluate_build_scene_model(build_model):
     """The CheckResult of the multi-label scene model: 100 pixels -> 32 ReLU -> 3 logits, binary cross-entropy."""
     import keras
 
-    return _evaluate_built_model("build_scene_model", build_model, SCENE_LAYERS, (100,),
-                                 keras.losses.BinaryCrossentropy(from_logits=True), _scene_hints)
+    return evaluate_built_model("build_scene_model", build_model, SCENE_LAYERS, (100,),
+                                keras.losses.BinaryCrossentropy(from_logits=True), _scene_hints,
+                                optimizer=("Adam", 0.005))
 
 
 def check_build_scene_model(build_model):
@@ -504,7 +512,18 @@ def threshold_cases():
              args=(np.array([1, 1, 1, 1, 0]), np.array([0.7, 0.7, 0.7, 0.2, 0.7]), 0.5)),
         Case(f"{len(y_many)} scenes, {int(y_many.sum())} with the label, target 0.95",
              args=(y_many, s_many, 0.95), show_input=False),
+        *[_tie_case(rng, positives, target) for positives, target in ((25, 0.28), (100, 0.07), (50, 0.14))],
     ]
+
+
+def _tie_case(rng, positives, target):
+    """A target whose product with the number of positives is a whole number in exact arithmetic but not in
+    floating point (0.28 * 25 = 7.000000000000001): rounding that product up flags one positive too many."""
+    y = np.concatenate([np.ones(positives), np.zeros(positives // 2)])[rng.permutation(positives + positives // 2)]
+    scores = np.round(np.clip(0.3 * y + rng.uniform(0.05, 0.7, len(y)), 0, 1), 4)
+    flagged = round(target * positives)
+    return Case(f"{len(y)} scenes, {positives} with the label, target {target} (flag exactly {flagged} of them)",
+                args=(y.astype(int), scores, target), show_input=False)
 
 
 def _recall_at(y_true, scores, threshold):
@@ -530,8 +549,15 @@ def _threshold_mistakes(case, got, expected):
         return any(near(case.about[mistake]) for mistake in mistakes)
 
     if near(target) or (near(recall) and not np.isclose(s, got).any()):
-        return ["that looks like a recall: return the threshold t, a score, not the recall it reaches"]
+        return [Mistake("recall_returned", (
+            "that looks like a recall: the function returns the threshold t, a score, not the recall it reaches.",
+            "the answer is one of the scores in `scores`."))]
     hints = []
+    if isinstance(case.args[0], list):
+        hints.append(Mistake("list_input", (
+            "this case passes plain Python lists: a list compared with 1 gives one True or False, not a mask, "
+            "and a list cannot be indexed by a mask.",
+            "turn y_true and scores into NumPy arrays first.")))
     if recall < target:
         hints.append(f"at your threshold {got:.4g} only {recall:.3f} of the positives have score >= t, below the "
                      f"target {target}: your threshold is too high")
@@ -539,27 +565,49 @@ def _threshold_mistakes(case, got, expected):
         hints.append(f"your threshold {got:.4g} reaches recall {recall:.3f} >= {target}, but a higher threshold "
                      "does too: find the highest one, so as few scenes as possible are flagged by mistake")
     if made("one_too_few"):
-        hints.append("you flag one positive too few: to reach the target, round the number of positives "
-                     "you must flag up, not down")
+        hints.append(Mistake("one_too_few", (
+            "you flag one positive too few: the number of positives to flag must reach the target, so a "
+            "fractional count goes up, not down.",
+            "with n positives, flagging k gives recall k / n: find the smallest k with k / n >= target.")))
+    elif made("one_too_many"):
+        hints.append(Mistake("one_too_many", (
+            "you flag one positive too many here: the target times the number of positives is a whole number in "
+            "exact arithmetic, but floating point makes it a hair larger (0.28 * 25 is 7.000000000000001), and "
+            "rounding that up adds one.",
+            "compare recalls instead of rounding a product: the smallest k with k / n >= target, or subtract a "
+            "tiny tolerance before rounding up.")))
     elif target < 1 and made("lowest_positive"):
-        hints.append("that is the lowest score of a positive, which flags every positive (recall 1): the target "
-                     "asks for less")
+        hints.append(Mistake("lowest_positive", (
+            "that is the lowest score of a positive, which flags every positive (recall 1): the target asks "
+            "for less.",
+            "only as many positives as the target needs must be flagged: how many is that for n positives?")))
     elif made("labels_as_indices"):
-        hints.append("scores[y_true] with y_true of 0s and 1s picks scores[0] and scores[1] again and again: "
-                     "select with a boolean mask, scores[y_true == 1]")
+        hints.append(Mistake("labels_as_indices", (
+            "scores[y_true] with y_true of 0s and 1s picks scores[0] and scores[1] again and again instead of "
+            "selecting scenes.",
+            "select the scenes with the label by a boolean mask built from y_true.")))
     elif made("every_scene", "every_scene_every_count"):
-        hints.append("recall only counts the scenes that have the label: take the positives' scores, "
-                     "scores[y_true == 1], and leave the others out")
+        hints.append(Mistake("every_scene", (
+            "recall only counts the scenes that have the label: the scores of scenes without it do not matter.",
+            "keep only the positives' scores before ranking them.")))
     elif recall >= target and not np.isclose(s, got).any():
-        hints.append("a grid of thresholds misses the exact answer: the candidates are the scores of the positive "
-                     "scenes themselves")
+        hints.append(Mistake("grid", (
+            "a grid of thresholds misses the exact answer: the candidates are the scores of the positive scenes "
+            "themselves.",
+            "recall changes only when t passes a positive's score.")))
     return hints
 
 
 def _threshold_exception(exc, case):
+    if isinstance(case.args[0], list) and isinstance(exc, (TypeError, IndexError)):
+        return Mistake("list_input", (
+            "this case passes plain Python lists, which cannot be compared element by element or indexed by a "
+            "mask as arrays can.",
+            "turn y_true and scores into NumPy arrays first."))
     if isinstance(exc, IndexError) and "integer" in str(exc):
-        return ("y_true holds 1.0 / 0.0 floats (or a list), which cannot index an array: make a boolean mask, "
-                "np.asarray(y_true) == 1, and use scores[mask]")
+        return Mistake("float_labels", (
+            "y_true holds 1.0 / 0.0 floats, which cannot index an array.",
+            "build a boolean mask from y_true (which scenes have the label?) and index scores with it."))
     return None
 
 
@@ -590,10 +638,7 @@ PROBLEMS = {
     "f": ("A chest X-ray is screened for five findings; a scan can show none of them, one, or several.",
           "multi-label", "the findings are independent yes/no questions, and 'none' must be possible"),
 }
-_SPELLINGS = {"multiclass": "multiclass", "multi-class": "multiclass", "multi class": "multiclass",
-              "softmax": "multiclass",
-              "multi-label": "multi-label", "multilabel": "multi-label", "multi label": "multi-label",
-              "sigmoid": "multi-label"}
+SETUPS = ("multiclass", "multi-label")
 
 
 def show_problems():
@@ -614,9 +659,9 @@ def evaluate_setup_choices(answers):
         if key not in answers or answers[key] is None or answers[key] is ...:
             problems.append(f"({key}) has no answer yet: write 'multiclass' or 'multi-label'")
             continue
-        given = _SPELLINGS.get(str(answers[key]).strip().lower())
-        if given is None:
-            problems.append(f"({key}) the answer {answers[key]!r} is neither 'multiclass' nor 'multi-label'")
+        given, refused = choice(answers[key], SETUPS)
+        if refused:
+            problems.append(f"({key}) {refused}")
         elif given != right:
             wrong += 1
     if wrong:

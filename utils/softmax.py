@@ -1,6 +1,6 @@
 """Lab 03 helpers: the softmax explorer and the exercise checks.
 
-    from utils.softmax import SoftmaxExplorer, check_my_softmax, check_cross_entropy_loss
+    from utils.softmax import SoftmaxExplorer, check_build_softmax_regression, check_chance_loss, check_my_softmax
 
 The checks compare with values recorded from the instructor's references (utils/expected/03_softmax.json):
 the right result of every case and the results of the typical mistakes they name.
@@ -9,7 +9,21 @@ the right result of every case and the results of the typical mistakes they name
 import numpy as np
 
 from utils import expectations
-from utils.checks import Case, call_student, compare_arrays, run_check, show
+from utils.checks import (
+    Case,
+    CheckResult,
+    Layer,
+    Mistake,
+    Problem,
+    call_student,
+    compare_arrays,
+    describe_exception,
+    evaluate_model,
+    exception_hint,
+    not_a_function,
+    run_check,
+    show,
+)
 from utils.plots import COLOURS
 from utils.widgets import Explorer
 
@@ -181,51 +195,191 @@ def check_my_softmax(fn):
     return show(evaluate_my_softmax(fn))
 
 
-def cross_entropy_cases():
-    """The (probabilities, true class) pairs the loss exercise is tried on."""
+# ------------------------------------------------------- Exercise 1: the loss of a guess
+
+
+def chance_loss_cases():
+    """The class counts chance_loss is tried on."""
     return [
-        Case("three classes, true class 1", args=(np.array([0.2, 0.7, 0.1]), 1)),
-        Case("true class 0", args=(np.array([0.6, 0.3, 0.1]), 0)),
-        Case("an unlikely true class", args=(np.array([0.04, 0.9, 0.06]), 2)),
-        Case("a plain list, uniform", args=([0.25, 0.25, 0.25, 0.25], 3)),
-        Case("certain and right", args=(np.array([0.0, 1.0]), 1)),
-        Case("a NumPy integer label", args=(np.array([0.5, 0.2, 0.3]), np.int64(2))),
+        Case("two classes", args=(2,)),
+        Case("three classes", args=(3,)),
+        Case("four classes", args=(4,)),
+        Case("ten classes (the digits)", args=(10,)),
+        Case("a NumPy integer, five classes", args=(np.int64(5),)),
+        Case("a single class (always right)", args=(1,)),
     ]
 
 
-def _cross_entropy_mistakes(case, got, expected):
-    """The typical mistake behind a wrong loss (its recorded result is what the student's loss is), or None."""
-    y = int(case.args[1])
-    mistakes = {name: np.asarray(value, dtype=float) for name, value in case.about.items()}
+# The typical wrong answers (their values are recorded per case), each with its feedback ladder.
+CHANCE_MISTAKES = {
+    "negative": Mistake("negative", (
+        "your loss is negative. A probability is at most 1, so its log is at most 0, and the loss is minus "
+        "that log: it is never negative.",
+        "compare the sign of what you return with the sign in section 3's formula, loss = -log a_y.")),
+    "probability": Mistake("probability", (
+        "that is the probability the true class gets, a_y, which is the right first step; the exercise asks "
+        "for the loss, the cost the model pays for that probability.",
+        "put that probability into section 3's loss formula.")),
+    "log10": Mistake("log10", (
+        "that is a base-10 logarithm. The cross-entropy loss (and Keras) uses the natural logarithm, the log "
+        "with base e.",
+        "NumPy names the natural log np.log; np.log10 and np.log2 are the other bases.")),
+    "log2": Mistake("log2", (
+        "that is a base-2 logarithm (a loss in bits). The cross-entropy loss (and Keras) uses the natural "
+        "logarithm, the log with base e.",
+        "NumPy names the natural log np.log; np.log10 and np.log2 are the other bases.")),
+    "all_classes": Mistake("all_classes", (
+        "you added up a loss for every class. The loss of one example only looks at the probability of its "
+        "true class; the other classes matter only through the share softmax leaves for it.",
+        "with equal probabilities every class gets the same share, so the true class is like any other: "
+        "one term, not n_classes of them.")),
+    "one_minus": Mistake("one_minus", (
+        "that is 1 - a_y, the probability the true class misses. The cross-entropy loss is a logarithm: it "
+        "grows without limit as a_y goes to 0, as in section 3's figure.",
+        "use section 3's formula with a_y the probability every class gets.")),
+}
+_CHANCE_START = Mistake("chance_start", (
+    "if all n_classes classes get the same probability, what is that probability? The loss is then minus the "
+    "log of it, as for any example.",
+    "for two classes the answer is about 0.69 and for ten about 2.30: try your idea on these first."))
+
+
+def _chance_mistakes(case, got, expected):
+    """The typical mistake a wrong chance loss shows (recorded values in case.about), or a first step."""
     with np.errstate(all="ignore"):
         got = np.asarray(got, dtype=float)
         if got.shape != ():
-            return "return one number for one example: the loss of the true class only"
-
-        def near(value):
-            return bool(np.isclose(got, value, rtol=1e-5, atol=1e-7))
-
-        if expected != 0 and near(mistakes["missing_minus"]):
-            return "missing minus sign: log(a_y) <= 0, and the loss -log(a_y) is never negative"
-        if expected != 0 and near(mistakes["log10"]):
-            return "that is log base 10: use the natural logarithm, np.log"
-        for k, value in enumerate(mistakes["each_class"]):
-            if k != y and near(value):
-                return f"that is -log(a[{k}]): use the probability of the true class, a[y] (here a[{y}])"
-        if near(mistakes["sum_over_classes"]):
-            return "only the true class's probability enters the loss, not a sum over all classes"
-        if near(mistakes["one_minus"]):
-            return "the loss is -log(a_y), not 1 - a_y"
-    return None
+            return "return one number, the loss of one example, not an array"
+        for name, mistake in CHANCE_MISTAKES.items():
+            if not np.isclose(case.about[name], expected) and np.isclose(got, case.about[name], rtol=1e-6):
+                return mistake
+    return _CHANCE_START
 
 
-def evaluate_cross_entropy_loss(fn):
-    """The CheckResult of cross_entropy_loss(a, y) against (recorded) -log(a[y]) on several examples."""
-    cases = expectations.with_expected(LAB, "cross_entropy_loss", cross_entropy_cases())
-    return run_check("cross_entropy_loss", fn, None, cases,
-                     atol=1e-7, rtol=1e-6, diagnose=_cross_entropy_mistakes)
+def evaluate_chance_loss(fn):
+    """The CheckResult of chance_loss(n_classes) against the recorded losses of a uniform guess."""
+    cases = expectations.with_expected(LAB, "chance_loss", chance_loss_cases())
+    result = run_check("chance_loss", fn, None, cases, atol=1e-9, rtol=1e-7, diagnose=_chance_mistakes)
+    result.on_pass = "section 5 puts it to use on an untrained model"
+    return result
 
 
-def check_cross_entropy_loss(fn):
-    """Exercise check: print (and return) the result of evaluate_cross_entropy_loss."""
-    return show(evaluate_cross_entropy_loss(fn))
+def check_chance_loss(fn):
+    """Exercise check: print (and return) the result of evaluate_chance_loss."""
+    return show(evaluate_chance_loss(fn))
+
+
+# -------------------------------------------- Exercise 3: softmax regression, the recommended way
+
+SOFTMAX_REGRESSION_LAYERS = [Layer("Dense", units=10, activation="linear")]
+_LINEAR_CLAIM = " (the last layer is linear, so its outputs are logits)"
+
+
+def model_summary(model):
+    """(output layers, last layer's activation name, loss name, from_logits) of a Keras model."""
+    layers = [layer for layer in getattr(model, "layers", []) if type(layer).__name__ != "InputLayer"]
+    loss = getattr(model, "loss", None)
+    from_logits = bool(loss.get_config().get("from_logits", False)) if hasattr(loss, "get_config") else False
+    name = getattr(getattr(loss, "fn", None), "__name__", loss if isinstance(loss, str) else "")
+    last = layers[-1] if layers else None
+    activation = getattr(getattr(last, "activation", None), "__name__", "")
+    return layers, activation, name, from_logits
+
+
+def evaluate_built_model(name, build_model, layers, input_shape, loss, hints_for, optimizer=None):
+    """The CheckResult of the model build_model() returns, against layers and a from-logits loss.
+
+    hints_for(model) -> hints (texts or Mistakes) for the problems seen; optimizer=(class name,
+    learning rate) adds a note when the model's differs (the lab's numbers come from that one).
+    """
+    import keras
+
+    result = CheckResult(name, len(layers) + 2, subject=build_model)
+    if not callable(build_model):
+        result.checked, result.problems = 1, [not_a_function(build_model, name)]
+        return result
+    model, exc = (build_model, None) if isinstance(build_model, keras.Model) else \
+        call_student(build_model, Case(f"{name}()"))[:2]
+    if isinstance(exc, NotImplementedError):
+        result.not_written = str(exc)
+        return result
+    if exc is not None:
+        result.problems = [Problem(f"calling {name}()", describe_exception(exc),
+                                   [h for h in [exception_hint(exc)] if h])]
+        return result
+    differences = evaluate_model(model, layers, input_shape=input_shape, loss=loss, from_logits=True)
+    if differences and isinstance(model, keras.Model):
+        if model_summary(model)[1] != "linear":  # the shared message assumes a linear last layer
+            differences = [d.replace(_LINEAR_CLAIM, "") for d in differences]
+        result.problems = [Problem("", what) for what in differences]
+        result.problems[-1].hints = hints_for(model)
+    elif differences:
+        result.problems = [Problem("", what) for what in differences]
+    elif optimizer is not None:
+        kind, rate = optimizer
+        got = getattr(model, "optimizer", None)
+        got_rate = float(np.asarray(getattr(got, "learning_rate", np.nan)))
+        if type(got).__name__ != kind or not np.isclose(got_rate, rate):
+            result.on_pass = (f"but the lab's numbers come from {kind}(learning_rate={rate:g}); with "
+                              f"{type(got).__name__}(learning_rate={got_rate:.3g}) yours will differ")
+    return result
+
+
+def _softmax_regression_hints(model):
+    """Ladders for the typical mistakes in softmax regression built the recommended way."""
+    layers, activation, loss, from_logits = model_summary(model)
+    hints = []
+    if len(layers) > 1:
+        hints.append(Mistake("hidden_layer", (
+            "softmax regression has no hidden layer: the 64 pixels go straight into the output layer, one "
+            "weight vector and one bias per class.",
+            "keep only the output layer in the Sequential, after the Input.")))
+    if activation == "softmax":
+        hints.append(Mistake("softmax_layer", (
+            "your output layer applies softmax, so the model outputs probabilities and the loss must take "
+            "their log: the detour this lab warns about"
+            + (". With from_logits=True softmax would even be applied twice" if from_logits else "")
+            + ". The recommended model outputs the logits themselves.",
+            "an output layer that outputs logits has no activation (it is linear); softmax then happens inside "
+            "the loss.")))
+    elif activation == "sigmoid":
+        hints.append(Mistake("sigmoid_layer", (
+            "a sigmoid squashes each output on its own; a digit is exactly one of ten classes, so the outputs "
+            "should be logits for one softmax, which the loss applies.",
+            "an output layer that outputs logits has no activation (it is linear).")))
+    elif activation == "linear" and not from_logits and loss:
+        hints.append(Mistake("probabilities_expected", (
+            "your model outputs logits, but the loss expects probabilities (that is its default), so it would "
+            "take the log of numbers that are not probabilities.",
+            "the loss has an argument that tells it its inputs are logits: see the prose above the exercise.")))
+    units = getattr(layers[-1], "units", None) if layers else None
+    if units is not None and units != 10:
+        hints.append(Mistake("units", (
+            f"your output layer has {units} unit{'s' * (units != 1)}; softmax needs one logit per class, and "
+            "there are ten digits.",
+            "the number of units of the output layer is the number of classes.")))
+    if loss == "categorical_crossentropy":
+        hints.append(Mistake("one_hot_loss", (
+            "CategoricalCrossentropy expects one-hot rows as targets, but y_train holds the digits as "
+            "integers 0 to 9.",
+            "section 3 names the loss that takes integer labels.")))
+    elif loss == "binary_crossentropy":
+        hints.append(Mistake("binary_loss", (
+            "binary cross-entropy scores independent yes/no outputs; a digit is one of ten classes, scored by "
+            "the cross-entropy of section 3.",
+            "section 3 names the loss that takes integer labels.")))
+    return hints
+
+
+def evaluate_build_softmax_regression(build_model):
+    """The CheckResult of softmax regression on the digits: 64 pixels -> 10 logits, from-logits sparse loss."""
+    import keras
+
+    return evaluate_built_model("build_softmax_regression", build_model, SOFTMAX_REGRESSION_LAYERS, (64,),
+                                keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                                _softmax_regression_hints, optimizer=("SGD", 0.5))
+
+
+def check_build_softmax_regression(build_model):
+    """Exercise check: print (and return) the result of evaluate_build_softmax_regression."""
+    return show(evaluate_build_softmax_regression(build_model))

@@ -1,11 +1,12 @@
-"""Lab 03, softmax: the answers (my_softmax, cross_entropy_loss) and the typical mistakes its checks name.
+"""Lab 03, softmax: the answers (chance_loss, my_softmax, build_softmax_regression) and the typical
+mistakes its checks name.
 
 `record()` runs them on the visible checks' cases (utils.softmax) and gives what the checks compare
 with: the expected result of each case and each mistake's result on it.
 """
 import numpy as np
 
-from utils.softmax import cross_entropy_cases, softmax_cases
+from utils.softmax import chance_loss_cases, softmax_cases
 
 
 def reference_softmax(z):
@@ -15,9 +16,19 @@ def reference_softmax(z):
     return tf.nn.softmax(np.asarray(z, dtype="float64"), axis=-1).numpy()
 
 
-def reference_cross_entropy(a, y):
-    """Cross-entropy loss of one example: -log(a[y]) for probabilities a and true class y."""
-    return 0.0 - float(np.log(np.asarray(a, dtype=float)[int(y)]))  # 0.0 - ...: never "-0.0"
+def reference_chance_loss(n_classes):
+    """The cross-entropy loss of a model that gives each of n_classes the same probability: -log(1/n) = log n."""
+    return 0.0 - float(np.log(1.0 / int(n_classes)))  # 0.0 - ...: never "-0.0"
+
+
+def reference_softmax_regression():
+    """Softmax regression on the 64 pixels of a digit, the recommended way: ten logits, a from-logits loss."""
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(10)])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
 
 
 # my_softmax on a batch: one max and/or one sum for the whole batch instead of one per row
@@ -32,13 +43,46 @@ SOFTMAX_MISTAKES = {
     "one_max_one_sum": lambda z: _exp_shifted(z, True) / _exp_shifted(z, True).sum(),
 }
 
-CROSS_ENTROPY_MISTAKES = {
-    "missing_minus": lambda a, y: np.log(a[y]),
-    "log10": lambda a, y: -np.log10(a[y]),
-    "each_class": lambda a, y: -np.log(a),  # -log(a[k]) for every class k: the wrong class's loss is one of them
-    "sum_over_classes": lambda a, y: -np.sum(np.log(a)),
-    "one_minus": lambda a, y: 1 - a[y],
+# chance_loss: what each typical mistake returns for n classes
+CHANCE_MISTAKES = {
+    "negative": lambda n: float(np.log(1 / n)),
+    "probability": lambda n: 1 / n,
+    "log10": lambda n: float(np.log10(n)),
+    "log2": lambda n: float(np.log2(n)),
+    "all_classes": lambda n: n * float(np.log(n)),
+    "one_minus": lambda n: 1 - 1 / n,
 }
+
+
+def _softmax_regression_variant(output, loss):
+    """The recommended model with its output layer or its loss swapped: the typical mistakes of Exercise 3."""
+    import tensorflow as tf
+
+    def build():
+        model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), *output()])
+        model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5), loss=loss())
+        return model
+    return build
+
+
+def _model_mistakes():
+    import tensorflow as tf
+
+    dense, losses = tf.keras.layers.Dense, tf.keras.losses
+    sparse = lambda: losses.SparseCategoricalCrossentropy(from_logits=True)  # noqa: E731
+    return {
+        "softmax_layer": _softmax_regression_variant(lambda: [dense(10, activation="softmax")],
+                                                     losses.SparseCategoricalCrossentropy),
+        "probabilities_expected": _softmax_regression_variant(lambda: [dense(10)],
+                                                              losses.SparseCategoricalCrossentropy),
+        "one_hot_loss": _softmax_regression_variant(lambda: [dense(10)],
+                                                    lambda: losses.CategoricalCrossentropy(from_logits=True)),
+        "hidden_layer": _softmax_regression_variant(lambda: [dense(32, activation="relu"), dense(10)], sparse),
+        "units": _softmax_regression_variant(lambda: [dense(1)], sparse),
+    }
+
+
+SOFTMAX_REGRESSION_MISTAKES = _model_mistakes  # {mistake key: builder}; built on call (TensorFlow loads late)
 
 
 def _softmax_entry(z):
@@ -52,9 +96,8 @@ def record():
     with np.errstate(all="ignore"):
         return {
             "my_softmax": [_softmax_entry(case.args[0]) for case in softmax_cases()],
-            "cross_entropy_loss": [
-                {"expected": reference_cross_entropy(*case.args),
-                 **{name: mistake(np.asarray(case.args[0], dtype=float), int(case.args[1]))
-                    for name, mistake in CROSS_ENTROPY_MISTAKES.items()}}
-                for case in cross_entropy_cases()],
+            "chance_loss": [
+                {"expected": reference_chance_loss(*case.args),
+                 **{name: mistake(int(case.args[0])) for name, mistake in CHANCE_MISTAKES.items()}}
+                for case in chance_loss_cases()],
         }

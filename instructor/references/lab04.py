@@ -1,12 +1,34 @@
-"""Lab 04, multiclass versus multi-label: the answer of choose_threshold and the mistakes its check names.
+"""Lab 04, multiclass versus multi-label: the answers of count_parameters and choose_threshold, and the
+mistakes their checks name.
 
-`record()` runs them on the visible check's cases (utils.multilabel.threshold_cases) and gives what
-the check compares with: each case's expected threshold and each mistake's threshold on it (None
-where a mistake does not apply to the case).
+`record()` runs them on the visible checks' cases (utils.multilabel.parameter_cases, threshold_cases)
+and gives what the checks compare with: each case's expected value and each mistake's value on it
+(None where a mistake does not apply to the case).
 """
 import numpy as np
 
-from utils.multilabel import threshold_cases
+from utils.multilabel import parameter_cases, threshold_cases
+
+
+def reference_count_parameters(layer_sizes):
+    """Trainable parameters of Dense layers of the given sizes ([inputs, units, units, ...]): per layer,
+    one weight per (input, unit) pair and one bias per unit."""
+    sizes = [int(n) for n in layer_sizes]
+    return sum(fan_in * units + units for fan_in, units in zip(sizes[:-1], sizes[1:], strict=False))
+
+
+def _pairs(layer_sizes):
+    sizes = [int(n) for n in layer_sizes]
+    return list(zip(sizes[:-1], sizes[1:], strict=False))
+
+
+PARAMETER_MISTAKES = {
+    "no_biases": lambda sizes: sum(a * b for a, b in _pairs(sizes)),
+    "input_biases": lambda sizes: reference_count_parameters(sizes) + int(sizes[0]),
+    "first_layer_only": lambda sizes: reference_count_parameters(list(sizes)[:2]),
+    "units_only": lambda sizes: sum(int(n) for n in list(sizes)[1:]),
+    "products": lambda sizes: int(np.prod([int(n) for n in sizes])) + sum(int(n) for n in list(sizes)[1:]),
+}
 
 
 def _positives(y_true, scores):
@@ -46,6 +68,14 @@ def one_too_few(y_true, scores, target):
     return float(positives[needed - 2]) if needed >= 2 else None
 
 
+def one_too_many(y_true, scores, target):
+    """int(np.ceil(target * n)) positives flagged: one too many when target * n is a whole number in exact
+    arithmetic that floating point rounds a hair above it (0.28 * 25 = 7.000000000000001)."""
+    positives = _positives(y_true, scores)
+    needed = int(np.ceil(target * len(positives)))
+    return float(positives[needed - 1]) if 1 <= needed <= len(positives) else None
+
+
 def lowest_positive(y_true, scores, target):
     """The lowest score of a positive: every positive flagged, whatever the target."""
     return float(_positives(y_true, scores).min())
@@ -70,11 +100,18 @@ def every_scene_every_count(y_true, scores, target):
 
 
 THRESHOLD_MISTAKES = {mistake.__name__: mistake for mistake in
-                      (one_too_few, lowest_positive, labels_as_indices, every_scene, every_scene_every_count)}
+                      (one_too_few, one_too_many, lowest_positive, labels_as_indices, every_scene,
+                       every_scene_every_count)}
 
 
 def record():
-    return {"choose_threshold": [
-        {"expected": reference_threshold_for_recall(*case.args),
-         **{name: mistake(*case.args) for name, mistake in THRESHOLD_MISTAKES.items()}}
-        for case in threshold_cases()]}
+    return {
+        "count_parameters": [
+            {"expected": reference_count_parameters(*case.args),
+             **{name: mistake(*case.args) for name, mistake in PARAMETER_MISTAKES.items()}}
+            for case in parameter_cases()],
+        "choose_threshold": [
+            {"expected": reference_threshold_for_recall(*case.args),
+             **{name: mistake(*case.args) for name, mistake in THRESHOLD_MISTAKES.items()}}
+            for case in threshold_cases()],
+    }

@@ -1,8 +1,10 @@
-"""Lab 03, softmax: my_softmax and cross_entropy_loss."""
+"""Lab 03, softmax: chance_loss, my_softmax and build_softmax_regression."""
 import numpy as np
 
 from instructor.grader.exercises import FunctionExercise
-from instructor.references.lab03 import reference_cross_entropy, reference_softmax
+from instructor.grader.labs.lab04 import ModelExercise
+from instructor.references.lab03 import reference_chance_loss, reference_softmax
+from utils.softmax import SOFTMAX_REGRESSION_LAYERS
 
 
 def softmax_inputs(rng):
@@ -20,23 +22,18 @@ def softmax_inputs(rng):
     ]
 
 
-def cross_entropy_inputs(rng):
-    k = int(rng.integers(2, 6))
-    a = rng.dirichlet(np.ones(k))
-    tiny = np.full(k, (1.0 - 1e-12) / (k - 1))
-    y_tiny = int(rng.integers(k))
-    tiny[y_tiny] = 1e-12
+def chance_inputs(rng):
     return [
-        ("probabilities and a true class", (a, int(rng.integers(k))), {}),
-        ("a plain list", ([float(v) for v in a], int(rng.integers(k))), {}),
-        ("a NumPy integer label", (a, np.int64(rng.integers(k))), {}),
-        ("a tiny probability of the true class", (tiny, y_tiny), {}),
-        ("float32 probabilities", (a.astype(np.float32), int(rng.integers(k))), {}),
+        ("a number of classes", (int(rng.integers(2, 30)),), {}),
+        ("many classes", (int(rng.integers(100, 5000)),), {}),
+        ("a NumPy integer", (np.int64(rng.integers(2, 12)),), {}),
+        ("one class", (1,), {}),
     ]
 
 
 EXERCISES = [
-    FunctionExercise("cross_entropy_loss", "cross_entropy_loss", "cross_entropy_loss", cross_entropy_inputs,
-                     reference_cross_entropy, atol=1e-6, rtol=1e-6),
+    FunctionExercise("chance_loss", "chance_loss", "chance_loss", chance_inputs, reference_chance_loss,
+                     atol=1e-9, rtol=1e-7),
     FunctionExercise("my_softmax", "my_softmax", "my_softmax", softmax_inputs, reference_softmax),
+    ModelExercise("build_softmax_regression", 64, SOFTMAX_REGRESSION_LAYERS, "sparse_categorical_crossentropy"),
 ]

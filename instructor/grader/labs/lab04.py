@@ -1,4 +1,4 @@
-"""Lab 04, multiclass versus multi-label: build_digits_model, build_scene_model, choose_threshold, answers.
+"""Lab 04, multiclass versus multi-label: count_parameters, build_scene_model, answers, choose_threshold.
 
 A model cannot cross the wire, so `_grader_model_facts` (run in the kernel) calls the student's
 builder twice and answers with plain values: the layers, the input shape, the loss, the weight
@@ -17,8 +17,8 @@ from instructor.grader.exercises import (
     first_failure,
 )
 from instructor.grader.wire import Opaque
-from instructor.references.lab04 import reference_threshold_for_recall
-from utils.multilabel import DIGITS_LAYERS, SCENE_LAYERS, evaluate_setup_choices
+from instructor.references.lab04 import reference_count_parameters, reference_threshold_for_recall
+from utils.multilabel import SCENE_LAYERS, evaluate_setup_choices
 
 MODEL_FACTS = '''
 def _grader_model_facts(builder_name, weights, x):
@@ -152,6 +152,29 @@ def _scenes(rng, n, share=0.4, tie_levels=None):
     return y, np.clip(0.35 * y + rng.normal(0.35, 0.2, n), 0, 1).round(3)
 
 
+def parameter_inputs(rng):
+    def sizes(layers):
+        return [int(n) for n in rng.integers(1, 200, layers + 1)]
+    return [
+        ("one hidden layer", (sizes(2),), {}),
+        ("no hidden layer", (sizes(1),), {}),
+        ("three hidden layers", (sizes(4),), {}),
+        ("a tuple", (tuple(sizes(2)),), {}),
+        ("a single output unit", ([int(rng.integers(2, 50)), int(rng.integers(2, 20)), 1],), {}),
+    ]
+
+
+def _tie(rng, positives):
+    """Scenes whose target recall times the number of positives is whole in exact arithmetic but rounds a hair
+    above it in floating point (0.28 * 25 = 7.000000000000001): rounding that up flags one positive too many."""
+    ties = [(t, k) for k in range(1, positives) for t in [round(k / positives, 2)]
+            if t * positives > k and abs(t * positives - k) < 1e-9]
+    target, _ = ties[int(rng.integers(len(ties)))]
+    y = np.concatenate([np.ones(positives, dtype=np.int64), np.zeros(int(rng.integers(3, 20)), dtype=np.int64)])
+    y = y[rng.permutation(len(y))]
+    return y, np.clip(0.3 * y + rng.uniform(0.05, 0.7, len(y)), 0, 1).round(4), target
+
+
 def threshold_inputs(rng):
     y, s = _scenes(rng, int(rng.integers(15, 60)))
     y_float, s_float = _scenes(rng, int(rng.integers(8, 30)))
@@ -167,8 +190,10 @@ def threshold_inputs(rng):
     y_low = np.array([0, 0] + [1] * int(rng.integers(3, 7)))
     s_low = np.concatenate([rng.uniform(0.9, 1, 2), rng.uniform(0.1, 0.85, len(y_low) - 2)]).round(3)
     order = rng.permutation(len(y_low))
+    y_tie, s_tie, target_tie = _tie(rng, int(rng.choice([25, 50, 100])))
     return [
         (f"{len(y)} scenes, {y.sum()} with the label", (y, s, _target(rng, y.sum())), {}),
+        (f"target {target_tie} with {y_tie.sum()} scenes with the label", (y_tie, s_tie, target_tie), {}),
         ("float32 labels and scores, like columns of Y_val and P_val",
          (y_float.astype(np.float32), s_float.astype(np.float32), _target(rng, y_float.sum())), {}),
         ("plain Python lists", ([int(v) for v in y_list], [float(v) for v in s_list], _target(rng, y_list.sum())), {}),
@@ -201,9 +226,10 @@ def choices_problem(value):
 
 
 EXERCISES = [
-    ModelExercise("build_digits_model", 64, DIGITS_LAYERS, "sparse_categorical_crossentropy"),
+    FunctionExercise("count_parameters", "count_parameters", "count_parameters", parameter_inputs,
+                     reference_count_parameters, atol=0, rtol=0),
     ModelExercise("build_scene_model", 100, SCENE_LAYERS, "binary_crossentropy"),
-    FunctionExercise("choose_threshold", "choose_threshold", "choose_threshold", threshold_inputs,
-                     reference_threshold_for_recall, atol=1e-9, rtol=0),
     ChoicesExercise("answers", "multiclass or multi-label", "answers", choices_problem),
+    FunctionExercise("choose_threshold", "choose_threshold", "choose_threshold", threshold_inputs,
+                     reference_threshold_for_recall, atol=1e-9, rtol=0),  # Going further: 0 points
 ]
