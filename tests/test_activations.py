@@ -7,11 +7,10 @@ import tensorflow as tf
 
 from instructor.references.lab02 import (
     OUTPUT_TARGETS,
-    reference_relu,
-    reference_relu_derivative,
+    reference_fold_linear_layers,
     reference_sigmoid,
-    reference_sigmoid_derivative,
 )
+from utils import checks
 from utils.activations import (
     ACTIVATIONS,
     BUILDER_OUTPUT_WEIGHTS,
@@ -19,7 +18,7 @@ from utils.activations import (
     ReluBuilderExplorer,
     affine,
     builder_target,
-    check_derivative,
+    check_fold_linear_layers,
     check_output_choices,
     check_relu,
     check_relu_builder,
@@ -65,6 +64,13 @@ def test_data_is_seeded_float32_and_one_feature(make):
     x2, y2 = make()
     assert x.shape == y.shape == (60,) and x.dtype == y.dtype == np.float32
     assert np.array_equal(x, x2) and np.array_equal(y, y2)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ladders():
+    """Every test starts as a fresh kernel: no mistake shown yet (feedback ladders), no check run."""
+    checks._TIMES_SHOWN.clear()
+    checks._VERDICTS.clear()
 
 
 def test_each_target_has_the_kind_of_values_its_lesson_needs():
@@ -207,9 +213,9 @@ def test_check_sigmoid_passes_the_stable_form_and_tensorflow(capsys):
 
 
 @pytest.mark.parametrize(("student", "fragments"), [
-    (lambda z: 1 / (1 + np.exp(-z)), ["NumPy warned: overflow", "exp(z) / (1 + exp(z))"]),
+    (lambda z: 1 / (1 + np.exp(-z)), ["NumPy warned: overflow", "1 / (1 + exp(-z)) does that"]),
     (lambda z: np.exp(z) / (1 + np.exp(z)), ["contains nan", "inf / inf"]),
-    (lambda z: 1 / (1 + np.exp(np.clip(z, -500, 500))), ["sign slip"]),
+    (lambda z: 1 / (1 + np.exp(np.clip(z, -500, 500))), ["a sign is flipped"]),
     (lambda z: 1 / (1 + math.exp(-z)), ["raised TypeError", "np.maximum, np.where, np.exp"]),
     (lambda z: 1 / (1 + np.exp(-np.clip(z, -10, 10))), ["differs"]),  # clipping too early loses accuracy
 ])
@@ -219,35 +225,79 @@ def test_check_sigmoid_explains_mistakes(capsys, student, fragments):
     fails(capsys, *fragments)
 
 
+def test_sigmoid_ladder_climbs_and_np_where_gets_its_own_message(capsys):
+    """Issue 23: the same mistake again shows the next step; np.where that still overflows is a different mistake."""
+    def naive(z):
+        return 1 / (1 + np.exp(-z))
+
+    def where_both(z):
+        return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+    check_sigmoid(naive)
+    first = fails(capsys, "1 / (1 + exp(-z)) does that")
+    check_sigmoid(naive)
+    second = fails(capsys, "the same mistake again")
+    assert "1 / (1 + exp(-z)) does that" not in second  # a closer step, not the first again
+    check_sigmoid(where_both)
+    out = fails(capsys, "np.where computes both of its branches")
+    assert "the same mistake again" not in out
+    for text in (first, second, out):  # no step is the line to write
+        assert "np.exp(-np.abs(z))" not in text and "exp(z) / (1 + exp(z))" not in text
+
+
+def test_fold_ladder_never_gives_the_formula(capsys):
+    last_bias = fold_with(lambda W, b, K, c: (W @ K, c))
+    check_fold_linear_layers(last_bias)
+    check_fold_linear_layers(last_bias)
+    out = fails(capsys, "the same mistake again", "passes through every later layer's kernel")
+    assert "b @ kernel + bias" not in out
+
+
 def test_checks_do_not_leak_warnings(recwarn, capsys):
     check_sigmoid(lambda z: 1 / (1 + np.exp(-z)))
     fails(capsys)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
-# ----------------------------------------------------------------------------- checks: derivatives
+# ----------------------------------------------------------------------------- checks: fold_linear_layers
 
-def test_check_derivative_passes_right_answers(capsys):
-    check_derivative(reference_relu_derivative, "relu")
+def fold_with(update):
+    """A student's fold_linear_layers whose loop step is `update`(W, b, kernel, bias) -> (W, b)."""
+    def fold_linear_layers(weights):
+        W, b = None, None
+        for kernel, bias in weights:
+            W, b = (np.asarray(kernel), np.asarray(bias)) if W is None else update(W, b, kernel, bias)
+        return W, b
+    return fold_linear_layers
+
+
+def test_check_fold_passes_the_reference_and_tuples_or_lists(capsys):
+    check_fold_linear_layers(reference_fold_linear_layers)
     passes(capsys)
-    check_derivative(reference_sigmoid_derivative, "sigmoid")
+    check_fold_linear_layers(lambda weights: list(reference_fold_linear_layers(weights)))
     passes(capsys)
 
 
-@pytest.mark.parametrize(("student", "name", "fragment"), [
-    (lambda z: (np.asarray(z) >= 0).astype(float), "relu", "use z > 0, not z >= 0"),
-    (reference_relu, "relu", "that is relu(z) itself"),
-    (reference_sigmoid, "sigmoid", "that is sigmoid(z) itself"),
-    (lambda z: reference_sigmoid(z) * (1 - z), "sigmoid", "not sigmoid(z) * (1 - z)"),
+@pytest.mark.parametrize(("update", "fragment"), [
+    (lambda W, b, K, c: (W @ K, c), "b is only the last layer's bias"),
+    (lambda W, b, K, c: (W @ K, b + c), "adds the biases as they are"),
+    (lambda W, b, K, c: (W @ K, b @ K), "leaves out each new layer's own bias"),
+    (lambda W, b, K, c: (K.T @ W.T, b @ K + c), "the first kernel stands leftmost"),
+    (lambda W, b, K, c: (K @ W, b @ K + c), "multiply the kernels in the order the layers apply them"),
 ])
-def test_check_derivative_explains_mistakes(capsys, student, name, fragment):
-    check_derivative(student, name)
+def test_check_fold_names_each_typical_mistake(capsys, update, fragment):
+    check_fold_linear_layers(fold_with(update))
     fails(capsys, fragment)
 
 
-def test_check_derivative_rejects_an_unknown_name_without_raising(capsys):
-    check_derivative(reference_relu_derivative, "tanh")
-    fails(capsys, "must be 'relu' or 'sigmoid'")
+def test_check_fold_square_order_and_odd_results(capsys):
+    square = [[np.array([[1.0, 2.0], [0.0, 1.0]]), np.zeros(2)], [np.array([[1.0, 0.0], [3.0, 1.0]]), np.zeros(2)]]
+    wrong_order = fold_with(lambda W, b, K, c: (K @ W, b @ K + c))
+    assert not np.allclose(wrong_order(square)[0], reference_fold_linear_layers(square)[0])
+    check_fold_linear_layers(wrong_order)
+    fails(capsys, "not the product of the kernels in the order the layers apply them")
+    check_fold_linear_layers(lambda weights: None)
+    fails(capsys, "end with `return W, b`")
 
 
 # ----------------------------------------------------------------------------- checks: output choices
@@ -264,11 +314,13 @@ def test_output_choices_accept_the_right_answers_in_any_case(capsys):
 
 def test_output_choices_explain_each_wrong_answer():
     answers = dict(RIGHT)
-    answers["the weight of a parcel, in kg"] = "linear"
+    answers["the price a house sells for, in dollars"] = "linear"
     answers["tomorrow's change in a share price, in dollars"] = None
-    answers["the probability that a photo shows a cat"] = "softmax"
+    answers["whether an email is spam (1) or not (0)"] = "softmax"
+    answers["the temperature inside a freezer tomorrow, in °C (always below zero)"] = "relu"
     problems = "\n".join(evaluate_output_choices(answers))
-    assert "you chose 'linear', but a weight is never negative" in problems
+    assert "you chose 'linear', but a price is never negative" in problems
+    assert "only a linear output can be negative" in problems
     assert "not answered yet" in problems
     assert "'softmax' is not one of" in problems
 

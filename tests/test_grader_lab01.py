@@ -43,16 +43,27 @@ NOT_FLAT = LABELS.format(flatten="", labels="(p >= threshold).astype(int)")
 BOOLEANS = LABELS.format(flatten=".reshape(-1)", labels="p >= threshold")
 AS_LIST = LABELS.format(flatten=".reshape(-1)", labels="[int(v >= threshold) for v in p]")
 
-BUILD = '''
+BUILD_TEMPLATE = '''
 def build_model():
     model = tf.keras.Sequential([
         tf.keras.Input(shape=(64,)),
-        tf.keras.layers.Dense(10, activation="{hidden}"),
+        tf.keras.layers.Dense({units}, activation="{hidden}"),
         tf.keras.layers.Dense(1, activation="sigmoid"),
     ])
     {compile}
     return model
 '''
+
+
+class Build:
+    """BUILD_TEMPLATE.format with 10 hidden units unless told otherwise."""
+
+    @staticmethod
+    def format(units=10, **parts):
+        return BUILD_TEMPLATE.format(units=units, **parts)
+
+
+BUILD = Build()
 RIGHT_COMPILE = "model.compile(loss=tf.keras.losses.BinaryCrossentropy(), optimizer=tf.keras.optimizers.SGD(0.5))"
 RELU_HIDDEN = BUILD.format(hidden="relu", compile=RIGHT_COMPILE)
 NOT_COMPILED = BUILD.format(hidden="sigmoid", compile="")
@@ -62,6 +73,7 @@ LOGITS = BUILD.format(hidden="sigmoid", compile=RIGHT_COMPILE.replace("BinaryCro
                                                                         "BinaryCrossentropy(from_logits=True)"))
 STRING_LOSS = BUILD.format(hidden="sigmoid", compile='model.compile(loss="binary_crossentropy", '
                                                      'optimizer=tf.keras.optimizers.SGD(learning_rate=0.5))')
+WRONG_BUDGET = BUILD.format(units=11, hidden="sigmoid", compile=RIGHT_COMPILE)  # 727 parameters
 NO_INPUT = RELU_HIDDEN.replace('tf.keras.Input(shape=(64,)),', '').replace("relu", "sigmoid")
 ONE_MODEL = '''
 the_model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(10, activation="sigmoid"),
@@ -95,10 +107,11 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("train_by_hand", SWAPPED, "wrong value"),
     ("train_by_hand", NO_UPDATE, "weights did not change"),
     ("predict_labels", STRICT, "wrong value"),
-    ("predict_labels", FIXED_HALF, "(threshold="),
+    ("predict_labels", FIXED_HALF, "threshold"),
     ("predict_labels", NOT_FLAT, "returned shape"),
     ("predict_labels", BOOLEANS, "True/False"),
     ("build_model", RELU_HIDDEN, "Dense(10, relu)"),
+    ("build_model", WRONG_BUDGET, "has 727 parameters, the exercise asks for 661"),
     ("build_model", NOT_COMPILED, "not compiled"),
     ("build_model", DEFAULT_RATE, "learning rate is 0.01"),
     ("build_model", MSE, "mean_squared_error"),
@@ -124,5 +137,6 @@ def test_other_right_forms_pass(notebook, tmp_path, key, code):
 
 def test_cases_change_with_the_seed():
     from instructor.grader.labs.lab01 import EXERCISES
-    first, second = (EXERCISES[0].draw(np.random.default_rng(s)) for s in (1, 2))
+    train = next(e for e in EXERCISES if e.key == "train_by_hand")
+    first, second = (train.draw(np.random.default_rng(s)) for s in (1, 2))
     assert not np.array_equal(first[0].args[2], second[0].args[2])

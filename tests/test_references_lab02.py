@@ -55,3 +55,19 @@ def test_every_mistake_differs_from_the_answer():
             assert not np.allclose(mistake(Z), answers[check](Z)), (check, name)
     with np.errstate(over="ignore"):
         np.testing.assert_allclose(MISTAKES["sigmoid"]["sign_slip"](Z), 1 / (1 + np.exp(Z)), atol=1e-15)
+
+
+def test_fold_is_what_a_keras_stack_of_linear_layers_computes():
+    from instructor.references.lab02 import fold_mistakes, reference_fold_linear_layers
+    from utils.activations import fold_cases
+
+    tf.keras.utils.set_random_seed(3)
+    stack = tf.keras.Sequential([tf.keras.Input(shape=(3,))] + [
+        tf.keras.layers.Dense(units, bias_initializer="random_normal") for units in (5, 2, 4)])
+    W, b = reference_fold_linear_layers([layer.get_weights() for layer in stack.layers])
+    X = np.random.default_rng(0).normal(size=(10, 3)).astype("float32")
+    np.testing.assert_allclose(X @ W + b, stack(X).numpy(), atol=1e-5)
+    for case in fold_cases():  # every recorded mistake differs from the answer where it can run
+        right_b = reference_fold_linear_layers(*case.args)[1]
+        for name, mistake in fold_mistakes(*case.args).items():
+            assert mistake is None or not np.allclose(mistake, right_b), (case.label, name)

@@ -3,16 +3,25 @@ import numpy as np
 import pytest
 
 from instructor.references.lab01 import reference_predict_labels
+from utils import checks
 from utils.data import load_coffee
 from utils.training import (
     CoffeeExplorer,
     binary_cross_entropy,
     check_build_model,
     check_predict_labels,
+    check_train_by_hand,
     evaluate_train_by_hand,
     gradient_descent_run,
 )
 from utils.widgets import Frames
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ladders():
+    """Every test starts as a fresh kernel: no mistake shown yet (feedback ladders), no check run."""
+    checks._TIMES_SHOWN.clear()
+    checks._VERDICTS.clear()
 
 
 def test_binary_cross_entropy_matches_keras():
@@ -111,8 +120,8 @@ def student_fixed(p, threshold=0.5):
 def test_predict_labels_check(capsys):
     check_predict_labels(reference_predict_labels)
     assert capsys.readouterr().out.startswith("✅")
-    for student, hint in [(student_strict, "use >= rather than >"), (student_column, "1-D array"),
-                          (student_fixed, "threshold argument"), (lambda p, threshold=0.5: None, "None")]:
+    for student, hint in [(student_strict, "in this lab it counts as 1"), (student_column, "1-D array"),
+                          (student_fixed, "threshold argument is not used"), (lambda p, threshold=0.5: None, "None")]:
         check_predict_labels(student)
         out = capsys.readouterr().out
         assert out.startswith("❌") and hint in out, out
@@ -135,12 +144,21 @@ def test_digits_model_check(capsys):
     def broken():
         raise NameError("name 'Dense' is not defined")
 
+    def twelve_units():
+        model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(12, activation="sigmoid"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.5))
+        return model
+
     check_build_model(good)
     assert capsys.readouterr().out.startswith("✅")
     check_build_model(adam)
     assert "expected SGD" in capsys.readouterr().out
     check_build_model(broken)
     assert "raised NameError" in capsys.readouterr().out
+    check_build_model(twelve_units)  # the budget names the count, never the number of units to use
+    out = capsys.readouterr().out
+    assert "has 793 parameters (12 hidden units); the exercise asks for 661" in out and " 10 " not in out
     check_build_model(good())
     assert "pass the function itself" in capsys.readouterr().out
 
@@ -187,10 +205,10 @@ def test_train_by_hand_check_passes_the_loop():
     ({"tape": "outside"}, "a gradient is None: the tape only knows what was computed inside"),
     ({"update": "add"}, "the cost goes up"),
     ({"variables": slice(0, None, 2)}, "some variables never moved (b of layer 1, b of layer 2)"),
-    ({"record": "after"}, "you recorded the cost after the update"),
-    ({"update": "rebind"}, "`variable = variable - ...` only makes a new tensor"),
-    ({"rate": False}, "multiply each gradient by learning_rate"),
-    ({"swap": True}, "the loss takes the labels first"),
+    ({"record": "after"}, "each is the cost after that step's update"),
+    ({"update": "rebind"}, "`variable = variable - ...` makes a new tensor"),
+    ({"rate": False}, "the steps have the wrong size"),
+    ({"swap": True}, "the loss got its two arguments the other way round"),
     ({"update": "list"}, "a list cannot be multiplied by a number"),
 ])
 def test_train_by_hand_check_names_each_typical_mistake(mistake, fragment):
@@ -211,7 +229,7 @@ def test_train_by_hand_check_other_failures():
                 variable.assign_sub(learning_rate * grad)
         return [float(cost)] * epochs
 
-    assert any("open a new tape in every step" in m for m in evaluate_train_by_hand(one_tape).messages())
+    assert any("a tape answers one tape.gradient call" in m for m in evaluate_train_by_hand(one_tape).messages())
     assert "return costs" in evaluate_train_by_hand(lambda *args: None).messages()[0]
     assert "pass the function itself" in evaluate_train_by_hand([0.5]).messages()[0]
 
@@ -220,3 +238,22 @@ def test_train_by_hand_check_other_failures():
 
     result = evaluate_train_by_hand(stub)
     assert result.not_written and "not written yet" in result.text()
+
+
+def test_predict_labels_ladder_and_a_second_mistake(capsys):
+    """Issue 23: a first failure names what is wrong, not the line; the same mistake climbs; another gets its own."""
+    check_predict_labels(student_strict)
+    first = capsys.readouterr().out
+    check_predict_labels(student_strict)
+    second = capsys.readouterr().out
+    check_predict_labels(student_fixed)
+    other = capsys.readouterr().out
+    assert "in this lab it counts as 1" in first and ">=" not in first.split("Hint")[1]
+    assert "the same mistake again" in second and "which operator includes the threshold" in second
+    assert "threshold argument is not used" in other and "the same mistake again" not in other
+
+
+def test_train_by_hand_hints_do_not_hand_over_the_update(capsys):
+    check_train_by_hand(make_loop(update="add"))
+    out = capsys.readouterr().out
+    assert "the cost goes up" in out and "assign_sub(learning_rate" not in out

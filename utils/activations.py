@@ -7,7 +7,7 @@ instructor's references (utils/expected/02_activations.json), never with an answ
 """
 import numpy as np
 
-from utils.checks import Case, CheckResult, Problem, run_check, show
+from utils.checks import Case, CheckResult, Mistake, Problem, choice, compare_arrays, run_check, show
 from utils.expectations import expected, with_expected
 from utils.plots import COLOURS
 from utils.widgets import Explorer
@@ -59,6 +59,33 @@ def make_rainfall(n=60, seed=4):
     pressure = np.sort(rng.uniform(-3, 3, n))
     rain = np.maximum(0.0, -2.0 * (pressure + 0.5) + rng.normal(0, 0.5, n))
     return pressure.astype("float32"), rain.astype("float32")
+
+
+def hidden_layer_inputs(model, X):
+    """The z = a_prev W + b of every layer but the last, for the examples X (one array per layer)."""
+    a, inputs = np.asarray(X, dtype="float32"), []
+    for layer in model.layers[:-1]:
+        z = a @ layer.kernel.numpy() + layer.bias.numpy()
+        inputs.append(z)
+        a = layer.activation(z).numpy()
+    return inputs
+
+
+def best_straight_line_accuracy(X, y, directions=720):
+    """The highest training accuracy any straight boundary reaches on 2-D points X with 0/1 labels y.
+
+    Tries `directions` directions of the boundary's normal and, for each, every cut between two
+    projected points, with either side called 1.
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float).ravel()
+    best = max(y.mean(), 1 - y.mean())
+    for angle in np.linspace(0, np.pi, directions, endpoint=False):
+        order = np.argsort(X @ np.array([np.cos(angle), np.sin(angle)]))
+        ones_below = np.concatenate([[0], np.cumsum(y[order])])  # ones among the first k points
+        k = np.arange(len(y) + 1)
+        right_if_above = (k - ones_below) + (y.sum() - ones_below)  # below called 0, above called 1
+        best = max(best, right_if_above.max() / len(y), (len(y) - right_if_above).max() / len(y))
+    return float(best)
 
 
 # ----------------------------------------------------------------------------- activation explorer
@@ -204,15 +231,33 @@ class ReluBuilderExplorer(Explorer):
 
 # ----------------------------------------------------------------------------- exercise checks
 
-def _overflow_hint(message):
-    if "overflow" in message:
-        return ("np.exp(-z) overflows for large negative z (np.exp(1000) is inf). Use the form that only ever "
-                "calls exp on -|z|: for z < 0, sigmoid(z) = exp(z) / (1 + exp(z)).")
-    return None
+OVERFLOW = Mistake("overflow", (
+    "np.exp overflows (np.exp(1000) is inf) and NumPy warns: 1 / (1 + exp(-z)) does that for large negative z",
+    "each form of the sigmoid in the cell above the exercise is safe on one side only: use each form only where "
+    "it is safe",
+    "a form is safe where the number its exp receives is 0 or less"))
+BOTH_BRANCHES = Mistake("where computes both", (
+    "np.where computes both of its branches for every element before it picks, so the unsafe form still runs, "
+    "and overflows, where it is not picked",
+    "make each branch safe on its own for every z: both forms can be written with exp of a number that is never "
+    "positive"))
+
+
+def _overflow_hint(message, fn=None):
+    """The overflow ladder; a second, different one when the function already picks with np.where."""
+    if "overflow" not in message:
+        return None
+    import inspect
+
+    try:
+        source = inspect.getsource(fn) if fn is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    return BOTH_BRANCHES if "where" in source else OVERFLOW
 
 
 def z_cases():
-    """The inputs of the relu and derivative checks (the recorded expectations follow this order)."""
+    """The inputs of the relu check (the recorded expectations follow this order)."""
     return [
         Case("a few values", (np.array([-3.0, -0.5, 0.0, 0.5, 3.0]),)),
         Case("a 2-D batch", (np.array([[-2.0, 1.0, 4.0], [0.25, -7.0, 0.0]]),)),
@@ -230,11 +275,15 @@ def _diagnose_relu(case, got, right):
     z = np.asarray(case.args[0], dtype=float)
     got = np.asarray(got, dtype=float)
     if got.shape != z.shape and got.size == 1:
-        return "you returned one number: np.max(z) is the largest entry; np.maximum(0, z) works element by element"
+        return Mistake("one number", (
+            "you returned one number for a whole array: ReLU works element by element",
+            "np.max gives the largest entry of one array; NumPy also has an element-wise maximum of two arrays"))
     if got.shape == z.shape and np.allclose(got, case.about["absolute_value"]):
-        return "that is |z|: negative inputs must give 0, not their size"
+        return Mistake("absolute value", ("that is |z|: a negative input must give 0, not its size",
+                                          "ReLU keeps positive values as they are and replaces negative ones by 0"))
     if got.shape == z.shape and np.allclose(got, case.about["negative_part"]):
-        return "that keeps the negative part; ReLU keeps the positive part: max(0, z)"
+        return Mistake("negative part", ("that keeps the negative part; ReLU keeps the positive part",
+                                         "compare your result with max(0, z) for z = -2 and z = 3"))
     return None
 
 
@@ -243,10 +292,13 @@ def _diagnose_sigmoid(case, got, right):
     got = np.asarray(got, dtype=float)
     if got.shape == z.shape:
         if np.allclose(got, case.about["sign_slip"], equal_nan=True):
-            return "sign slip: that is 1 / (1 + exp(+z)) = sigmoid(-z)"
+            return Mistake("sign slip", ("your values are sigmoid(-z): a sign is flipped",
+                                         "compare the sign inside each exp with 1 / (1 + exp(-z))"))
         if np.isnan(got).any():
-            return ("nan comes from inf / inf: exp(z) overflows for large z. Call exp only on -|z| "
-                    "(for z >= 0 use 1 / (1 + exp(-z)), for z < 0 use exp(z) / (1 + exp(z)))")
+            return Mistake("nan", (
+                "nan comes from inf / inf: exp(z) / (1 + exp(z)) overflows for large positive z",
+                "each form of the sigmoid is safe on one side only: use each form only where it is safe",
+                "a form is safe where the number its exp receives is 0 or less"))
     return None
 
 
@@ -261,39 +313,9 @@ def check_sigmoid(fn):
     """Exercise check of a NumPy sigmoid(z): right values, vectorised, no overflow or nan for large |z|."""
     cases = with_expected(LAB, "sigmoid", sigmoid_cases())
     return show(run_check(getattr(fn, "__name__", "sigmoid"), fn, None, cases, atol=1e-9,
-                          diagnose=_diagnose_sigmoid, watch_warnings=True, warning_hint=_overflow_hint,
-                          note="Hint: sigmoid(z) = 1 / (1 + exp(-z)); keep every exp() argument <= 0."))
-
-
-def _diagnose_derivative(case, got, right):
-    z = np.asarray(case.args[0], dtype=float)
-    got = np.asarray(got, dtype=float)
-    if got.shape != z.shape:
-        return None
-    mistakes = case.about
-    if "slope_one_at_zero" in mistakes:  # relu
-        if np.allclose(got, mistakes["slope_one_at_zero"]) and (z == 0).any():
-            return "at z = 0 take the slope 0 (as TensorFlow does): use z > 0, not z >= 0"
-        if np.allclose(got, mistakes["relu_itself"]):
-            return "that is relu(z) itself; its slope is 1 where z > 0 and 0 elsewhere"
-        return None
-    if np.allclose(got, mistakes["sigmoid_itself"]):
-        return "that is sigmoid(z) itself; its slope is sigmoid(z) * (1 - sigmoid(z))"
-    if np.allclose(got, mistakes["times_one_minus_z"]):
-        return "use s * (1 - s) with s = sigmoid(z), not sigmoid(z) * (1 - z)"
-    if np.isnan(got).any():
-        return "nan: compute s = sigmoid(z) with your safe sigmoid first, then s * (1 - s)"
-    return None
-
-
-def check_derivative(fn, name):
-    """Exercise check: compare fn with the slope TensorFlow's automatic differentiation finds for `name`."""
-    if name not in ("relu", "sigmoid"):
-        wrong_name = Problem("", f"name must be 'relu' or 'sigmoid', got {name!r}")
-        return show(CheckResult("check_derivative", 1, [wrong_name]))
-    cases = with_expected(LAB, f"{name}_derivative", z_cases())
-    return show(run_check(getattr(fn, "__name__", f"{name}_derivative"), fn, None, cases, atol=1e-9,
-                          diagnose=_diagnose_derivative, watch_warnings=True, warning_hint=_overflow_hint))
+                          diagnose=_diagnose_sigmoid, watch_warnings=True,
+                          warning_hint=lambda message: _overflow_hint(message, fn),
+                          note="sigmoid(z) = 1 / (1 + exp(-z)), computed without any exp overflowing."))
 
 
 def output_targets():
@@ -312,9 +334,9 @@ def evaluate_output_choices(answers):
         if got is None:
             problems.append(f"'{description}': not answered yet (still None)")
             continue
-        name = str(got).strip().lower()
-        if name not in ACTIVATIONS:
-            problems.append(f"'{description}': {got!r} is not one of 'sigmoid', 'linear', 'relu'")
+        name, refused = choice(got, ACTIVATIONS)
+        if refused:
+            problems.append(f"'{description}': {refused}")
         elif name != right:
             problems.append(f"'{description}': you chose {name!r}, but {why}")
     extra = set(answers) - set(targets)
@@ -326,10 +348,88 @@ def evaluate_output_choices(answers):
 def check_output_choices(answers):
     """Exercise check: whether each target description got the right output activation, and why if not."""
     result = CheckResult("output activations", len(output_targets()),
-                         [Problem("", what) for what in evaluate_output_choices(answers)])
+                         [Problem("", what) for what in evaluate_output_choices(answers)], subject=answers)
     if isinstance(answers, dict) and all(value is None for value in answers.values()):
         result.not_written, result.problems = "every answer is still None", []
     return show(result)
+
+
+# ----------------------------------------------------------------------------- fold_linear_layers
+
+FOLD = "fold_linear_layers"
+
+
+def fold_cases():
+    """The inputs of fold_linear_layers' check: lists of (kernel, bias) pairs (recorded in this order)."""
+    rng = np.random.default_rng(7)
+
+    def stack(*sizes):
+        return [[np.round(rng.normal(0, 1, (n_in, n_out)), 2), np.round(rng.normal(0, 1, n_out), 2)]
+                for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+
+    return [Case("3 -> 8 -> 4 -> 1, the shape of the lab's network", (stack(3, 8, 4, 1),), show_input=False),
+            Case("one layer alone", (stack(2, 3),), show_input=False),
+            Case("three layers of 2 -> 2", (stack(2, 2, 2, 2),), show_input=False),
+            Case("2 -> 5 -> 2", (stack(2, 5, 2),), show_input=False)]
+
+
+def _compare_fold(got, expected, case):
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        kind = type(got).__name__
+        return f"returned a {kind}; expected the pair (W, b): end with `return W, b`"
+    for name, part, right in zip(("W", "b"), got, expected, strict=True):
+        difference = compare_arrays(part, right, atol=1e-9, rtol=1e-9)
+        if difference:
+            return f"{name} {difference}"
+    return None
+
+
+def _diagnose_fold(case, got, right):
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return None
+    W, b = (np.asarray(part, dtype=float) for part in got)
+    mistakes = case.about
+    if compare_arrays(W, right[0]) is not None:
+        if W.shape == np.shape(right[0]):
+            return Mistake("order", (
+                "W is not the product of the kernels in the order the layers apply them",
+                "x meets the first layer's kernel first, so the first kernel stands leftmost in the product"))
+        return Mistake("shape", (
+            f"W has shape {W.shape}, but the stack takes {np.shape(right[0])[0]} inputs to "
+            f"{np.shape(right[0])[1]} outputs",
+            "multiply the kernels in the order the layers apply them: (inputs x units) @ (units x next units)"))
+    ladders = {
+        "last_bias": ("b is only the last layer's bias, but the earlier layers' biases reach the output too",
+                      "an earlier layer's bias passes through every later layer's kernel on its way"),
+        "biases_added": ("b adds the biases as they are, but an earlier layer's bias is multiplied by every later "
+                         "kernel before it reaches the output",
+                         "substitute one layer into the next, as the formula above the exercise does, and look at "
+                         "what happens to b1"),
+        "no_new_bias": ("b carries the earlier biases through the kernels but leaves out each new layer's own bias",
+                        "each layer adds its own bias after its kernel")}
+    for key, steps in ladders.items():
+        if mistakes.get(key) is not None and b.shape == np.shape(mistakes[key]) and np.allclose(b, mistakes[key]):
+            return Mistake(key, steps)
+    return None
+
+
+def _explain_fold_exception(exc, case):
+    if "matmul" in str(exc) or "shapes" in str(exc) and "aligned" in str(exc):
+        return Mistake("matmul shapes", (
+            "two matrices whose shapes do not fit met in a product: the kernels are multiplied in another order "
+            "than the layers apply them",
+            "multiply the kernels in the order the layers apply them: (inputs x units) @ (units x next units)"))
+    return None
+
+
+def check_fold_linear_layers(fn):
+    """Exercise check: fold_linear_layers(weights) -> (W, b) against the recorded fold of each stack."""
+    cases = fold_cases()
+    for case, entry in zip(cases, expected(LAB, FOLD), strict=True):  # W and b recorded apart: unequal shapes
+        case.expected, case.about = (entry["W"], entry["b"]), entry
+    return show(run_check(FOLD, fn, None, cases, compare=_compare_fold, diagnose=_diagnose_fold,
+                          explain_exception=_explain_fold_exception,
+                          note="x W + b must give what the layers give one after the other, for any stack."))
 
 
 def evaluate_relu_builder(w, b):
@@ -359,8 +459,9 @@ def evaluate_relu_builder(w, b):
     if not problems:
         problems.append(f"the slopes are right but the sum is off by up to {gap.max():.3g}: "
                         "check where each unit switches on (x = -b/w)")
-    problems[-1] += ("\n   Hint: unit j bends the sum at x = -b_j/w_j and changes its slope by "
-                     "±w_j (sign of its output weight, + + -)")
+    problems[-1] += ("\n   Hint: unit j bends the sum at x = -b_j/w_j. It is on to the right of that point when "
+                     "w_j > 0 (to the left when w_j < 0), and there it adds its output weight (+, +, -) times w_j "
+                     "to the slope")
     return problems
 
 

@@ -12,6 +12,7 @@ from utils.checks import (
     Case,
     CheckResult,
     Layer,
+    Mistake,
     Problem,
     call_student,
     compare_arrays,
@@ -19,6 +20,7 @@ from utils.checks import (
     evaluate_model,
     exception_hint,
     not_a_function,
+    notebook_data_read,
     run_check,
     show,
 )
@@ -202,19 +204,36 @@ def _compare_labels(got, expected, case):
     difference = compare_arrays(got, expected)
     if difference is None and np.asarray(got).dtype.kind not in "iu":
         kind = np.asarray(got).dtype
-        return (f"has the right 0s and 1s, but as {kind} values: return integers, "
-                "for example (... >= threshold).astype(int)")
+        return f"has the right 0s and 1s, but as {kind} values; the exercise asks for integers"
     return difference
+
+
+NOT_FLAT = Mistake("not flat", (
+    "the labels come back as a column, one row per example; the exercise asks for a 1-D array, one label per "
+    "example, whatever shape the probabilities came in",
+    "make the probabilities one flat array first: NumPy can reshape an array to a single axis"))
+STRICT = Mistake("strict", (
+    "a probability exactly at the threshold became 0; in this lab it counts as 1",
+    "look at your comparison: which operator includes the threshold itself?"))
+FIXED_HALF = Mistake("fixed half", (
+    "your labels stay the same when the threshold changes: the threshold argument is not used",
+    "compare with the function's threshold parameter, not with a number written into the code"))
+NOT_INTEGERS = Mistake("not integers", (
+    "a comparison gives True/False values (or floats, after arithmetic); the exercise asks for the integers 0 "
+    "and 1",
+    "NumPy arrays convert their type with .astype(...)"))
 
 
 def _diagnose_predict_labels(case, got, right):
     got = np.asarray(got)
     if got.ndim == 2:
-        return "return one label per example as a 1-D array: flatten with .reshape(-1) or [:, 0]"
+        return NOT_FLAT
     if got.shape == right.shape and np.array_equal(got, case.about["strict"]):
-        return "a probability equal to the threshold counts as 1: use >= rather than >"
+        return STRICT
     if got.shape == right.shape and np.array_equal(got, case.about["fixed_half"]):
-        return "use the threshold argument instead of a fixed 0.5"
+        return FIXED_HALF
+    if got.shape == right.shape and np.array_equal(got, right) and got.dtype.kind not in "iu":
+        return NOT_INTEGERS
     return None
 
 
@@ -236,7 +255,25 @@ def check_predict_labels(fn):
                           diagnose=_diagnose_predict_labels))
 
 
-BUILD_MODEL_LAYERS = [Layer("Dense", units=10, activation="sigmoid"), Layer("Dense", units=1, activation="sigmoid")]
+# The hidden layer's size is the student's to work out from the parameter budget, so it is not checked here.
+BUILD_MODEL_LAYERS = [Layer("Dense", activation="sigmoid"), Layer("Dense", units=1, activation="sigmoid")]
+PARAMETER_BUDGET = 661  # the exercise's budget, given in the lab's text
+
+
+def _budget_problem(model):
+    """The problem when the model does not hold PARAMETER_BUDGET parameters, with a hint that teaches the count."""
+    count = model.count_params()
+    if count == PARAMETER_BUDGET:
+        return None
+    hidden = model.layers[0].units
+    return Problem("", f"your model has {count} parameters ({hidden} hidden units); the exercise asks for "
+                       f"{PARAMETER_BUDGET}",
+                   [Mistake("budget", (
+                       "count what one hidden unit brings: its own weights and bias, and its weight into the output "
+                       "unit; the output unit's bias comes once. Then solve for the number of units",
+                       "Section 2 counted layer 1 as 64 x 25 weights + 25 biases; the output layer here has one weight "
+                       "per hidden unit and one bias. Write the total for h hidden units and set it equal to "
+                       f"{PARAMETER_BUDGET}"))])
 
 
 def _outside_model(build_fn, model):
@@ -256,10 +293,10 @@ def _optimizer_problems(model):
 
 
 def evaluate_build_model(build_fn):
-    """The CheckResult of build_model(): 64 inputs, Dense(10, sigmoid), Dense(1, sigmoid), BCE, SGD(0.5)."""
+    """The CheckResult of build_model(): 64 inputs, Dense(sigmoid), Dense(1, sigmoid), BCE, SGD(0.5), 661 parameters."""
     import keras
 
-    result = CheckResult("build_model", len(BUILD_MODEL_LAYERS) + 3)
+    result = CheckResult("build_model", len(BUILD_MODEL_LAYERS) + 3, subject=build_fn)
     if isinstance(build_fn, keras.Model) or not callable(build_fn):
         result.checked, result.problems = 1, [not_a_function(build_fn, "build_model")]
         return result
@@ -282,11 +319,13 @@ def evaluate_build_model(build_fn):
     if not differences:
         differences = _optimizer_problems(model)
     result.problems = [Problem("", what) for what in differences]
+    if not differences:
+        result.problems = [p for p in [_budget_problem(model)] if p]
     return result
 
 
 def check_build_model(build_fn):
-    """Exercise 2 check: print (and return) the result of evaluate_build_model."""
+    """Exercise 3 check: print (and return) the result of evaluate_build_model."""
     return show(evaluate_build_model(build_fn))
 
 
@@ -353,50 +392,65 @@ def _diagnose_loop(case, got, start, weights):
     hints = []
     moved = [not np.allclose(w, w0) for w, w0 in zip(weights, start, strict=True)]
     if not any(moved):
-        hints.append("no weight of the model changed: `variable = variable - ...` only makes a new tensor; "
-                     "change each variable in place with variable.assign_sub(learning_rate * grad)")
+        hints.append(Mistake("no update", (
+            "no weight of the model changed: `variable = variable - ...` makes a new tensor and leaves the model's "
+            "variable as it was",
+            "a tf.Variable has methods that change it in place: the one-parameter example above used one")))
     elif not all(moved):
         still = ", ".join(n for n, m in zip(_variable_names(model), moved, strict=True) if not m)
-        hints.append(f"some variables never moved ({still}): update every variable of "
-                     "model.trainable_variables, each with its own gradient (zip the two lists)")
+        hints.append(Mistake("some never moved", (
+            f"some variables never moved ({still}): every variable of model.trainable_variables needs its own step",
+            "tape.gradient gives one gradient per variable, in the same order: walk through the two lists together")))
         return hints
     if len(got) != epochs:
         hints.append(f"record one cost per step: {epochs} steps should give {epochs} costs")
     if not all(moved):
         return hints
     if _same_weights(weights, mistakes["climbs"]):
-        hints.append("the cost goes up: that is a step *up* the slope. Gradient descent subtracts: "
-                     "variable.assign_sub(learning_rate * grad)")
+        hints.append(Mistake("climbs", (
+            "the cost goes up: your steps go *up* the slope",
+            "gradient descent moves each variable against its gradient: look at the sign of your update")))
     elif not np.isclose(learning_rate, 1.0) and _same_weights(weights, mistakes["no_learning_rate"]):
-        hints.append("the steps have the wrong size: multiply each gradient by learning_rate")
+        hints.append(Mistake("no learning rate", (
+            "the steps have the wrong size, although they go the right way",
+            "a step is the learning rate times the gradient: is learning_rate in your update?")))
     if len(got) and np.isclose(got[0], mistakes["swapped_first_cost"], atol=1e-5) \
             and not np.isclose(got[0], mistakes["first_cost"]):
-        hints.append("the first cost is loss_fn(model(X), y): the loss takes the labels first, loss_fn(y, model(X))")
+        hints.append(Mistake("swapped", (
+            "your first cost is not the cost of the untouched model: the loss got its two arguments the other way "
+            "round",
+            "a Keras loss takes the labels first, then the predictions")))
     if len(got) == epochs and _close(got, mistakes["late_costs"]):
-        hints.append("your costs are one step late: you recorded the cost after the update. fit records the "
-                     "cost each step computes under the tape, before it changes the weights")
+        hints.append(Mistake("late", (
+            "your costs are one step late: each is the cost after that step's update",
+            "fit records the cost each step computes under the tape, before the update changes the weights")))
     elif len(got) == epochs > 1 and np.allclose(got, got[0]):
-        hints.append("every recorded cost is the same: compute the cost afresh in every step, inside the "
-                     "loop and under a new tf.GradientTape")
+        hints.append(Mistake("same cost", (
+            "every recorded cost is the same: the cost is computed only once",
+            "compute the cost afresh in every step, inside the loop, under a new tf.GradientTape")))
     return hints
 
 
 def _explain_loop_exception(exc):
     text = str(exc)
     if "sequence" in text or ("list" in text and "unsupported operand" in text):
-        return ("tape.gradient(cost, model.trainable_variables) returns a list, one gradient per variable: "
-                "a list cannot be multiplied by a number. Update the variables one by one: "
-                "for variable, grad in zip(model.trainable_variables, grads): ...")
+        return Mistake("list of gradients", (
+            "tape.gradient with a list of variables returns a list, one gradient per variable, and a list "
+            "cannot be multiplied by a number",
+            "update the variables one at a time, each with its own gradient: walk through the two lists together"))
     if "NoneType" in text:
-        return ("a gradient is None: the tape only knows what was computed inside `with tf.GradientTape() as "
-                "tape:`. Compute the model's output and the cost inside that block, then ask "
-                "tape.gradient(cost, model.trainable_variables) after it")
+        return Mistake("none gradient", (
+            "a gradient is None: the tape only knows what was computed inside its `with` block",
+            "compute the model's output and the cost inside the `with tf.GradientTape() as tape:` block, and ask "
+            "the tape for the gradients after it"))
     if "non-persistent GradientTape" in text:
-        return ("a tape answers one tape.gradient call: ask it once for all the gradients, "
-                "tape.gradient(cost, model.trainable_variables), and open a new tape in every step")
+        return Mistake("tape reused", (
+            "a tape answers one tape.gradient call",
+            "ask it once for all the gradients, and open a new tape in every step"))
     if "assign" in text and "has no attribute" in text:
-        return ("only a tf.Variable can be changed in place: update the variables of model.trainable_variables "
-                "themselves (variable.assign_sub(...)), not a tensor computed from them")
+        return Mistake("not a variable", (
+            "only a tf.Variable can be changed in place, not a tensor computed from one",
+            "update the variables of model.trainable_variables themselves"))
     if "GradientTape" in text or "tape" in text.lower():
         return ("use the tape as a block: `with tf.GradientTape() as tape:` then the cost inside it, "
                 "and tape.gradient(...) after the block")
@@ -414,7 +468,7 @@ def train_by_hand_cases():
 def evaluate_train_by_hand(fn):
     """The CheckResult of train_by_hand(model, X, y, learning_rate, epochs) against fit on the same start."""
     cases = train_by_hand_cases()
-    result = CheckResult(TRAIN_BY_HAND, len(cases), on_pass="your loop is what fit runs")
+    result = CheckResult(TRAIN_BY_HAND, len(cases), on_pass="your loop is what fit runs", subject=fn)
     if not callable(fn):
         result.checked, result.problems = 1, [not_a_function(fn, TRAIN_BY_HAND)]
         return result
@@ -452,6 +506,9 @@ def evaluate_train_by_hand(fn):
         result.problems = [Problem("", f"in all {len(cases)} cases your function {first.what}", first.hints)]
     result.note = ("fit's history['loss'][k] is the cost J computed in step k + 1, before that step's update."
                    if result.problems else None)
+    read = notebook_data_read(fn)
+    if read and result.problems:  # the likely cause first
+        result.problems.insert(0, Problem("", read))
     return result
 
 

@@ -1,11 +1,11 @@
-"""Lab 02's answers and typical mistakes: the activations, their derivatives, the output activations.
+"""Lab 02's answers and typical mistakes: the activations, the output activations, folding linear layers.
 
 `record()` runs them on the visible checks' cases (utils.activations.z_cases and sigmoid_cases) for
 utils/expected/02_activations.json; the grader calls them on its own cases.
 """
 import numpy as np
 
-from utils.activations import sigmoid_cases, z_cases
+from utils.activations import fold_cases, sigmoid_cases, z_cases
 
 # ----------------------------------------------------------------------------- the functions
 
@@ -58,28 +58,53 @@ MISTAKES = {
     "relu": {"absolute_value": lambda z: np.abs(np.asarray(z, dtype=float)),
              "negative_part": lambda z: np.minimum(0.0, np.asarray(z, dtype=float))},
     "sigmoid": {"sign_slip": sign_slip_sigmoid},
-    "relu_derivative": {"slope_one_at_zero": lambda z: (np.asarray(z, dtype=float) >= 0).astype(float),
-                        "relu_itself": reference_relu},
-    "sigmoid_derivative": {"sigmoid_itself": reference_sigmoid,
-                           "times_one_minus_z": lambda z: reference_sigmoid(z) * (1 - np.asarray(z, dtype=float))},
 }
+
+# ----------------------------------------------------------------------------- fold_linear_layers
+
+
+def reference_fold_linear_layers(weights):
+    """(W, b) of the one linear layer that computes what the stack of (kernel, bias) layers computes."""
+    W, b = None, None
+    for kernel, bias in weights:
+        kernel, bias = np.asarray(kernel, dtype=float), np.asarray(bias, dtype=float)
+        W, b = (kernel, bias) if W is None else (W @ kernel, b @ kernel + bias)
+    return W, b
+
+
+def fold_mistakes(weights):
+    """The b each typical mistake gives (W right): None where the mistake cannot run on these shapes."""
+    kernels = [np.asarray(k, dtype=float) for k, _ in weights]
+    biases = [np.asarray(c, dtype=float) for _, c in weights]
+    if len(weights) == 1:  # one layer: every mistake gives the right answer
+        return dict.fromkeys(("last_bias", "biases_added", "no_new_bias"))
+    carried = biases[0]
+    for kernel in kernels[1:]:
+        carried = carried @ kernel
+    same = len({c.shape for c in biases}) == 1
+    return {"last_bias": biases[-1],  # b = bias in the loop
+            "biases_added": sum(biases) if same else None,  # b = b + bias
+            "no_new_bias": carried}  # b = b @ kernel
+
 
 # ----------------------------------------------------------------------------- output activations
 
 # target description -> (the right output activation, why: the check's explanation of a wrong choice)
 OUTPUT_TARGETS = {
-    "whether a card payment is fraudulent (1) or not (0)":
+    "whether an email is spam (1) or not (0)":
         ("sigmoid", "a yes/no label: sigmoid gives a probability between 0 and 1"),
+    "the price a house sells for, in dollars":
+        ("relu", "a price is never negative and has no upper limit: ReLU outputs exactly that, 0 or more"),
+    "the temperature inside a freezer tomorrow, in °C (always below zero)":
+        ("linear", "the target is negative, and of the three only a linear output can be negative"),
+    "the fraction of a phone's battery left after an hour, from 0 to 1":
+        ("sigmoid", "a fraction lies between 0 and 1, exactly the sigmoid's range; ReLU could predict 1.3, "
+                    "a linear output -0.2"),
     "tomorrow's change in a share price, in dollars":
-        ("linear", "the change can be up or down: only a linear output reaches negative values"),
-    "the weight of a parcel, in kg":
-        ("relu", "a weight is never negative and has no upper limit: ReLU outputs 0 or more"),
-    "the probability that a photo shows a cat":
-        ("sigmoid", "a probability lies between 0 and 1: exactly sigmoid's range"),
-    "the noon temperature tomorrow, in °C (winters go below zero)":
-        ("linear", "temperatures in °C take either sign, so no lower bound: linear"),
-    "the number of litres of water a household uses in a day":
-        ("relu", "an amount that is never negative: ReLU cannot predict an impossible negative value"),
+        ("linear", "a change can be up or down: only a linear output reaches negative values"),
+    "the number of visitors a website gets tomorrow":
+        ("relu", "a count is never negative and has no upper limit: ReLU cannot predict an impossible "
+                 "negative count"),
 }
 
 
@@ -94,8 +119,8 @@ def record():
     return {
         "relu": _entries("relu", reference_relu, z_cases()),
         "sigmoid": _entries("sigmoid", reference_sigmoid, sigmoid_cases()),
-        "relu_derivative": _entries("relu_derivative", reference_tf_derivative("relu"), z_cases()),
-        "sigmoid_derivative": _entries("sigmoid_derivative", reference_tf_derivative("sigmoid"), z_cases()),
+        "fold_linear_layers": [dict(zip(("W", "b"), reference_fold_linear_layers(*case.args), strict=True))
+                               | fold_mistakes(*case.args) for case in fold_cases()],
         "output_activation": [{"target": target, "expected": answer, "why": why}
                               for target, (answer, why) in OUTPUT_TARGETS.items()],
     }

@@ -192,7 +192,7 @@ def _grader_build_model(weights, X):
     return answer
 '''
 
-BUILD_LAYERS = [["Dense", 10, "sigmoid"], ["Dense", 1, "sigmoid"]]
+PARAMETER_BUDGET = 661  # 64 inputs -> 10 hidden units -> 1 output: 64 * 10 + 10 + 10 + 1
 
 
 class BuildModel(Exercise):
@@ -221,9 +221,12 @@ class BuildModel(Exercise):
         if got["input_shape"] != [64]:
             return f"the model's input shape is {tuple(got['input_shape'])}, expected (64,)"
         layers = [layer for layer in got["layers"] if layer[0] != "InputLayer"]
-        if layers != BUILD_LAYERS:
+        if [[kind, g] for kind, _, g in layers] != [["Dense", "sigmoid"]] * 2 or layers[1][1] != 1:
             shown = ", ".join(f"{kind}({units}, {g})" for kind, units, g in layers) or "none"
-            return f"the layers are {shown}; expected Dense(10, sigmoid), Dense(1, sigmoid)"
+            return f"the layers are {shown}; expected a hidden Dense layer (sigmoid) and a Dense(1, sigmoid) output"
+        count = sum(int(np.prod(shape)) for shape in got["weight_shapes"])
+        if count != PARAMETER_BUDGET:
+            return f"the model has {count} parameters, the exercise asks for {PARAMETER_BUDGET}"
         if not got["compiled"]:
             return "the model is not compiled: call model.compile(loss=..., optimizer=...)"
         if got["loss"] != "binary_crossentropy":
@@ -242,8 +245,8 @@ class BuildModel(Exercise):
 
 
 EXERCISES = [
-    TrainByHand(),
     FunctionExercise("predict_labels", "predict_labels", "predict_labels", predict_labels_inputs,
                      reference_predict_labels, compare=compare_labels),
+    TrainByHand(),
     BuildModel(),
 ]
