@@ -10,6 +10,7 @@ from utils.convolution import (
     SlidingWindowExplorer,
     check_conv1d,
     connection_matrix,
+    evaluate_parameter_counts,
     layer_table,
     multiply_adds,
     output_length,
@@ -71,8 +72,10 @@ def test_sliding_window_explorer_draws_the_window_and_the_outputs(window, width,
     explorer, state = frames.explorer, sliding_window_state(SIGNAL, window, width, stride)
     j, start, outputs = state["index"], state["start"], state["outputs"]
     assert png[:4] == b"\x89PNG"
-    assert caption == (f"window {j + 1} of {output_length(300, width, stride)}: samples {start} to "
-                       f"{start + width - 1}, output = ReLU(w·x + b) = {outputs[j]:.3f}")
+    past = (f"window {window} does not exist with width {width} and stride {stride}; showing the last, "
+            if window > j else "")
+    assert caption == (f"{past}window {j} (windows 0 to {output_length(300, width, stride) - 1}): samples {start} "
+                       f"to {start + width - 1}, output = ReLU(w·x + b) = {outputs[j]:.3f}")
     assert (explorer.span.get_x(), explorer.span.get_width()) == (start - 0.5, width)
     assert explorer.span_label.get_text() == f"window ({width} samples)"
     assert explorer.title.get_text().endswith(f"(stride {stride})")
@@ -105,7 +108,7 @@ def test_widget_redraws_when_the_window_moves_by_one():
                       stride=widgets.IntSlider(value=2, min=1, max=10))
     before = box.children[1].value, box.children[2].value
     position.value = 1
-    assert "window 1 of" in before[1] and "window 2 of" in box.children[2].value
+    assert "window 0 (windows 0 to 145)" in before[1] and "window 1 (windows 0 to 145)" in box.children[2].value
     assert box.children[1].value != before[0]
 
 
@@ -186,12 +189,12 @@ def test_correct_solutions_pass(capsys):
 
 
 @pytest.mark.parametrize("wrong, hint", [
-    (no_stride, "with stride"),
+    (no_stride, "the stride is ignored"),
     (missing_last, "last window is missing"),
     (flipped, "kernel is flipped"),
     (no_bias, "bias is missing"),
     (transposed, "one row per window"),
-    (first_channel, "all input channels"),
+    (first_channel, "over every input channel"),
     (padded, "valid padding"),
     (crashes, "raised IndexError"),
 ])
@@ -264,3 +267,55 @@ def test_conv1d_size_passes_a_list_and_stub_is_not_written(capsys):
         raise NotImplementedError("conv1d_size is not written yet")
 
     assert evaluate_conv1d_size(stub).not_written
+
+
+# ------------------------------------------------------------------ issue 23 and 24 patterns
+
+
+def test_explorer_says_when_the_window_slider_is_past_the_last_window():
+    """Review: at stride 2 the slider's 291 was clamped silently; the caption now says so."""
+    caption = Frames(SlidingWindowExplorer(SIGNAL), figsize=(9, 5)).render(window=291, width=9, stride=2)[1]
+    assert caption.startswith("window 291 does not exist with width 9 and stride 2; showing the last, window 145 ")
+
+
+def test_conv1d_ladder_never_gives_the_range_to_write(capsys, monkeypatch):
+    from utils import checks
+
+    monkeypatch.setattr(checks, "_TIMES_SHOWN", {})
+    check_conv1d(missing_last)
+    first = capsys.readouterr().out
+    check_conv1d(missing_last)
+    second = capsys.readouterr().out
+    assert "last window is missing" in first and "the same mistake again" in second and "one past" in second
+    for text in (first, second):
+        assert "range(0, steps - kernel_size + 1, stride)" not in text
+
+
+def reference_counts(steps, kernel_size):
+    from instructor.references.lab06 import reference_parameter_counts
+
+    return reference_parameter_counts(steps, kernel_size)
+
+
+def test_parameter_counts_reference_passes_and_matches_keras():
+    assert evaluate_parameter_counts(reference_counts).passed
+    dense = tf.keras.layers.Dense(20)
+    dense.build((None, 24))
+    conv = tf.keras.layers.Conv1D(1, 5)
+    conv.build((None, 24, 1))
+    local = np.count_nonzero(connection_matrix(conv, 24)) + 20
+    assert reference_counts(24, 5) == (dense.count_params(), local, conv.count_params())
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda n, k: ((n - k + 1) * (n + 1), (n - k + 1) * (k + 1), (n - k + 1) * (k + 1)),
+     "grows with the number of windows"),
+    (lambda n, k: ((n - k + 1) * (n + 1), k + 1, k + 1), "each unit has weights of its own"),
+    (lambda n, k: ((n - k + 1) * n, (n - k + 1) * k, k), "the biases are missing"),
+    (lambda n, k: (n + 1, (n - k + 1) * (k + 1), k + 1), "that is one unit's weights"),
+    (lambda n, k: (n * (n + 1), n * (k + 1), k + 1), "one unit per sample"),
+])
+def test_parameter_counts_mistakes_are_named(wrong, hint):
+    result = evaluate_parameter_counts(wrong)
+    assert not result.passed and any(hint in message for message in result.messages()), result.messages()
+    assert all("kernel_size + 1" not in message for message in result.messages())

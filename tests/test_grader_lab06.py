@@ -65,6 +65,21 @@ def conv1d_size(steps, channels, kernel_size, filters, stride=1):
     return [windows, float((kernel_size * channels + 1) * filters), windows * kernel_size * channels * filters]
 '''
 
+COUNTS_NOT_SHARED = '''
+def parameter_counts(steps, kernel_size):
+    units = steps - kernel_size + 1
+    return units * (steps + 1), units * (kernel_size + 1), units * (kernel_size + 1)
+'''
+COUNTS_NO_BIAS = '''
+def parameter_counts(steps, kernel_size):
+    units = steps - kernel_size + 1
+    return units * steps, units * kernel_size, kernel_size
+'''
+COUNTS_UNITS_PER_SAMPLE = '''
+def parameter_counts(steps, kernel_size):
+    return steps * (steps + 1), steps * (kernel_size + 1), kernel_size + 1
+'''
+
 
 def grade(nb, tmp_path, seed):
     return grade_in_process(nb, LAB, tmp_path, seed)
@@ -73,7 +88,7 @@ def grade(nb, tmp_path, seed):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_answer_key_passes_fresh_cases(notebook, tmp_path, seed):
     assert {k: e.status for k, e in grade(notebook, tmp_path, seed).items()} == \
-        {"conv1d": "passed", "conv1d_size": "passed"}
+        {"parameter_counts": "passed", "conv1d": "passed", "conv1d_size": "passed"}
 
 
 def test_blank_is_not_written(notebook, tmp_path):
@@ -89,6 +104,9 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("conv1d_size", SIZE_NO_STRIDE, "wrong windows"),
     ("conv1d_size", SIZE_BIAS_MULTIPLIED, "wrong multiply-adds"),
     ("conv1d_size", SIZE_ONE_CHANNEL, "wrong parameters"),
+    ("parameter_counts", COUNTS_NOT_SHARED, "wrong convolutional"),
+    ("parameter_counts", COUNTS_NO_BIAS, "wrong dense"),
+    ("parameter_counts", COUNTS_UNITS_PER_SAMPLE, "wrong dense"),
 ])
 def test_mistakes_fail_that_exercise_only(notebook, tmp_path, key, code, why):
     grades = grade(with_answer(notebook, key, code), tmp_path, 6)
@@ -116,5 +134,6 @@ def conv1d_size(steps, channels, kernel_size, filters, stride=1):
 
 def test_cases_change_with_the_seed():
     from instructor.grader.labs.lab06 import EXERCISES
-    first, second = (EXERCISES[0].draw(np.random.default_rng(s)) for s in (1, 2))
+    conv1d = next(e for e in EXERCISES if e.key == "conv1d")
+    first, second = (conv1d.draw(np.random.default_rng(s)) for s in (1, 2))
     assert not np.array_equal(first[0].args[0], second[0].args[0])

@@ -1,5 +1,5 @@
 """Helpers for the convolution lab: the sliding-window figure, connection matrices, multiply-add
-counts, and the checks of the lab's exercises (conv1d, conv1d_size).
+counts, and the checks of the lab's exercises (parameter_counts, conv1d_size, and the optional conv1d).
 
 Shapes follow Keras's Conv1D: a signal x is (steps, channels), a kernel is
 (kernel_size, channels, filters), a bias is (filters,), and the output is (windows, filters).
@@ -9,7 +9,7 @@ The checks compare with values recorded from the instructor's references (utils/
 import numpy as np
 
 from utils import expectations
-from utils.checks import Case, run_check, show
+from utils.checks import Case, Mistake, run_check, show
 from utils.widgets import Explorer
 
 
@@ -110,7 +110,9 @@ class SlidingWindowExplorer(Explorer):
         self.all_outputs.set_data(centres, outputs)
         self.so_far.set_data(centres[: j + 1], outputs[: j + 1])
         self.current.set_data([centres[j]], [outputs[j]])
-        return (f"window {j + 1} of {len(starts)}: samples {start} to {start + width - 1}, "
+        past = (f"window {window} does not exist with width {width} and stride {stride}; showing the last, "
+                if window > j else "")
+        return (f"{past}window {j} (windows 0 to {len(starts) - 1}): samples {start} to {start + width - 1}, "
                 f"output = ReLU(w·x + b) = {outputs[j]:.3f}")
 
 
@@ -175,6 +177,40 @@ def conv1d_cases():
     ]
 
 
+CONV1D_HINTS = {
+    "no_windows": Mistake("no_windows", (
+        "no windows at all: the loop over window starts never ran.",
+        "the first window starts at 0 and the last may start at steps - kernel_size; check that your "
+        "range of starts includes both.",
+    )),
+    "transposed": Mistake("transposed", (
+        "the result is transposed: the check expects one row per window and one column per filter.",
+    )),
+    "every_shift": Mistake("every_shift", (
+        "your result has one row per one-sample shift, so the stride is ignored.",
+        "with stride s the windows start s samples apart: 0, s, 2s, ...",
+    )),
+    "last_missing": Mistake("last_missing", (
+        "the last window is missing: the last window that fits starts exactly at steps - kernel_size.",
+        "Python's range stops before its end value: the end must be one past the last start.",
+    )),
+    "too_many": Mistake("too_many", (
+        "more windows than fit: with valid padding every window lies completely inside the signal.",
+    )),
+    "no_bias": Mistake("no_bias", ("the bias is missing: every output of filter f includes bias[f].",)),
+    "flipped": Mistake("flipped", (
+        "the kernel is flipped: Keras's Conv1D multiplies the window's sample i by kernel[i], "
+        "without reversing the kernel as the textbook convolution does.",
+    )),
+    "first_channel": Mistake("first_channel", (
+        "only channel 0 is used: each output sums over every input channel too.",
+    )),
+    "bias_per_channel": Mistake("bias_per_channel", (
+        "the bias is added once per channel; a filter's bias is added once to each of its outputs.",
+    )),
+}
+
+
 def _diagnose_conv1d(case, got, expected):
     """Name a typical mistake: from the result's shape, or by its recorded result (case.about)."""
     x, kernel, bias = (np.asarray(a, dtype=float) for a in case.args)
@@ -188,29 +224,24 @@ def _diagnose_conv1d(case, got, expected):
         return variant.shape == got.shape and np.allclose(got, variant, atol=1e-6, rtol=1e-5)
 
     if got.size == 0:
-        return ("no windows at all: the window starts are 0, stride, 2*stride, ... up to and including "
-                "steps - kernel_size (range(0, steps - kernel_size + 1, stride))")
+        return CONV1D_HINTS["no_windows"]
     if got.shape == (filters, n_out) and filters != n_out:
-        return "return one row per window and one column per filter: shape (windows, filters)"
+        return CONV1D_HINTS["transposed"]
     if got.ndim == 2 and got.shape[1] == filters:
         if got.shape[0] == len(x) - k + 1 and stride > 1:
-            return (f"your result has one row per sample shift; with stride {stride} the windows start at "
-                    f"0, {stride}, {2 * stride}, ... (range(0, steps - kernel_size + 1, stride))")
+            return CONV1D_HINTS["every_shift"]
         if got.shape[0] == n_out - 1:
-            return ("the last window is missing: the last window starts at steps - kernel_size, so the range "
-                    "of starts must include it (range(0, steps - kernel_size + 1, stride))")
+            return CONV1D_HINTS["last_missing"]
         if got.shape[0] > n_out:
-            return ("valid padding: every window lies completely inside the signal; do not add windows that "
-                    "hang over the end")
+            return CONV1D_HINTS["too_many"]
     if same("no_bias"):
-        return "the bias is missing: add bias[f] to every output of filter f"
+        return CONV1D_HINTS["no_bias"]
     if same("flipped"):
-        return ("the kernel is flipped: Conv1D multiplies window sample i by kernel[i] "
-                "(no flip, unlike the textbook convolution)")
+        return CONV1D_HINTS["flipped"]
     if x.shape[1] > 1 and same("first_channel"):
-        return "only channel 0 is used: sum the products over all input channels too"
+        return CONV1D_HINTS["first_channel"]
     if same("bias_per_channel") and kernel.shape[1] > 1:
-        return "the bias is added once per channel; add it once per output"
+        return CONV1D_HINTS["bias_per_channel"]
     return None
 
 
@@ -218,8 +249,8 @@ def evaluate_conv1d(fn):
     """The CheckResult of a student's conv1d(x, kernel, bias, stride) against Keras's Conv1D arithmetic."""
     cases = expectations.with_expected("06_convolution", "conv1d", conv1d_cases(), np.asarray)
     return run_check("conv1d", fn, None, cases, diagnose=_diagnose_conv1d,
-                     note="Hint: output[j, f] = bias[f] plus the sum, over i < kernel_size and every channel c, "
-                          "of x[j*stride + i, c] * kernel[i, c, f]")
+                     note="Try your function by hand on a kernel of ones with stride 1: each output should be "
+                          "the sum of one window's samples, over every channel, plus the bias.")
 
 
 def check_conv1d(fn):
@@ -319,3 +350,97 @@ def evaluate_conv1d_size(fn):
 def check_conv1d_size(fn):
     """Exercise check: the windows, parameters and multiply-adds of a Conv1D layer."""
     return show(evaluate_conv1d_size(fn))
+
+
+# ------------------------------------------------- the exercise: dense, locally connected, convolutional
+
+def parameter_counts_cases():
+    """The visible cases of parameter_counts(steps, kernel_size): the results are recorded in utils/expected/."""
+    def case(label, steps, k):
+        return Case(label, args=(steps, k))
+
+    return [
+        case("section 1's signal: 24 samples, window 5", 24, 5),
+        case("the ECG record: 300 samples, window 9", 300, 9),
+        case("a window as long as the signal: 10 samples, window 10", 10, 10),
+        case("a window of one sample: 50 samples, window 1", 50, 1),
+    ]
+
+
+COUNT_NAMES = ("dense", "locally connected", "convolutional")
+PARAMETER_COUNT_HINTS = {
+    "no_bias": Mistake("no_bias", (
+        "the biases are missing: every unit of the dense and the locally connected layers has a bias of "
+        "its own, and the convolutional filter has one too.",
+    )),
+    "shared_per_window": Mistake("shared_per_window", (
+        "convolutional: your count grows with the number of windows, as if each window had weights of its "
+        "own. That is the locally connected layer; what do the units of one filter have in common?",
+        "all the units of one filter use the same kernel and the same bias: the layer stores them once, "
+        "whatever the number of windows.",
+    )),
+    "local_shared": Mistake("local_shared", (
+        "locally connected: your count is one window's weights, as if the units shared them. In this layer "
+        "each unit has weights of its own.",
+        "count one unit's weights and bias, then multiply by the number of units (one per window).",
+    )),
+    "dense_one_unit": Mistake("dense_one_unit", (
+        "dense: that is one unit's weights and bias. The layer has one unit per window, like the others.",
+    )),
+    "units_per_sample": Mistake("units_per_sample", (
+        "your layers have one unit per sample; they have one unit per window, and a window must fit "
+        "inside the signal.",
+        "count the window starts: the first is sample 0, the last is the last start at which the whole "
+        "window still fits.",
+    )),
+    "windows_one_missing": Mistake("windows_one_missing", (
+        "one window too few: count both the first start (sample 0) and the last one.",
+    )),
+    "dense_window_inputs": Mistake("dense_window_inputs", (
+        "dense: each dense unit sees every sample of the signal, not only a window.",
+    )),
+}
+
+
+def _compare_counts(got, expected, case):
+    if got is None:
+        return "is None (is a `return dense, local, shared` missing?)"
+    if isinstance(got, np.ndarray) and got.ndim == 1:
+        got = list(got)
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        size = f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""
+        return f"is a {type(got).__name__}{size}; expected three numbers (dense, local, shared)"
+    try:
+        values = [float(x) for x in got]
+    except (TypeError, ValueError):
+        return "is not three numbers (dense, local, shared)"
+    wrong = [f"{n} {v:g} (expected {e})" for n, v, e in zip(COUNT_NAMES, values, expected, strict=True) if v != e]
+    return ("has " + ", ".join(wrong)) if wrong else None
+
+
+def _diagnose_parameter_counts(case, got, expected):
+    """Name the typical mistakes whose recorded counts match the student's, count by count."""
+    try:
+        values = [float(x) for x in got]
+    except (TypeError, ValueError):
+        return []
+    hints = []
+    for name, mistake in PARAMETER_COUNT_HINTS.items():
+        wrong = [float(x) for x in case.about[name]]
+        # a mistake is named where it explains a count that is wrong (and differs from the right one)
+        if any(v == w != e for v, w, e in zip(values, wrong, expected, strict=True)):
+            hints.append(mistake)
+    return hints
+
+
+def evaluate_parameter_counts(fn):
+    """The CheckResult of a student's parameter_counts(steps, kernel_size)."""
+    cases = expectations.with_expected("06_convolution", "parameter_counts", parameter_counts_cases(),
+                                       lambda counts: tuple(int(n) for n in counts))
+    return run_check("parameter_counts", fn, None, cases,
+                     compare=_compare_counts, diagnose=_diagnose_parameter_counts)
+
+
+def check_parameter_counts(fn):
+    """Exercise check: the parameters of a dense, a locally connected and a convolutional layer."""
+    return show(evaluate_parameter_counts(fn))

@@ -1,11 +1,12 @@
-"""Lab 06, convolution: the answers (conv1d, conv1d_size) and the typical mistakes their checks name.
+"""Lab 06, convolution: the answers (parameter_counts, conv1d_size, conv1d) and the typical mistakes their
+checks name.
 
-`record()` runs them on the visible checks' cases (utils.convolution.conv1d_cases and
-conv1d_size_cases) for utils/expected/06_convolution.json; the grader calls the answers on its own cases.
+`record()` runs them on the visible checks' cases (utils.convolution.parameter_counts_cases, conv1d_cases
+and conv1d_size_cases) for utils/expected/06_convolution.json; the grader calls the answers on its own cases.
 """
 import numpy as np
 
-from utils.convolution import conv1d_cases, conv1d_size_cases, output_length
+from utils.convolution import conv1d_cases, conv1d_size_cases, output_length, parameter_counts_cases
 
 
 def reference_conv1d(x, kernel, bias, stride=1):
@@ -59,6 +60,34 @@ def conv1d_size_mistakes(n, c, k, f, s):
     }
 
 
+# ----------------------------------------------------------------------------- parameter_counts
+
+def reference_parameter_counts(steps, kernel_size):
+    """(dense, locally connected, convolutional): the weights and biases of three one-channel layers with
+    one output per window of kernel_size samples (stride 1, valid padding) on a signal of `steps` samples.
+
+    Dense: every unit sees every sample. Locally connected: every unit sees its window, with weights of
+    its own. Convolutional (one filter): every unit sees its window, and all share one kernel and bias.
+    """
+    windows = output_length(steps, kernel_size)
+    return windows * (steps + 1), windows * (kernel_size + 1), kernel_size + 1
+
+
+def parameter_counts_mistakes(steps, kernel_size):
+    """{name: the (dense, local, shared) counts that mistake gives}; the check's ladders use the same names."""
+    n, k = steps, kernel_size
+    windows = output_length(n, k)
+    return {
+        "no_bias": [windows * n, windows * k, k],
+        "shared_per_window": [windows * (n + 1), windows * (k + 1), windows * (k + 1)],
+        "local_shared": [windows * (n + 1), k + 1, k + 1],
+        "dense_one_unit": [n + 1, windows * (k + 1), k + 1],
+        "units_per_sample": [n * (n + 1), n * (k + 1), k + 1],
+        "windows_one_missing": [(windows - 1) * (n + 1), (windows - 1) * (k + 1), k + 1],
+        "dense_window_inputs": [windows * (k + 1), windows * (k + 1), k + 1],
+    }
+
+
 def record():
     conv = []
     for case in conv1d_cases():
@@ -68,4 +97,6 @@ def record():
                      **{name: wrong(x, kernel, bias, stride) for name, wrong in CONV1D_MISTAKES.items()}})
     size = [{"expected": list(reference_conv1d_size(*case.args)), **conv1d_size_mistakes(*case.args)}
             for case in conv1d_size_cases()]
-    return {"conv1d": conv, "conv1d_size": size}
+    counts = [{"expected": list(reference_parameter_counts(*case.args)), **parameter_counts_mistakes(*case.args)}
+              for case in parameter_counts_cases()]
+    return {"conv1d": conv, "conv1d_size": size, "parameter_counts": counts}

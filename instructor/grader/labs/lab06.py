@@ -1,8 +1,9 @@
-"""Lab 06, convolution: conv1d (a Conv1D layer in NumPy) and conv1d_size (its windows, parameters, multiply-adds)."""
+"""Lab 06, convolution: parameter_counts (dense, locally connected and convolutional layers), conv1d_size (a
+Conv1D layer's windows, parameters, multiply-adds) and, optional, conv1d (a Conv1D layer in NumPy)."""
 import numpy as np
 
 from instructor.grader.exercises import Call, FunctionExercise, is_number
-from instructor.references.lab06 import reference_conv1d, reference_conv1d_size
+from instructor.references.lab06 import reference_conv1d, reference_conv1d_size, reference_parameter_counts
 
 # The wire turns NumPy numbers into Python ones: this helper makes them NumPy integers again in the kernel.
 SIZE_KERNEL_CODE = '''
@@ -84,7 +85,34 @@ class Conv1dSize(FunctionExercise):
         return calls
 
 
+def counts_inputs(rng):
+    steps = int(rng.integers(20, 5000))
+    k = int(rng.integers(2, 30))
+    short = int(rng.integers(2, 15))
+    return [
+        (f"{steps} samples, window {k}", (steps, k), {}),
+        ("a window as long as the signal", (short, short), {}),
+        ("a window of one sample", (steps, 1), {}),
+        ("a short signal", (short + 3, short), {}),
+    ]
+
+
+def check_counts(got, expected, call):
+    if got is None:
+        return "returned None (is a `return dense, local, shared` missing?)"
+    if isinstance(got, np.ndarray) and got.ndim == 1:
+        got = list(got)
+    if not isinstance(got, (tuple, list)) or len(got) != 3 or not all(is_number(v) for v in got):
+        return f"returned {got!r}; expected three numbers (dense, local, shared)"
+    names = ("dense", "locally connected", "convolutional")
+    wrong = [f"{name} {value:g} (expected {right})" for name, value, right in zip(names, got, expected, strict=True)
+             if value != right]
+    return ("wrong " + ", ".join(wrong)) if wrong else None
+
+
 EXERCISES = [
+    FunctionExercise("parameter_counts", "parameter_counts", "parameter_counts", counts_inputs,
+                     reference_parameter_counts, compare=check_counts),
     FunctionExercise("conv1d", "conv1d", "conv1d", conv1d_inputs, reference_conv1d),
     Conv1dSize(),
 ]
