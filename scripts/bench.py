@@ -1,48 +1,122 @@
-"""Benchmark: fresh-kernel Restart & Run All time of each lab against the kernel-ready floor.
+"""Benchmark: how long a student waits, per lab, against a bare kernel measured in the same run.
 
-    python scripts/bench.py [labs/NN_name.ipynb ...]    (default: every lab)
+    python scripts/bench.py [--browser] [labs/NN_name.ipynb ...]    (default: every lab)
 
-The floor is a fresh kernel plus `import tensorflow` and `import utils`: what every lab pays
-before its first line of teaching. Each figure is the median of REPEATS runs. Then one more run
-moves every control of every live figure FRAME_STEPS times and times each redraw in the kernel
-(drawing plus PNG, `utils.widgets.frame_times`): the median and 95th percentile per lab. The table
-is printed and written to build/bench.json, with the median slider-to-image time a student waits
-in a real browser per lab when the browser suite has recorded it (build/browser-latency.json,
-written by `make test-browser`). Nothing in labs/ is modified.
+Per lab, each the median of REPEATS fresh kernels unless said otherwise:
+  first output   kernel start to the end of the lab's set-up cell (its first output printed);
+                 the floor is the same for a bare kernel running `print("ready")`
+  run all        kernel start to the end of the last cell, cells sent one after the other
+  reading wait   one run at reading pace (a pause of READING_WPM words a minute for the markdown
+                 before each code cell, while the background import is under way): the longest
+                 time a cell waited for it (utils.background_import.WAITS), and which cell
+  frame          every control of every live figure moved FRAME_STEPS times after a Run All:
+                 kernel-side seconds per frame (drawing and PNG), median and 95th percentile
+  browser        slider key press to new picture in JupyterLab in Chromium (median, 95th
+                 percentile), from build/browser-latency.json; --browser measures it first
+                 (tests/browser/test_explorer_latency.py, with where the time goes)
+The table is printed and written to build/bench.json. Nothing in labs/ is modified.
 """
 import json
+import os
+import platform
 import statistics
+import subprocess
 import sys
+import time
 
 import nbformat
-from labrun import ROOT, execute, lab_paths
+from jupyter_client.manager import start_new_kernel
+from labrun import LABS, ROOT, lab_paths
 
 REPEATS = 3
 FRAME_STEPS = 3
-FLOOR_CODE = "import utils\nutils.setup_lab(quiet=True)\nimport tensorflow as tf"
+READING_WPM = 200
+FLOOR_CODE = 'print("ready")'
 FRAMES_CODE = f"import json\nfrom utils.widgets import frame_times\nprint(json.dumps(frame_times({FRAME_STEPS})))"
+BUSY = "__import__('utils.background_import', fromlist=['_']).in_progress()"
+WAITS_CODE = "from utils import background_import\nprint(json.dumps(background_import.WAITS))"
+LATENCY_FILE = ROOT / "build" / "browser-latency.json"
 
 
-def median_time(make_nb, repeats=REPEATS):
-    return statistics.median(execute(make_nb()) for _ in range(repeats))
+class Kernel:
+    """A fresh python3 kernel in labs/ whose cells are timed from the moment it was asked for."""
+
+    def __init__(self, cwd=LABS):
+        self.start = time.perf_counter()
+        self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=str(cwd))
+
+    def run(self, code, timeout=600, expressions=None):
+        """(seconds since the kernel was asked for when the cell ended, its text, error or None, expressions)."""
+        msg_id = self.client.execute(code, user_expressions=expressions or {})
+        text, error = [], None
+        while True:
+            msg = self.client.get_iopub_msg(timeout=timeout)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream":
+                text.append(content["text"])
+            elif kind == "error":
+                error = f"{content['ename']}: {content['evalue']}"
+            elif kind == "status" and content["execution_state"] == "idle":
+                break
+        reply = self.client.get_shell_msg(timeout=timeout)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.client.get_shell_msg(timeout=timeout)
+        found = reply["content"].get("user_expressions", {})
+        return time.perf_counter() - self.start, "".join(text), error, found
+
+    def close(self):
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
 
 
-def frame_seconds(path):
-    """Every redraw time (s) of the lab's live figures, after a Run All, each control moved FRAME_STEPS times."""
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(FRAMES_CODE))
-    execute(nb)
-    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
-    return [t for figure in json.loads(text.strip().splitlines()[-1]) for t in figure["seconds"]]
+def code_cells(path):
+    """[(source, words of the markdown just above it)] for every code cell that has code."""
+    cells, words = [], 0
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            words += len(cell.source.split())
+        elif cell.cell_type == "code" and cell.source.strip():
+            cells.append((cell.source, words))
+            words = 0
+    return cells
 
 
-def browser_latency_ms():
-    """{lab: median slider-to-image milliseconds} from the browser suite's last run, if any."""
-    path = ROOT / "build" / "browser-latency.json"
-    if not path.exists():
-        return {}
-    runs = json.loads(path.read_text())
-    return {lab: 1000 * statistics.median(run["seconds"]) for lab, run in runs.items() if run["seconds"]}
+def run_lab(path, reading=False, frames=False):
+    """One fresh-kernel run: {"first": s, "all": s, "error": ..., "waits": [...], "frames": [...]}."""
+    kernel = Kernel()
+    result = {"error": None}
+    try:
+        busy = True
+        for index, (source, words) in enumerate(code_cells(path)):
+            if reading and busy and index:
+                time.sleep(60 * words / READING_WPM)
+            ended, _, error, found = kernel.run(source, expressions={"busy": BUSY} if reading else None)
+            if index == 0:
+                result["first"] = ended
+            if error and result["error"] is None:
+                result["error"] = f"cell {index + 1}: {error}"
+            busy = found.get("busy", {}).get("data", {}).get("text/plain") != "False"
+        result["all"] = time.perf_counter() - kernel.start
+        if reading:
+            _, text, _, _ = kernel.run("import json\n" + WAITS_CODE)
+            result["waits"] = json.loads(text.strip().splitlines()[-1])
+        if frames:
+            _, text, error, _ = kernel.run(FRAMES_CODE)
+            figures = json.loads(text.strip().splitlines()[-1]) if not error else []
+            result["frames"] = [seconds for figure in figures for seconds in figure["seconds"]]
+    finally:
+        kernel.close()
+    return result
+
+
+def floor_seconds():
+    kernel = Kernel()
+    try:
+        return kernel.run(FLOOR_CODE)[0]
+    finally:
+        kernel.close()
 
 
 def percentile(values, q):
@@ -50,36 +124,75 @@ def percentile(values, q):
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def floor_notebook():
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(FLOOR_CODE)]
-    return nb
+def browser_latency():
+    """{lab: seconds of every timed move} from the browser suite's or the latency test's last run."""
+    if not LATENCY_FILE.exists():
+        return {}
+    return {lab: run["seconds"] for lab, run in json.loads(LATENCY_FILE.read_text()).items() if run["seconds"]}
 
 
-def main(names):
-    floor = median_time(floor_notebook, repeats=REPEATS + 2)
-    rows = [{"lab": "kernel-ready floor", "median_s": round(floor, 2), "ratio": 1.0}]
-    browser = browser_latency_ms()
-    print(f"{'lab':<36} {'median (s)':>10} {'x floor':>8} {'redraw median (ms)':>19} {'p95 (ms)':>9}"
-          f" {'browser (ms)':>13}")
-    print(f"{'kernel-ready floor':<36} {floor:>10.1f} {1.0:>8.2f}")
-    for path in lab_paths(names):
-        seconds = median_time(lambda p=path: nbformat.read(p, as_version=4))
-        frames = frame_seconds(path)
-        row = {"lab": path.name, "median_s": round(seconds, 2), "ratio": round(seconds / floor, 2)}
-        shown = f" {'-':>19} {'-':>9}"
+def measure_browser(paths):
+    """Run the explorer latency test in Chromium for these labs (it writes build/browser-latency.json)."""
+    selected = " or ".join(path.name for path in paths)
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "browser", "-p", "no:cacheprovider",
+                    str(ROOT / "tests" / "browser" / "test_explorer_latency.py"), "-k", selected],
+                   env=dict(os.environ, BENCH_LATENCY="1"), cwd=ROOT, check=False)
+
+
+def ms(seconds):
+    return round(1000 * seconds, 1)
+
+
+def main(args):
+    browser = "--browser" in args
+    paths = lab_paths([a for a in args if a != "--browser"])
+    if browser:
+        measure_browser(paths)
+    floors = []
+    rows = []
+    latencies = browser_latency()
+    print(f"{'lab':<34} {'first (s)':>9} {'x floor':>7} {'run all (s)':>11} {'read wait (s)':>13}"
+          f" {'frame ms med/p95':>16} {'browser ms med/p95':>18}")
+    for path in paths:
+        runs = []
+        for repeat in range(REPEATS):
+            floors.append(floor_seconds())  # the floor interleaved with the labs: same machine load
+            runs.append(run_lab(path, frames=repeat == 0))
+        reading = run_lab(path, reading=True)
+        floor = statistics.median(floors)
+        first = statistics.median(r["first"] for r in runs)
+        row = {"lab": path.name, "first_output_s": round(first, 2), "floor_s": round(floor, 2),
+               "ratio": round(first / floor, 2), "run_all_s": round(statistics.median(r["all"] for r in runs), 1),
+               "errors": sorted({r["error"] for r in runs + [reading] if r["error"]})}
+        waits = reading.get("waits", [])
+        longest = max(waits, key=lambda w: w[2], default=None)
+        row["reading_wait_s"] = round(longest[2], 2) if longest else 0.0
+        if longest:
+            row["reading_wait_cell"] = {"execution_count": longest[0], "module": longest[1]}
+        frames = runs[0].get("frames", [])
+        frame = "-"
         if frames:
-            row |= {"redraw_median_ms": round(1000 * statistics.median(frames), 1),
-                    "redraw_p95_ms": round(1000 * percentile(frames, 0.95), 1), "redraws": len(frames)}
-            shown = f" {row['redraw_median_ms']:>19.0f} {row['redraw_p95_ms']:>9.0f}"
-        if path.name in browser:
-            row["browser_median_ms"] = round(browser[path.name], 1)
-            shown += f" {row['browser_median_ms']:>13.0f}"
+            row |= {"frame_median_ms": ms(statistics.median(frames)), "frame_p95_ms": ms(percentile(frames, 0.95)),
+                    "frames": len(frames)}
+            frame = f"{row['frame_median_ms']:.0f} / {row['frame_p95_ms']:.0f}"
+        seen = "-"
+        if latencies.get(path.name):
+            moves = latencies[path.name]
+            row |= {"browser_median_ms": ms(statistics.median(moves)), "browser_p95_ms": ms(percentile(moves, 0.95)),
+                    "browser_moves": len(moves)}
+            seen = f"{row['browser_median_ms']:.0f} / {row['browser_p95_ms']:.0f}"
         rows.append(row)
-        print(f"{path.name:<36} {seconds:>10.1f} {seconds / floor:>8.2f}{shown}")
+        print(f"{path.name:<34} {first:>9.2f} {first / floor:>7.2f} {row['run_all_s']:>11.1f}"
+              f" {row['reading_wait_s']:>13.2f} {frame:>16} {seen:>18}" + (f"  ERRORS: {row['errors']}" if row["errors"]
+                                                                          else ""), flush=True)
+    floor = statistics.median(floors)
+    print(f"{'bare kernel (floor)':<34} {floor:>9.2f} {1.0:>7.2f}   (median of {len(floors)}, interleaved)")
     out = ROOT / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"repeats": REPEATS, "frame_steps": FRAME_STEPS, "results": rows}, indent=2) + "\n")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    out.write_text(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine,
+                               "repeats": REPEATS, "frame_steps": FRAME_STEPS, "reading_wpm": READING_WPM,
+                               "floor_s": round(floor, 2), "results": rows}, indent=2) + "\n")
     print(f"written to {out.relative_to(ROOT)}")
 
 

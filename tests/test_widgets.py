@@ -68,6 +68,55 @@ def test_a_fast_drag_draws_only_the_newest_position():
     assert drawn == [20, 20]
 
 
+def test_a_move_on_an_idle_figure_is_drawn_at_once_and_a_quick_next_one_is_folded():
+    import asyncio
+
+    from utils.widgets import latest_wins
+
+    drawn, position = [], {"x": 0}
+    request = latest_wins(lambda: drawn.append(position["x"]), delay=0.05)
+
+    async def moves():
+        position["x"] = 1
+        request()
+        await asyncio.sleep(0)  # the loop's next turn: no waiting for more moves
+        assert drawn == [1]
+        position["x"] = 2
+        request()
+        position["x"] = 3
+        request()
+        await asyncio.sleep(0)
+        assert drawn == [1]  # right after a frame: wait a little, in case more moves come
+        await asyncio.sleep(0.1)
+        assert drawn == [1, 3]
+
+    asyncio.run(moves())
+
+
+def test_the_caption_is_a_live_region_that_says_the_state_in_words():
+    """A screen reader hears the caption change (a polite live region); with no caption from the draw
+    function the caption says the controls' values."""
+    slider = widgets.FloatSlider(value=1.0, min=0, max=3, description="slope")
+    box = live_figure(draw_line, slope=slider)
+    caption = box.children[2]
+    assert 'role="status"' in caption.value and 'aria-live="polite"' in caption.value
+    assert ">slope 1.0<" in caption.value
+    slider.value = 2.5
+    assert ">slope 2.5<" in caption.value
+
+    def silent(fig, w, b):
+        fig.subplots().plot([0, 1], [b, w + b])
+
+    box = live_figure(silent, w=widgets.FloatSlider(value=0.5, description="weight"), b=widgets.IntSlider(value=2))
+    assert ">weight = 0.5, b = 2<" in box.children[2].value
+
+
+def test_frames_time_the_png_encoding_apart():
+    frames = Frames(draw_line)
+    frames.render(slope=1.0)
+    assert len(frames.encode_seconds) == 1 and 0 < frames.encode_seconds[0] <= frames.seconds[0]
+
+
 
 
 def test_an_explorer_keeps_its_figure_and_moves_its_artists():

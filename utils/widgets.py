@@ -134,6 +134,7 @@ class Frames:
         self.draw, self.figsize, self.dpi = draw, figsize, dpi
         self.explorer = _as_explorer(draw)
         self.seconds = []  # the time of every frame rendered, first one included
+        self.encode_seconds = []  # of which the PNG encoding, frame by frame
         self._canvas = None
         self.still = None  # an explorer's StillPicture, from its second frame on (if it names `moving`)
 
@@ -176,8 +177,11 @@ class Frames:
         else:
             caption = self._explorer_frame(values)
             canvas = self._canvas
+        drawn = time.perf_counter()
         png = _png(canvas)
-        self.seconds.append(time.perf_counter() - start)
+        end = time.perf_counter()
+        self.seconds.append(end - start)
+        self.encode_seconds.append(end - drawn)
         return png, caption
 
 
@@ -187,14 +191,18 @@ def render_png(draw, figsize=(6.4, 4.0), dpi=90, **values):
 
 
 def latest_wins(redraw, delay=COALESCE_SECONDS):
-    """A change handler that draws only the newest state: moves that arrive while a frame is due are
-    folded into it, so a fast drag never builds a queue of stale frames. Outside a running event
-    loop (tests, scripts) it draws at once."""
-    due = []
+    """A change handler that draws only the newest state. A move that finds the figure idle is drawn
+    at once (on the event loop's next turn); moves that arrive within `delay` of the last frame, or
+    while a frame is due, are folded into one frame, so a fast drag never builds a queue of stale
+    frames. Outside a running event loop (tests, scripts) it draws at once."""
+    state = {"due": None, "last": float("-inf")}
 
     def draw_now():
-        due.clear()
-        redraw()
+        state["due"] = None
+        try:
+            redraw()
+        finally:
+            state["last"] = time.perf_counter()
 
     def request(_change=None):
         try:
@@ -202,10 +210,24 @@ def latest_wins(redraw, delay=COALESCE_SECONDS):
         except RuntimeError:
             redraw()
             return
-        if not due:
-            due.append(loop.call_later(delay, draw_now))
+        if state["due"] is None:
+            idle = time.perf_counter() - state["last"] >= delay
+            state["due"] = loop.call_soon(draw_now) if idle else loop.call_later(delay, draw_now)
 
     return request
+
+
+def caption_html(text, controls):
+    """The caption under a live figure: the draw function's text, or the controls' values in words,
+    in a polite live region so that a screen reader says the new state after every move."""
+    if not text:
+        text = ", ".join(f"{getattr(control, 'description', '') or name} = {_spoken(control.value)}"
+                         for name, control in controls.items())
+    return f'<div role="status" aria-live="polite" aria-atomic="true"><pre>{html.escape(text)}</pre></div>'
+
+
+def _spoken(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
@@ -235,7 +257,7 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
         values = {name: control.value for name, control in controls.items()}
         png, text = frames.render(**values)
         image.value = png
-        caption.value = f"<pre>{html.escape(text)}</pre>" if text else ""
+        caption.value = caption_html(text, controls)
 
     live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False}
     request = latest_wins(redraw)
