@@ -133,6 +133,10 @@ def safe_cells(lab):
     return safe
 
 
+def html_image(png, alt):
+    return f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
+
+
 def explorer_note(output, launch_hint):
     """A widget's output as the site shows it: its stored picture, if any, and a line saying what it does."""
     text = "".join(output.get("data", {}).get("text/plain", ""))
@@ -145,8 +149,7 @@ def explorer_note(output, launch_hint):
     data = output.get("data", {})
     if "image/png" in data:
         alt = output.get("metadata", {}).get("image/png", {}).get("alt") or "".join(data.get("text/plain", ""))
-        kept.append(nbformat.v4.new_output("display_data", data={
-            "text/html": f'<img src="data:image/png;base64,{data["image/png"]}" alt="{html.escape(alt)}">'}))
+        kept.append(nbformat.v4.new_output("display_data", data={"text/html": html_image(data["image/png"], alt)}))
     kept.append(nbformat.v4.new_output("display_data", data={"text/html": note}))
     return kept
 
@@ -157,9 +160,13 @@ def shown_outputs(outputs, launch_hint):
     for output in outputs:
         if output.output_type == "stream" and output.get("name") == "stderr":
             continue
-        if output.output_type in ("display_data", "execute_result") and WIDGET in output.get("data", {}):
+        data = output.get("data", {})
+        if output.output_type in ("display_data", "execute_result") and WIDGET in data:
             shown += explorer_note(output, launch_hint)
             continue
+        alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+        if "image/png" in data and "text/html" not in data and alt:  # a figure's alt text, as the page's alt
+            output = nbformat.from_dict({**output, "data": {**data, "text/html": html_image(data["image/png"], alt)}})
         shown.append(output)
     return shown
 

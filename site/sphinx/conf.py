@@ -16,6 +16,7 @@ suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]
 mathjax_path = "mathjax/tex-chtml.js"
 
 html_theme = "sphinx_book_theme"
+templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
 html_css_files = ["site.css"]

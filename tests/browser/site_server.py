@@ -63,10 +63,11 @@ def run_axe(page, context="document"):
     """axe-core's violations on the page: [{id, impact, help, nodes: [{target, html}]}]."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source())
-    return page.evaluate(f"""async () => {{
+    return page.evaluate(rf"""async () => {{
         const result = await axe.run({context}, {{resultTypes: ['violations']}});
         return result.violations.map(v => ({{id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map(n => ({{target: n.target.join(' '), html: n.html.slice(0, 160)}}))}}));
+            nodes: v.nodes.map(n => ({{target: n.target.join(' '),
+                                       html: n.html.replace(/\s+/g, " ").slice(0, 160)}}))}}));
     }}""")
 
 

@@ -1,0 +1,207 @@
+"""Accessibility in Chromium (`make test`'s browser run), with axe-core 4.14 from npm (site/package.json).
+
+- Every page of the course site: no serious or critical axe violation at all; every figure of a lab page
+  has a text alternative (not a file name); headings in order with one H1.
+- Every lab opened in JupyterLab with its stored outputs: no serious or critical violation in the lab's
+  own content (rendered markdown and outputs); in JupyterLab's interface, only the rules named in
+  INTERFACE_RULES (measured on JupyterLab 4.6.6, DESIGN.md's accessibility baseline), which belong to
+  JupyterLab, not to the labs. Headings in order with one H1 there too.
+- Every explorer (utils.widgets.live_figure) of every lab, after Run All: each control is reached with
+  Tab from the one before it, and keys alone (arrows on a slider or a list, Space on a box or a button)
+  change the control's value and redraw the figure.
+"""
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+
+import pytest
+from lab_driver import LabRun, code_cells_to_run
+from site_server import BLOCKING, describe, run_axe, site_url
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+LABS = sorted((ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
+# JupyterLab 4.6.6's own interface, whatever the lab (DESIGN.md): code editors without a label, the cell
+# list's role="feed" without the children it names, the heading-collapse buttons without a name, and
+# aria-pressed on toolbar buttons. Left to JupyterLab; held to zero inside the lab's content.
+INTERFACE_RULES = {"aria-input-field-name", "aria-required-children", "button-name", "aria-allowed-attr"}
+CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"
+FIGURE = ".widget-vbox:has(> .widget-hbox):has(> img.widget-image)"
+# the element a student tabs to in each kind of control, and the key that changes it
+CONTROLS = ".noUi-handle, select, input[type=checkbox], button, input[type=text], input[type=number], textarea"
+
+HEADINGS_JS = """(root) => [...document.querySelectorAll(root)].flatMap(scope =>
+    [...scope.querySelectorAll('h1, h2, h3, h4, h5, h6')]).map(h => [Number(h.tagName[1]), h.textContent.trim()])"""
+
+ALT_TEXTS_JS = """() => [...document.querySelectorAll('article img')].map(img => img.getAttribute('alt'))"""
+
+
+def heading_problems(headings):
+    """One H1, first; no level skipped on the way down (h2 then h4)."""
+    problems = []
+    levels = [level for level, _ in headings]
+    if levels.count(1) != 1 or (levels and levels[0] != 1):
+        problems.append(f"{levels.count(1)} H1 heading(s), first heading level {levels[:1]}")
+    for (before, _), (level, text) in zip(headings, headings[1:], strict=False):
+        if level > before + 1:
+            problems.append(f"h{before} then h{level} ({text!r})")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+# ---------------------------------------------------------------- the course site
+
+@pytest.mark.parametrize("path", ["index.html", "search.html", "genindex.html"] + [f"{p.stem}.html" for p in LABS])
+def test_site_page_has_no_serious_or_critical_violation(page, path):
+    """(tests/browser/test_site.py checks that these are all the site's pages)"""
+    page.goto(f"{site_url()}/{path}", wait_until="networkidle")
+    page.evaluate("async () => { if (window.MathJax?.startup?.promise) await MathJax.startup.promise; }")
+    blocking = [v for v in run_axe(page) if v["impact"] in BLOCKING]
+    assert not blocking, f"{path}:\n{describe(blocking)}"
+    if re.match(r"\d\d_", path):
+        assert not heading_problems(page.evaluate(HEADINGS_JS, "article")), path
+        alts = page.evaluate(ALT_TEXTS_JS)
+        missing = [alt for alt in alts if not alt or re.search(r"_images/|\.png$", alt)]
+        assert not missing, (f"{path}: {len(missing)} of {len(alts)} figures have no text alternative (show them "
+                             "with utils.plots.show(fig, alt) and re-execute the lab)")
+
+
+# ---------------------------------------------------------------- labs in JupyterLab
+
+def open_lab(browser, server, name):
+    page = browser.new_page()
+    page.goto(f"{server.base_url}/lab/workspaces/a{secrets.token_hex(6)}/tree/{name}?reset&token={server.token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
+    return page
+
+
+def lab_violations(page):
+    """axe's serious and critical violations, split into the lab's content and JupyterLab's interface."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        from site_server import axe_source
+        page.add_script_tag(content=axe_source())
+    found = page.evaluate("""async (content) => {
+        const result = await axe.run(document, {resultTypes: ['violations'], elementRef: true});
+        return result.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.replace(/\\s+/g, ' ').slice(0, 160),
+                                      content: Boolean(n.element && n.element.closest(content))}))}));
+    }""", CONTENT)
+    content, interface = [], []
+    for violation in found:
+        for side, keep in ((content, True), (interface, False)):
+            nodes = [node for node in violation["nodes"] if node["content"] == keep]
+            if nodes:
+                side.append({**violation, "nodes": nodes})
+    return content, interface
+
+
+@pytest.mark.parametrize("lab_path", LABS, ids=[path.name for path in LABS])
+def test_lab_in_jupyterlab_has_no_serious_or_critical_violation_in_its_content(browser, lab_server, lab_path):
+    name = lab_path.name
+    cells = json.loads((lab_server.notebook_dir / name).read_text(encoding="utf-8"))["cells"]
+    page = open_lab(browser, lab_server, name)
+    try:
+        if any(cell["cell_type"] == "code" and cell.get("outputs") for cell in cells):
+            page.wait_for_selector(".jp-OutputArea-output", timeout=30_000)
+        if any("$" in "".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"):
+            page.wait_for_selector(".jp-RenderedMarkdown mjx-container", timeout=30_000)
+        page.wait_for_timeout(500)
+        content, interface = lab_violations(page)
+        others = [v for v in interface if v["id"] not in INTERFACE_RULES]
+        assert not content, f"{name}, in the lab's content:\n{describe(content)}"
+        assert not others, f"{name}, in JupyterLab's interface (not a known JupyterLab rule):\n{describe(others)}"
+        assert not heading_problems(page.evaluate(HEADINGS_JS, ".jp-NotebookPanel .jp-RenderedMarkdown")), name
+    finally:
+        page.close()
+        lab_server.shutdown_kernel(name)
+
+
+# ---------------------------------------------------------------- explorers with the keyboard alone
+
+FOCUSED_JS = """(figure) => {
+    const active = document.activeElement;
+    const controls = [...figure.querySelectorAll(':scope > .widget-hbox ' + CONTROLS)];
+    return controls.indexOf(active);
+}"""
+
+
+def run_all(browser, server, name, timeout=300):
+    cells = json.loads((server.notebook_dir / name).read_text(encoding="utf-8"))["cells"]
+    page = open_lab(browser, server, name)
+    run = LabRun(page, name, code_cells_to_run(cells))
+    deadline = time.monotonic() + 90
+    while not run.kernel_is_idle():
+        assert time.monotonic() < deadline, f"{name}: the kernel did not become idle within 90 s"
+        time.sleep(0.25)
+    run.start_run()
+    deadline = time.monotonic() + timeout
+    while not run.finished():
+        assert time.monotonic() < deadline, f"{name}: Run All did not finish within {timeout} s"
+        time.sleep(0.5)
+    return page
+
+
+def press_until_redrawn(page, image, keys):
+    """Press the keys one by one until the figure's image changes; True if it did."""
+    for key in keys:
+        before = image.get_attribute("src")
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function("([img, src]) => img.src !== src", [image.element_handle(), before],
+                                   timeout=8_000, polling=100)
+            return True
+        except Exception:
+            continue
+    return False
+
+
+def keys_for(tag, kind):
+    if tag == "select":
+        return ["ArrowDown", "ArrowUp", "ArrowUp"]
+    if tag in ("input", "button") and kind in ("checkbox", "button", "submit"):
+        return ["Space"]
+    return ["ArrowRight", "ArrowLeft", "ArrowLeft"]
+
+
+@pytest.mark.parametrize("lab_path", LABS, ids=[path.name for path in LABS])
+def test_every_explorer_works_with_the_keyboard_alone(browser, lab_server, lab_path):
+    name = lab_path.name
+    page = run_all(browser, lab_server, name)
+    try:
+        figures = page.locator(f".jp-NotebookPanel .jp-OutputArea-output {FIGURE}")
+        problems = []
+        for nth in range(figures.count()):
+            figure = figures.nth(nth)
+            image = figure.locator(":scope > img.widget-image")
+            controls = figure.locator(f":scope > .widget-hbox :is({CONTROLS})")
+            count = controls.count()
+            assert count, f"{name}: explorer {nth + 1} has no control"
+            controls.first.scroll_into_view_if_needed()
+            controls.first.focus()  # where a student's Tab presses arrive from the cell above
+            for index in range(count):
+                if index:
+                    page.keyboard.press("Tab")
+                focused = figure.evaluate(FOCUSED_JS.replace("CONTROLS", json.dumps(CONTROLS)))
+                if focused != index:
+                    problems.append(f"explorer {nth + 1}: Tab from control {index} reached "
+                                    f"{'something else' if focused < 0 else f'control {focused + 1}'}")
+                    break
+                control = controls.nth(index)
+                tag = control.evaluate("element => element.tagName.toLowerCase()")
+                kind = control.evaluate("element => element.type || ''")
+                if not press_until_redrawn(page, image, keys_for(tag, kind)):
+                    problems.append(f"explorer {nth + 1}, control {index + 1} ({tag}): keys did not redraw it")
+        assert not problems, f"{name}:\n" + "\n".join(problems)
+    finally:
+        page.close()
+        lab_server.shutdown_kernel(name)
