@@ -166,8 +166,8 @@ def course(tmp_path_factory):
 
 
 @pytest.mark.parametrize("student, status, score", [
-    ("solved", "graded", "2"), ("workbook", "graded", "2"), ("colab", "graded", "2"), ("zipped", "graded", "2"),
-    ("deleted-check", "graded", "2"), ("fake-pass", "graded", "1"), ("blank", "graded", "0"),
+    ("solved", "graded", "3"), ("workbook", "graded", "3"), ("colab", "graded", "3"), ("zipped", "graded", "3"),
+    ("deleted-check", "graded", "3"), ("fake-pass", "graded", "2"), ("blank", "graded", "0"),
     ("unreadable", "could not be graded", ""), ("absent", "not submitted", ""),
 ])
 def test_grades_say_what_happened(course, student, status, score):
