@@ -304,8 +304,8 @@ def test_check_passes_the_correct_rule(capsys):
 
 @pytest.mark.parametrize("rule, hint", [
     (_swapped, "swapped"),
-    (_no_out_grad, "multiply the local derivative by out_grad"),
-    (_addition_rule, "rule for addition"),
+    (_no_out_grad, "the chain rule is missing"),
+    (_addition_rule, "rule of addition"),
     (_one_number, "return two numbers"),
     (_returns_none, "returned None"),
     (_raises, "raised ZeroDivisionError"),
@@ -379,15 +379,15 @@ def _with(table, **changes):
 
 
 @pytest.mark.parametrize("table, fragment", [
-    (_with(RIGHT_FORWARD, c=6.0), "x is negative"),
+    (_with(RIGHT_FORWARD, c=6.0), "the wrong sign"),
     (_with(RIGHT_FORWARD, c=1.0), "is a product"),
     (_with(RIGHT_FORWARD, c=6.0, a=10.0), "follows from your c"),
     (_with(RIGHT_FORWARD, a=-10.0), "adds b"),
-    (_with(RIGHT_FORWARD, d=3.0), "not y - a"),
+    (_with(RIGHT_FORWARD, d=3.0), "prediction minus the target"),
     (_with(RIGHT_FORWARD, d=-1.0), "subtracts the target"),
     (_with(RIGHT_FORWARD, a=5.0, d=4.0), "follows from your a"),
-    (_with(RIGHT_FORWARD, J=9.0), "did not halve it"),
-    (_with(RIGHT_FORWARD, J=-1.5), "square d before halving"),
+    (_with(RIGHT_FORWARD, J=9.0), "twice too large"),
+    (_with(RIGHT_FORWARD, J=-1.5), "your J is not a square"),
     (_with(RIGHT_FORWARD, d=2.0, J=2.0), "follows from your d"),
     (_with(RIGHT_FORWARD, J=None), "still None"),
     (_with(RIGHT_FORWARD, c="-6"), "not text"),
@@ -405,7 +405,7 @@ def test_each_forward_mistake_is_named(table, fragment, capsys):
     (_with(RIGHT_BACKWARD, d=9.0), "that is d²"),
     (_with(RIGHT_BACKWARD, d=-1.5), "not ½ d"),
     (_with(RIGHT_BACKWARD, a=1.0), "local derivative ∂d/∂a = 1 alone"),
-    (_with(RIGHT_BACKWARD, b=1.0), "multiply it by dJ/da"),
+    (_with(RIGHT_BACKWARD, b=1.0), "∂a/∂b = 1 alone"),
     (_with(RIGHT_BACKWARD, w=-2.0), "local derivative ∂c/∂w = x alone"),
     (_with(RIGHT_BACKWARD, w=-9.0), "not w"),
     (_with(RIGHT_BACKWARD, d=4.0, a=4.0), "follows from your dJ/dd"),
@@ -418,10 +418,10 @@ def test_each_backward_mistake_is_named(table, fragment):
 
 @pytest.mark.parametrize("table, fragment", [
     (_with(RIGHT_NETWORK, y_hat=36.0), "that is (ŷ − y)²"),
-    (_with(RIGHT_NETWORK, y_hat=6.0), "prediction minus target"),
+    (_with(RIGHT_NETWORK, y_hat=6.0), "prediction minus the target"),
     (_with(RIGHT_NETWORK, w2=2.5), "local derivative alone"),
-    (_with(RIGHT_NETWORK, w2=12.0), "the other factor"),
-    (_with(RIGHT_NETWORK, h=-15.0), "the other factor"),
+    (_with(RIGHT_NETWORK, w2=12.0), "a local derivative of a product"),
+    (_with(RIGHT_NETWORK, h=-15.0), "a local derivative of a product"),
     (_with(RIGHT_NETWORK, b1=0.0), "the ReLU is on"),
     (_with(RIGHT_NETWORK, w1=3.0), "local derivative alone"),
     (_with(RIGHT_NETWORK, w1=-36.0), "sign error"),
@@ -448,11 +448,11 @@ def test_relu_check_passes_the_right_rule_in_several_spellings(capsys):
 
 @pytest.mark.parametrize("rule, fragment", [
     (lambda a, g: (g,), "passed through for every a"),
-    (lambda a, g: (g if a >= 0 else 0.0,), "not a >= 0"),
+    (lambda a, g: (g if a >= 0 else 0.0,), "has a corner"),
     (lambda a, g: (max(g, 0.0),), "applied ReLU to out_grad"),
     (lambda a, g: (g * max(a, 0.0),), "multiplied out_grad by relu(a)"),
     (lambda a, g: (g * a,), "multiplied out_grad by a"),
-    (lambda a, g: (1.0 if a > 0 else 0.0,), "multiply the local derivative by out_grad"),
+    (lambda a, g: (1.0 if a > 0 else 0.0,), "the chain rule is missing"),
     (lambda a, g: (0.0 if a > 0 else g,), "wrong way round"),
     (lambda a, g: (max(a, 0.0),), "the forward value"),
     (lambda a, g: g if a > 0 else 0.0, "return a tuple with one gradient"),
@@ -488,3 +488,36 @@ def test_unwritten_relu_stub_says_so(capsys):
     check_relu_backward(stub)
     out = capsys.readouterr().out
     assert "not written yet" in out and "checks failed" not in out
+
+
+def test_a_repeated_rule_slip_gets_a_closer_look_and_never_the_line(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()  # a fresh kernel: no mistake seen yet
+    def swapped_rule(a, b, out_grad):
+        return out_grad * a, out_grad * b
+
+    def addition_rule(a, b, out_grad):
+        return out_grad, out_grad
+
+    check_mul_backward(swapped_rule)
+    first = capsys.readouterr().out
+    check_mul_backward(swapped_rule)
+    second = capsys.readouterr().out
+    check_mul_backward(addition_rule)  # a different slip: its own first step
+    other = capsys.readouterr().out
+    assert "swapped" in first and "the other factor" in second and "rule of addition" in other
+    for shown in (first, second, other):
+        assert "out_grad * b" not in shown and "grad_a =" not in shown
+
+
+def test_a_hand_value_slip_repeated_gets_its_second_step(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()
+    not_halved = _with(RIGHT_FORWARD, J=9.0)
+    check_forward_values(not_halved)
+    first = capsys.readouterr().out
+    check_forward_values(not_halved)
+    second = capsys.readouterr().out
+    assert "twice too large" in first and "did not halve it" not in first and "did not halve it" in second

@@ -192,14 +192,14 @@ def test_right_answers_pass(capsys):
 
 BOTH_WAYS_MISTAKES = [
     (lambda J, w, e: (J(w + e) - J(w)) / e, "one-sided nudge of section 1"),
-    (lambda J, w, e: (J(w) - J(w - e)) / e, "one-sided nudge to the left"),
-    (lambda J, w, e: (J(w + e) - J(w - e)) / e, "2ε, not ε"),
-    (lambda J, w, e: (J(w - e) - J(w + e)) / (2 * e), "sign error"),
-    (lambda J, w, e: (J(w + e) - J(w - e)) / 2 * e, "`/ 2 * epsilon`"),
-    (lambda J, w, e: J(w + e) - J(w - e) / (2 * e), "put the rise in parentheses"),
-    (lambda J, w, e: J(w + e) - J(w - e), "divide it by the run"),
-    (lambda J, w, e: (J(w + e) - J(w - e)) / 2, "divided by 2 but not by ε"),
-    (lambda J, w, e: (J(w + e) + J(w - e)) / (2 * e), "not a sum"),
+    (lambda J, w, e: (J(w) - J(w - e)) / e, "a nudge to the left only"),
+    (lambda J, w, e: (J(w + e) - J(w - e)) / e, "twice the slope"),
+    (lambda J, w, e: (J(w - e) - J(w + e)) / (2 * e), "the sign is flipped"),
+    (lambda J, w, e: (J(w + e) - J(w - e)) / 2 * e, "from left to right"),
+    (lambda J, w, e: J(w + e) - J(w - e) / (2 * e), "Python divides before it subtracts"),
+    (lambda J, w, e: J(w + e) - J(w - e), "the rise alone"),
+    (lambda J, w, e: (J(w + e) - J(w - e)) / 2, "divided by a number, not by the run"),
+    (lambda J, w, e: (J(w + e) + J(w - e)) / (2 * e), "not their sum"),
     (lambda J, w, e: both_ways(J, w, 1e-6), "ignore its `epsilon`"),
     (lambda J, w, e: None, "is None"),
     (lambda J, w, e: [1.0, 2.0], "expected one number"),
@@ -301,11 +301,11 @@ def _restored_in_place(J, params, epsilon):  # changes the caller's array and pu
 
 GRADIENT_MISTAKES = [
     (_first_only, "`return` inside the loop"),
-    (_all_at_once, "nudged all parameters at once"),
+    (_all_at_once, "all parameters were nudged at once"),
     (_left_in_place, "a nudge was left in place"),
     (_one_sided, "one-sided nudge"),
-    (lambda J, p, e: 2 * copies(J, p, e), "the run is 2ε"),
-    (lambda J, p, e: -copies(J, p, e), "sign error"),
+    (lambda J, p, e: 2 * copies(J, p, e), "twice too large"),
+    (lambda J, p, e: -copies(J, p, e), "the wrong sign"),
     (_skips_the_last, "does your loop visit every index"),
     (lambda J, p, e: [both_ways(J, p[i], e) for i in range(len(p))], "J takes the whole array"),
     (lambda J, p, e: float(np.sum(copies(J, p, e))), "one partial derivative per parameter"),
@@ -349,6 +349,9 @@ def test_tangent_check_passes_the_right_tangent_and_names_each_slip():
 
 
 def test_tangent_ladder_gets_more_specific_when_the_same_slip_comes_back(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()  # a fresh kernel: no mistake seen yet
     from utils.derivatives import check_tangent_line
 
     def intercept_is_J(J, w, at):
@@ -359,3 +362,33 @@ def test_tangent_ladder_gets_more_specific_when_the_same_slip_comes_back(capsys)
     check_tangent_line(intercept_is_J)
     second = capsys.readouterr().out
     assert "vertical axis" in first and "m times the distance walked" in second
+
+
+def test_a_slip_repeated_gets_a_closer_look_and_no_hint_is_the_line_to_write(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()  # a fresh kernel: no mistake seen yet
+    def precedence(J, w, e):
+        return (J(w + e) - J(w - e)) / 2 * e
+
+    def run_is_epsilon(J, w, e):
+        return (J(w + e) - J(w - e)) / e
+
+    check_central_difference(precedence)
+    first = capsys.readouterr().out
+    check_central_difference(precedence)
+    second = capsys.readouterr().out
+    check_central_difference(run_is_epsilon)  # a different slip starts its own ladder
+    other = capsys.readouterr().out
+    assert "from left to right" in first and "needs parentheses of its own" in second
+    assert "twice the slope" in other and "parentheses" not in other
+    for shown in (first, second, other):
+        assert "/ (2 * epsilon)" not in shown and "(2 * e)" not in shown
+
+
+def test_gradient_hints_never_give_the_copy_line(capsys):
+    for student, _ in GRADIENT_MISTAKES:
+        for _ in range(3):
+            check_numerical_gradient(student)
+    shown = capsys.readouterr().out
+    assert "params.copy()" not in shown and "p = params" not in shown

@@ -178,20 +178,37 @@ BOTH_WAYS_CASES = [("w**3", 2.0, 0.4), ("w**2", 3.0, 0.3), ("1/w", 1.0, 0.25), (
 
 # The usual slips, named as in the recorded outputs (the instructor's references make each one on every
 # case), with the hint that names each.
-BOTH_WAYS_HINTS = {
-    "one_sided": "that is the one-sided nudge of section 1, (J(w + ε) - J(w)) / ε: "
-                 "use the two points w - ε and w + ε instead",
-    "left_sided": "that is a one-sided nudge to the left, (J(w) - J(w - ε)) / ε: "
-                  "use the two points w - ε and w + ε",
-    "run_is_epsilon": "the run is the distance between the two points, from w - ε to w + ε: 2ε, not ε",
-    "sign": "sign error: rise is J at the right point minus J at the left point, J(w + ε) - J(w - ε)",
-    "times_epsilon": "`/ 2 * epsilon` divides by 2 and then multiplies by ε (Python works left "
-                     "to right): write `/ (2 * epsilon)`",
-    "no_parentheses": "only J(w - ε) was divided: put the rise in parentheses, "
-                      "(J(w + ε) - J(w - ε)) / (2 * epsilon)",
-    "rise_only": "you returned the rise J(w + ε) - J(w - ε): divide it by the run",
-    "half_rise": "you divided by 2 but not by ε: the run is 2ε",
-    "sum": "the rise is a difference, J(w + ε) - J(w - ε), not a sum",
+BOTH_WAYS_HINTS = {  # each a ladder: what is wrong and why first, then a closer look; never the line to write
+    "one_sided": Mistake("one_sided", (
+        "that is the one-sided nudge of section 1: it uses w and the point to its right only, so its error "
+        "stays about ε times a constant. The line of this exercise goes through a point on each side of w",
+        "the two points are at w - ε and at w + ε; neither is at w itself")),
+    "left_sided": Mistake("left_sided", (
+        "that is a nudge to the left only: it uses w and the point to its left. The line of this exercise "
+        "goes through a point on each side of w",
+        "the two points are at w - ε and at w + ε; neither is at w itself")),
+    "run_is_epsilon": Mistake("run_is_epsilon", (
+        "your estimate is twice the slope: the run, the distance along w between your two points, is not ε",
+        "measure the run on your sketch: from w - ε to w + ε")),
+    "sign": Mistake("sign", (
+        "the sign is flipped: a slope's rise goes from the left point to the right point",
+        "the rise is J at the right point minus J at the left point")),
+    "times_epsilon": Mistake("times_epsilon", (
+        "your estimate is far too small: the rise was not divided by the whole run. Python evaluates / and * "
+        "from left to right",
+        "`a / 2 * e` means `(a / 2) * e`: the run needs parentheses of its own")),
+    "no_parentheses": Mistake("no_parentheses", (
+        "only part of the rise was divided by the run: Python divides before it subtracts",
+        "put the whole rise in parentheses before dividing it")),
+    "rise_only": Mistake("rise_only", (
+        "you returned the rise alone: a slope is the rise divided by the run",
+        "divide by the distance along w between your two points")),
+    "half_rise": Mistake("half_rise", (
+        "your result still grows with ε: the rise was divided by a number, not by the run",
+        "the run is a distance along w, and it depends on ε")),
+    "sum": Mistake("sum", (
+        "the rise is a change of height: the difference of the two values of J, not their sum",
+        "rise = J at the right point minus J at the left point")),
 }
 
 
@@ -272,15 +289,24 @@ GRADIENT_CASES = [  # (cost, params, epsilon)
 ]
 
 
-GRADIENT_HINTS = {  # the usual slips, named as in the recorded outputs, and their hints
-    "all_at_once": "every entry is the same: you nudged all parameters at once. "
-                   "A partial derivative nudges params[i] only and holds the others fixed",
-    "left_in_place": "a nudge was left in place: params[i] ended at its value - ε, so the next partial "
-                     "derivative started from a moved point. Work on a fresh copy for each nudge "
-                     "(p = params.copy()), or put the entry back",
-    "one_sided": "that is the one-sided nudge: nudge params[i] both ways, as in Exercise 1",
-    "run_is_epsilon": "the run is 2ε (from params[i] - ε to params[i] + ε), not ε",
-    "sign": "sign error: J with params[i] + ε minus J with params[i] - ε",
+GRADIENT_HINTS = {  # the usual slips, named as in the recorded outputs, each a ladder
+    "all_at_once": Mistake("all_at_once", (
+        "every entry is the same: all parameters were nudged at once. A partial derivative moves one "
+        "parameter and holds the others where they are",
+        "for entry i, the two points you compare differ from params at index i only")),
+    "left_in_place": Mistake("left_in_place", (
+        "a nudge was left in place: after entry i, the parameters were not back where they started, so the "
+        "next partial derivatives were measured from a moved point (and the caller's params changed)",
+        "nudge a fresh copy for each entry, or put entry i back before moving on")),
+    "one_sided": Mistake("one_sided", (
+        "that is the one-sided nudge: nudge each parameter both ways, as in Exercise 1",
+        "compare the points with params[i] moved up by ε and moved down by ε")),
+    "run_is_epsilon": Mistake("run_is_epsilon", (
+        "every entry is twice too large: the run between your two nudged points is not ε",
+        "the two points are ε above and ε below params[i]: how far apart are they?")),
+    "sign": Mistake("sign", (
+        "every entry has the wrong sign: the rise goes from the lower point to the higher one",
+        "J with params[i] raised minus J with params[i] lowered")),
 }
 
 
@@ -334,8 +360,8 @@ def evaluate_numerical_gradient(fn):
     """The CheckResult of fn(J, params, epsilon): one partial derivative (nudged both ways) per parameter."""
     return run_check(getattr(fn, "__name__", "numerical_gradient"), fn, None, _gradient_cases(),
                      atol=1e-9, rtol=1e-7, diagnose=_gradient_hints, explain_exception=_gradient_exception,
-                     note="Hint: for each i, make two copies of params, move entry i up by ε in one and down "
-                          "by ε in the other, and take the slope between them")
+                     note="Hint: a partial derivative nudges one parameter both ways and holds the others "
+                          "where they are")
 
 
 def check_numerical_gradient(fn):

@@ -13,6 +13,7 @@ from utils.autodiff import Value, use_rules
 from utils.checks import (
     Case,
     CheckResult,
+    Mistake,
     Problem,
     call_student,
     compare_arrays,
@@ -89,10 +90,20 @@ MUL_CASES = [  # the engine calls rules positionally: rule(a, b, out_grad)
 # The usual wrong rules, named as in the recorded outputs (the instructor's references make each one on
 # every case), with the hint that names each; the first that fits is given.
 MUL_HINTS = {
-    "swapped": "the gradients are swapped: a's local derivative is b (and b's is a), since d(a·b)/da = b",
-    "no_out_grad": "multiply the local derivative by out_grad (the chain rule: dJ/da = dJ/d(out) · d(out)/da)",
-    "no_out_grad_swapped": "multiply the local derivative by out_grad (the chain rule: dJ/da = dJ/d(out) · d(out)/da)",
-    "add_rule": "that is the rule for addition; for out = a·b the local derivative d(out)/da is b",
+    "swapped": Mistake("swapped", (
+        "the two gradients are swapped: an input's local derivative is how much out moves per unit of that "
+        "input, with the other input held fixed",
+        "when a grows by 1, a·b grows by b: a's local derivative is the other factor")),
+    "no_out_grad": Mistake("no_out_grad", (
+        "the chain rule is missing: a rule returns dJ/d(input), not the local derivative alone",
+        "each gradient is dJ/d(out) times d(out)/d(input), and dJ/d(out) is out_grad")),
+    "no_out_grad_swapped": Mistake("no_out_grad_swapped", (
+        "the chain rule is missing, and each input got its own value instead of its local derivative",
+        "d(a·b)/da is the other factor, and every gradient is multiplied by out_grad")),
+    "add_rule": Mistake("add_rule", (
+        "that is the rule of addition, where each local derivative is 1; how much a product moves depends "
+        "on the other factor",
+        "when a grows by 1, a·b grows by b")),
 }
 
 
@@ -218,18 +229,28 @@ def _forward_hints(key, got, mine, right):
     w, b, x, y = (COURSE_INPUTS[k] for k in "wbxy")
     c, a, d = mine.get("c"), mine.get("a"), mine.get("d")
     slips = {
-        "c": [(-(w * x), "x is negative, so the product c = w·x is negative too"),
-              (w + x, "c = w·x is a product, not a sum")],
-        "a": [(None if c is None else c + b, "this follows from your c: fix c first, then a = c + b"),
-              (right["c"] - b, "a = c + b adds b")],
-        "d": [(right["a"] + y, "d = a - y subtracts the target y"),
-              (y - right["a"], "d = a - y is the prediction minus the target, not y - a"),
-              (None if a is None else a - y, "this follows from your a: fix a first, then d = a - y")],
-        "J": [(right["d"] ** 2, "J = ½ d²: you squared d but did not halve it"),
-              (0.5 * right["d"], "J = ½ d²: square d before halving it"),
-              (None if d is None else 0.5 * d ** 2, "this follows from your d: fix d first, then J = ½ d²")],
+        "c": [(-(w * x), ("c has the wrong sign: look at the sign of each factor of the product",
+                          "x is negative, so the product c = w·x is negative too")),
+              (w + x, ("c = w·x is a product, not a sum",))],
+        "a": [(None if c is None else c + b, ("this follows from your c: fix c first, then a = c + b",)),
+              (right["c"] - b, ("a = c + b adds b",))],
+        "d": [(right["a"] + y, ("d = a - y subtracts the target y",)),
+              (y - right["a"], ("d has the wrong sign: d is the prediction minus the target",
+                                "d = a - y, not y - a")),
+              (None if a is None else a - y, ("this follows from your a: fix a first, then d = a - y",))],
+        "J": [(right["d"] ** 2, ("J is twice too large: look again at the ½ in J = ½ d²",
+                                 "you squared d but did not halve it")),
+              (0.5 * right["d"], ("J = ½ d² squares d: your J is not a square",
+                                  "square d before halving it")),
+              (None if d is None else 0.5 * d ** 2, ("this follows from your d: fix d first, then J = ½ d²",))],
     }[key]
-    return [hint for value, hint in slips if _near(got, value) and not _near(got, right[key])]
+    return [_ladder(key, hint) for value, hint in slips if _near(got, value) and not _near(got, right[key])]
+
+
+def _ladder(key, steps):
+    """A hand value's slip as a Mistake: its steps go from what is wrong to a closer look (a text: one step)."""
+    steps = (steps,) if isinstance(steps, str) else tuple(steps)
+    return Mistake(f"{key}: {steps[0][:48]}", steps)
 
 
 def _evaluate_by_hand(name, given, steps, right, label, hints, on_pass, note):
@@ -276,20 +297,25 @@ def _backward_hints(key, got, mine, values, grads):
     right = grads[key]
     hints = []
     if key == "d":
-        slips = [(values["d"] ** 2, "that is d²; the derivative of ½ d² is ½ · 2d = d"),
-                 (0.5 * values["d"], "the derivative of ½ d² is ½ · 2d = d, not ½ d (nor dJ/dJ = 1)")]
+        slips = [(values["d"] ** 2, ("that is d², the value of a square; dJ/dd is how fast ½ d² changes with d",
+                                     "the derivative of ½ d² is ½ · 2d")),
+                 (0.5 * values["d"], ("dJ/dd is not ½ d (nor dJ/dJ = 1): differentiate ½ d² with respect to d",
+                                      "the derivative of d² is 2d; then take the ½ into account"))]
     else:
         local = values["x"] if key == "w" else 1.0
         up = UPSTREAM[key]
-        slips = [(local, f"{local:g} is the local derivative {LOCAL[key]} alone: multiply it by dJ/d{up} "
-                         "(the chain rule)"),
+        slips = [(local, (f"{local:g} is the local derivative {LOCAL[key]} alone: the chain rule multiplies "
+                          f"it by the derivative already found for the step's output",
+                          f"multiply it by dJ/d{up}")),
                  (None if up not in mine else mine[up] * local,
                   f"this follows from your dJ/d{up}: fix that one first")]
         if key == "w":
-            slips += [(values["w"] * grads["c"], "the local derivative of c = w·x with respect to w is x, "
-                                                 "the other factor, not w"),
-                      (-right, "sign error: x is negative")]
-    hints += [hint for value, hint in slips if _near(got, value) and not _near(got, right)]
+            slips += [(values["w"] * grads["c"], ("the local derivative of c = w·x with respect to w is not w: "
+                                                  "how much does c move when w grows by 1?",
+                                                  "it is x, the other factor, not w")),
+                      (-right, ("sign error: follow the signs along the path from w to J",
+                                "x is negative"))]
+    hints += [_ladder(key, hint) for value, hint in slips if _near(got, value) and not _near(got, right)]
     return hints[:1]  # the first fitting slip: a local derivative left alone explains a carried value too
 
 
@@ -333,22 +359,28 @@ def _network_hints(key, got, mine, values, grads):
     local = {"y_hat": None, "b2": 1.0, "w2": v["h"], "h": v["w2"], "b1": relu_slope, "w1": relu_slope * v["x"]}[key]
     slips = []
     if key == "y_hat":
-        slips += [((v["y_hat"] - v["y"]) ** 2, "that is (ŷ − y)²; the derivative of ½ d² is d = ŷ − y"),
-                  (v["y"] - v["y_hat"], "sign error: J = ½(ŷ − y)², so ∂J/∂ŷ = ŷ − y, prediction minus target")]
+        slips += [((v["y_hat"] - v["y"]) ** 2, ("that is (ŷ − y)², a value of the cost's square, not its slope",
+                                                 "J = ½(ŷ − y)² is the last step of section 2 with d = ŷ − y")),
+                  (v["y"] - v["y_hat"], ("sign error: the cost's slope in ŷ has the sign of the prediction "
+                                         "minus the target",
+                                         "J = ½(ŷ − y)², so ∂J/∂ŷ = ŷ − y, prediction minus target"))]
     else:
         up = NETWORK_UPSTREAM[key]
-        slips += [(local, f"{local:g} is the local derivative alone ({NETWORK_LOCAL[key]}): multiply it by "
-                          f"dJ/d{up} (the chain rule)"),
+        slips += [(local, (f"{local:g} is the local derivative alone ({NETWORK_LOCAL[key]}): the chain rule "
+                           "multiplies it by the derivative already found for the step's output",
+                           f"multiply it by dJ/d{up}")),
                   (None if up not in mine else mine[up] * local,
                    f"this follows from your dJ/d{up}: fix that one first")]
         other = {"w2": v["w2"], "h": v["h"], "w1": v["w1"]}.get(key)
         if other is not None:
             slips.append((grads[up] * other * (relu_slope if key == "w1" else 1.0),
-                          "the local derivative of a product with respect to one factor is the other factor"))
+                          ("a local derivative of a product is off: how much does the product move when this "
+                           "factor grows by 1?", "the local derivative of a product with respect to one factor "
+                                                 "is the other factor")))
         if key in ("b1", "w1"):
             slips.append((0.0, "the ReLU is on here (z > 0): its slope is 1, so the gradient passes through"))
         slips.append((-right, "sign error: follow the signs of w2 and of ŷ − y along the path"))
-    return [hint for value, hint in slips if _near(got, value) and not _near(got, right)][:1]
+    return [_ladder(key, hint) for value, hint in slips if _near(got, value) and not _near(got, right)][:1]
 
 
 def evaluate_network_grads(network_grads):
@@ -381,18 +413,31 @@ RELU_CASES = [
 # The usual wrong rules, named as in the recorded outputs, and the hint that names each. A student's rule
 # that gives the same results as one of them on every case gets that hint (one case alone can fit several).
 RELU_HINTS = {
-    "always_passes": "out_grad passed through for every a: where a < 0 the output is stuck at 0 whatever "
-                     "a does, so the local derivative there is 0",
-    "passes_at_zero": "at a = 0 exactly, ReLU has a corner; TensorFlow (and this engine) pass 0 there: "
-                      "test a > 0, not a >= 0",
-    "relu_of_out_grad": "you applied ReLU to out_grad: whether the gradient passes depends on the forward "
-                        "input a, not on the sign of out_grad",
-    "times_relu": "you multiplied out_grad by relu(a): the local derivative of ReLU is its slope, 1 or 0, "
-                  "not its value",
-    "times_a": "you multiplied out_grad by a: the local derivative of ReLU is its slope, 1 or 0, not a",
-    "no_out_grad": "multiply the local derivative by out_grad (the chain rule)",
-    "inverted_gate": "the gate is the wrong way round: out_grad passes where a > 0",
-    "forward_value": "that is relu(a), the forward value: the backward rule returns a gradient",
+    "always_passes": Mistake("always_passes", (
+        "out_grad passed through for every a: where a < 0 the output is stuck at 0 whatever a does",
+        "a small nudge of a negative a leaves ReLU's output at 0, so its local derivative there is 0")),
+    "passes_at_zero": Mistake("passes_at_zero", (
+        "at a = 0 exactly ReLU has a corner; TensorFlow (and this engine) pass 0 there",
+        "the gradient passes only where a is strictly positive")),
+    "relu_of_out_grad": Mistake("relu_of_out_grad", (
+        "you applied ReLU to out_grad: whether the gradient passes depends on the forward input a, not on "
+        "the sign of out_grad",
+        "look at a to decide; a negative out_grad passes through unchanged where the unit is on")),
+    "times_relu": Mistake("times_relu", (
+        "you multiplied out_grad by relu(a): the local derivative of ReLU is its slope, not its value",
+        "ReLU's slope is 1 where a > 0 and 0 elsewhere")),
+    "times_a": Mistake("times_a", (
+        "you multiplied out_grad by a: the local derivative of ReLU is its slope, not its input",
+        "ReLU's slope is 1 where a > 0 and 0 elsewhere")),
+    "no_out_grad": Mistake("no_out_grad", (
+        "the chain rule is missing: the rule returns dJ/da, not the local derivative alone",
+        "multiply the local derivative by out_grad")),
+    "inverted_gate": Mistake("inverted_gate", (
+        "the gate is the wrong way round: the gradient flows where the unit is on",
+        "out_grad passes where a > 0 and is stopped elsewhere")),
+    "forward_value": Mistake("forward_value", (
+        "that is relu(a), the forward value: the backward rule returns a gradient, dJ/da",
+        "the gradient is out_grad times ReLU's slope at a")),
 }
 
 
