@@ -106,6 +106,7 @@ def run_lab(path, reading=False, frames=False):
             _, text, error, _ = kernel.run(FRAMES_CODE)
             figures = json.loads(text.strip().splitlines()[-1]) if not error else []
             result["frames"] = [seconds for figure in figures for seconds in figure["seconds"]]
+            result["encode"] = [seconds for figure in figures for seconds in figure.get("encode_seconds", [])]
     finally:
         kernel.close()
     return result
@@ -175,6 +176,8 @@ def main(args):
             row |= {"frame_median_ms": ms(statistics.median(frames)), "frame_p95_ms": ms(percentile(frames, 0.95)),
                     "frames": len(frames)}
             frame = f"{row['frame_median_ms']:.0f} / {row['frame_p95_ms']:.0f}"
+            if runs[0].get("encode"):
+                row["encode_median_ms"] = ms(statistics.median(runs[0]["encode"]))
         seen = "-"
         if latencies.get(path.name):
             moves = latencies[path.name]

@@ -111,6 +111,13 @@ def test_the_caption_is_a_live_region_that_says_the_state_in_words():
     assert ">weight = 0.5, b = 2<" in box.children[2].value
 
 
+def test_live_frames_are_jpeg_and_single_frames_png():
+    slider = widgets.FloatSlider(value=1.0, min=0, max=3)
+    image = live_figure(draw_line, slope=slider).children[1]
+    assert image.format == "jpeg" and image.value[:3] == b"\xff\xd8\xff"
+    assert render_png(draw_line, slope=1.0)[0][:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_frames_time_the_png_encoding_apart():
     frames = Frames(draw_line)
     frames.render(slope=1.0)

@@ -38,7 +38,7 @@ class Explorer:
 
     setup may also list those artists in `self.moving`. From the second frame on, a frame then pastes
     a stored picture of the rest of the figure and draws only them and what their axes draw over
-    them (`StillPicture`: Matplotlib's blitting, for frames sent as PNG). For that picture to stay true,
+    them (`StillPicture`: Matplotlib's blitting, for frames sent as images). For that picture to stay true,
     the axes limits are fixed, a moving title has a fixed place (`set_title(..., y=1.0)`), and when
     update changes anything else (a new curve, new limits) it calls `self.still_changed()`: that
     frame is laid out and drawn in full again.
@@ -117,24 +117,31 @@ def _as_explorer(draw):
     return draw if isinstance(draw, Explorer) else None
 
 
-def _png(canvas):
-    """The canvas as PNG bytes, encoded fast (compression level 1: the frames are small anyway)."""
+def _encode(canvas, image_format="png"):
+    """The canvas as PNG bytes (compression level 1: the frames are small anyway), or as JPEG.
+
+    A live figure's frames are JPEG: quality 90 without chroma subsampling keeps lines and text
+    clean, and it encodes about 15 times faster than PNG (Lab 03's 9 x 3.6 inch figure: 0.8 ms against
+    13 ms for PNG from RGB, 18 ms from RGBA), a large part of a frame once the still part is pasted."""
     from PIL import Image
 
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)
+    if image_format == "jpeg":
+        image.convert("RGB").save(buffer, format="JPEG", quality=90, subsampling=0)
+    else:
+        image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
 class Frames:
     """Renders the frames of one live figure (a draw function or an Explorer) and times each one."""
 
-    def __init__(self, draw, figsize=(6.4, 4.0), dpi=90):
-        self.draw, self.figsize, self.dpi = draw, figsize, dpi
+    def __init__(self, draw, figsize=(6.4, 4.0), dpi=90, image_format="png"):
+        self.draw, self.figsize, self.dpi, self.image_format = draw, figsize, dpi, image_format
         self.explorer = _as_explorer(draw)
         self.seconds = []  # the time of every frame rendered, first one included
-        self.encode_seconds = []  # of which the PNG encoding, frame by frame
+        self.encode_seconds = []  # of which the image encoding, frame by frame
         self._canvas = None
         self.still = None  # an explorer's StillPicture, from its second frame on (if it names `moving`)
 
@@ -168,7 +175,7 @@ class Frames:
         return caption
 
     def render(self, **values):
-        """(PNG bytes, caption or None) of the figure for these control values."""
+        """(image bytes, PNG unless the Frames were made for JPEG; caption or None) for these control values."""
         start = time.perf_counter()
         if self.explorer is None:
             canvas = self._new_canvas()
@@ -178,11 +185,11 @@ class Frames:
             caption = self._explorer_frame(values)
             canvas = self._canvas
         drawn = time.perf_counter()
-        png = _png(canvas)
+        image = _encode(canvas, self.image_format)
         end = time.perf_counter()
         self.seconds.append(end - start)
         self.encode_seconds.append(end - drawn)
-        return png, caption
+        return image, caption
 
 
 def render_png(draw, figsize=(6.4, 4.0), dpi=90, **values):
@@ -249,14 +256,14 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
             style.description_width = "initial"  # show the whole label, e.g. "learning rate"
         if hasattr(control, "continuous_update"):
             control.continuous_update = True  # the figure follows the slider while it is dragged
-    image = widgets.Image(format="png")
+    image = widgets.Image(format="jpeg")
     caption = widgets.HTML()
-    frames = Frames(draw, figsize, dpi)
+    frames = Frames(draw, figsize, dpi, image_format="jpeg")
 
     def redraw():
         values = {name: control.value for name, control in controls.items()}
-        png, text = frames.render(**values)
-        image.value = png
+        picture, text = frames.render(**values)
+        image.value = picture
         caption.value = caption_html(text, controls)
 
     live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False}
@@ -288,7 +295,8 @@ def _next_value(control):
 def frame_times(steps=3):
     """Seconds per frame of every live figure of this kernel, moving each control `steps` times.
 
-    For `make bench`: [{"figure": name, "seconds": [...]}, ...], kernel-side (drawing and PNG).
+    For `make bench`: [{"figure": name, "seconds": [...], "encode_seconds": [...]}, ...], kernel-side
+    (drawing and encoding; encode_seconds the encoding alone).
     """
     report = []
     for live in LIVE_FIGURES:
@@ -304,5 +312,6 @@ def frame_times(steps=3):
                 live["redraw"]()
         draw = frames.draw
         name = getattr(draw, "__name__", type(draw).__name__)
-        report.append({"figure": name, "seconds": frames.seconds[done:]})
+        report.append({"figure": name, "seconds": frames.seconds[done:],
+                       "encode_seconds": frames.encode_seconds[done:]})
     return report
