@@ -68,9 +68,10 @@ lint: setup
 execute: setup
 	$(PY) scripts/execute_labs.py $(LABS)
 
-## fresh-kernel run time of every lab (median of 3) against the kernel-ready floor
+## per lab: time to first output against a bare kernel, Run All, the longest wait at reading pace,
+## kernel-side frame times; BROWSER=1 also times slider moves in Chromium (median, 95th percentile)
 bench: setup
-	$(PY) scripts/bench.py $(LABS)
+	$(PY) scripts/bench.py $(if $(BROWSER),--browser) $(LABS)
 
 ## workbook editions (stubs, hints, collapsed solutions) in build/student/, written from scratch
 student: setup
