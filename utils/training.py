@@ -325,7 +325,7 @@ def evaluate_build_model(build_fn):
 
 
 def check_build_model(build_fn):
-    """Exercise 3 check: print (and return) the result of evaluate_build_model."""
+    """Exercise 2 check: print (and return) the result of evaluate_build_model."""
     return show(evaluate_build_model(build_fn))
 
 
