@@ -422,7 +422,7 @@ def test_each_backward_mistake_is_named(table, fragment):
     (_with(RIGHT_NETWORK, w2=2.5), "local derivative alone"),
     (_with(RIGHT_NETWORK, w2=12.0), "a local derivative of a product"),
     (_with(RIGHT_NETWORK, h=-15.0), "a local derivative of a product"),
-    (_with(RIGHT_NETWORK, b1=0.0), "the ReLU is on"),
+    (_with(RIGHT_NETWORK, b1=0.0), "as if the ReLU stopped the gradient"),
     (_with(RIGHT_NETWORK, w1=3.0), "local derivative alone"),
     (_with(RIGHT_NETWORK, w1=-36.0), "sign error"),
     (_with(RIGHT_NETWORK, h=-12.0, b1=-12.0), "follows from your dJ/dh"),

@@ -345,6 +345,10 @@ NETWORK_LOCAL = {"y_hat": "∂J/∂ŷ = ŷ − y", "b2": "∂ŷ/∂b2 = 1", "w2"
 NETWORK_UPSTREAM = {"b2": "y_hat", "w2": "y_hat", "h": "y_hat", "b1": "h", "w1": "h"}
 
 
+def _symbol(key):
+    return "ŷ" if key == "y_hat" else key
+
+
 def _network_recorded():
     """The network's forward values and dJ/d(value), as recorded from the instructor's references."""
     values = expectations.expected(LAB, "network_values")[0]["expected"]
@@ -368,9 +372,9 @@ def _network_hints(key, got, mine, values, grads):
         up = NETWORK_UPSTREAM[key]
         slips += [(local, (f"{local:g} is the local derivative alone ({NETWORK_LOCAL[key]}): the chain rule "
                            "multiplies it by the derivative already found for the step's output",
-                           f"multiply it by dJ/d{up}")),
+                           f"multiply it by dJ/d{_symbol(up)}")),
                   (None if up not in mine else mine[up] * local,
-                   f"this follows from your dJ/d{up}: fix that one first")]
+                   f"this follows from your dJ/d{_symbol(up)}: fix that one first")]
         other = {"w2": v["w2"], "h": v["h"], "w1": v["w1"]}.get(key)
         if other is not None:
             slips.append((grads[up] * other * (relu_slope if key == "w1" else 1.0),
@@ -378,7 +382,9 @@ def _network_hints(key, got, mine, values, grads):
                            "factor grows by 1?", "the local derivative of a product with respect to one factor "
                                                  "is the other factor")))
         if key in ("b1", "w1"):
-            slips.append((0.0, "the ReLU is on here (z > 0): its slope is 1, so the gradient passes through"))
+            slips.append((0.0, ("this came out 0, as if the ReLU stopped the gradient: is z = w1·x + b1 positive "
+                                "or negative here?", "z > 0, so the unit is on: ReLU's slope there is 1, and the "
+                                                     "gradient passes through unchanged")))
         slips.append((-right, "sign error: follow the signs of w2 and of ŷ − y along the path"))
     return [_ladder(key, hint) for value, hint in slips if _near(got, value) and not _near(got, right)][:1]
 
@@ -387,7 +393,7 @@ def evaluate_network_grads(network_grads):
     """The CheckResult of the student's dJ/d(value) of the larger network, against the engine's backward()."""
     values, grads = _network_recorded()
     return _evaluate_by_hand(
-        "network_grads", network_grads, NETWORK_STEPS, grads, lambda key: f"dJ/d{key}",
+        "network_grads", network_grads, NETWORK_STEPS, grads, lambda key: f"dJ/d{_symbol(key)}",
         lambda key, got, numbers: _network_hints(key, got, numbers, values, grads),
         "the engine's backward() and TensorFlow find the same six derivatives",
         "Hint: start at J and walk left; each derivative is a local derivative times the one found just before.")
