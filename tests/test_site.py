@@ -171,3 +171,25 @@ def test_explorers_show_a_line_saying_what_they_explore(site):
         for i in widgets:
             notes = [output for output in page.cells[i].outputs if "site-explorer" in output.data.get("text/html", "")]
             assert len(notes) == 1 and "When the lab runs" in notes[0].data["text/html"], f"{path.name} cell {i}"
+
+
+def test_nbconvert_gives_a_shown_figure_its_alt_text(monkeypatch):
+    """utils.plots.show's output in nbconvert's default HTML (the lab template): the <img> has the alt text.
+    (JupyterLab: tests/browser/test_accessibility.py, axe's image-alt on every lab; the site: above.)"""
+    import matplotlib.pyplot as plt
+    from nbconvert import HTMLExporter
+
+    import utils.plots
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display",
+                        lambda data, raw, metadata: shown.append(nbformat.v4.new_output(
+                            "display_data", data=data, metadata=metadata)))
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    utils.plots.show(fig, "A line falling from 1 to 0 & no further.")
+    cell = nbformat.v4.new_code_cell("show(fig, alt)")
+    cell.outputs = shown
+    body, _ = HTMLExporter().from_notebook_node(nbformat.v4.new_notebook(cells=[cell]))
+    images = re.findall(r"<img[^>]*>", body)
+    assert len(images) == 1 and 'alt="A line falling from 1 to 0 &amp; no further."' in images[0]
