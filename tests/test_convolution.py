@@ -229,12 +229,12 @@ def _size(windows, params, adds):
 
 
 @pytest.mark.parametrize("fn, hint", [
-    (_size("n - k + 1", "(k * c + 1) * f", "right * k * c * f"), "divide the room the window has to move"),
+    (_size("n - k + 1", "(k * c + 1) * f", "right * k * c * f"), "your count ignores the stride"),
     (_size("(n - k) // s", "(k * c + 1) * f", "right * k * c * f"), "one is missing"),
-    (_size("n // s", "(k * c + 1) * f", "right * k * c * f"), "not steps"),
+    (_size("n // s", "(k * c + 1) * f", "right * k * c * f"), "cannot start in the last samples"),
     (_size("(n - k) / s + 1", "(k * c + 1) * f", "right * k * c * f"), "whole number"),
     (_size("right", "k * c * f", "right * k * c * f"), "the bias is missing"),
-    (_size("right", "(k + 1) * f", "right * k * c * f"), "for EACH of the"),
+    (_size("right", "(k + 1) * f", "right * k * c * f"), "for every channel of its window"),
     (_size("right", "(k + 1) * c * f", "right * k * c * f"), "one bias, not one per channel"),
     (_size("right", "k * c + 1", "right * k * c * f"), "that is one filter"),
     (_size("right", "((n - k) // s + 1) * (k * c + 1) * f", "right * k * c * f"), "windows share"),

@@ -303,39 +303,53 @@ def _diagnose_conv1d_size(case, got, expected):
     right_windows = expected[0]
     if windows != right_windows:
         if s > 1 and windows == a["windows_every_shift"]:
-            hints.append(f"windows: with stride {s} the windows start at 0, {s}, {2 * s}, ...: "
-                         "divide the room the window has to move by the stride")
+            hints.append(Mistake("windows_every_shift", (
+                f"windows: your count ignores the stride: with stride {s} the windows start at 0, {s}, {2 * s}, ...",
+                "windows: find how far the window can move inside the signal, then how many stride-long jumps "
+                "fit in that distance; the window at 0 counts too.")))
         elif windows in a["windows_one_missing"]:
-            hints.append("windows: one is missing; the first window starts at 0, and the last at "
-                         "steps - kernel_size (count both ends)")
+            hints.append(Mistake("windows_one_missing", (
+                "windows: one is missing: count both the first window (at sample 0) and the last one.",
+                "windows: the last window starts at steps - kernel_size, and that start counts as well.")))
         elif windows in a["windows_whole_signal"]:
-            hints.append("windows: valid padding keeps every window inside the signal, so the window "
-                         "can only move steps - kernel_size samples, not steps")
+            hints.append(Mistake("windows_whole_signal", (
+                "windows: valid padding keeps every window inside the signal, so a window cannot start in "
+                "the last samples.",
+                "windows: the room the window has to move is steps - kernel_size samples, not steps.")))
         elif windows != int(windows):
-            hints.append("windows: a number of windows is a whole number: use // (floor division)")
+            hints.append(Mistake("windows_fraction", ("windows: a number of windows is a whole number.",)))
     if params != expected[1]:
         if params == a["parameters_no_bias"]:
-            hints.append("parameters: the bias is missing; every filter has one bias")
+            hints.append(Mistake("parameters_no_bias", ("parameters: the bias is missing; every filter has one.",)))
         elif params == a["parameters_one_channel"] and c > 1:
-            hints.append(f"parameters: each filter has kernel_size weights for EACH of the {c} input "
-                         "channels, plus one bias")
+            hints.append(Mistake("parameters_one_channel", (
+                "parameters: a filter has weights for every channel of its window, not for one channel only.",
+                f"parameters: with {c} input channels, one filter's window holds {c} times as many weights.")))
         elif params == a["parameters_bias_per_channel"]:
-            hints.append("parameters: each filter has one bias, not one per channel")
+            hints.append(Mistake("parameters_bias_per_channel", (
+                "parameters: each filter has one bias, not one per channel.",)))
         elif params == a["parameters_one_filter"] and f > 1:
-            hints.append(f"parameters: that is one filter; the layer has {f}, each with its own weights and bias")
+            hints.append(Mistake("parameters_one_filter", (
+                f"parameters: that is one filter; the layer has {f}, each with its own weights and bias.",)))
         elif params == a["parameters_per_window"]:
-            hints.append("parameters: the windows share their filter's weights, so the count does not depend "
-                         "on the number of windows")
+            hints.append(Mistake("parameters_per_window", (
+                "parameters: your count grows with the windows, but the windows share their filter's "
+                "weights: the layer stores them once.",)))
     if adds != expected[2]:
         one_channel = a["adds_per_window_one_channel"]
         if adds == a["adds_bias_multiplied"]:
-            hints.append("multiply-adds: the bias is added, not multiplied; count only the weights")
+            hints.append(Mistake("adds_bias_multiplied", (
+                "multiply-adds: the bias is added, not multiplied; count the products only.",)))
         elif adds in a["adds_one_window"]:
-            hints.append("multiply-adds: every weight is used once in EVERY window")
+            hints.append(Mistake("adds_one_window", (
+                "multiply-adds: that is one window's work: every weight is used again in EVERY window.",)))
         elif adds in (right_windows * one_channel, windows * one_channel) and c > 1:
-            hints.append("multiply-adds: each output multiplies kernel_size samples of every channel")
+            hints.append(Mistake("adds_one_channel", (
+                "multiply-adds: each output multiplies the samples of every channel in its window, not of "
+                "one channel.",)))
         elif adds == windows * a["adds_per_window"] and windows != right_windows:
-            hints.append("multiply-adds: right formula; it is off because the number of windows is")
+            hints.append(Mistake("adds_windows_off", (
+                "multiply-adds: right per window; the total is off because the number of windows is.",)))
     return hints
 
 
