@@ -97,11 +97,11 @@ def run_lab(path, reading=False, frames=False):
                 result["first"] = ended
             if error and result["error"] is None:
                 result["error"] = f"cell {index + 1}: {error}"
-            busy = found.get("busy", {}).get("data", {}).get("text/plain") != "False"
+            busy = found.get("busy", {}).get("data", {}).get("text/plain") == "True"
         result["all"] = time.perf_counter() - kernel.start
         if reading:
-            _, text, _, _ = kernel.run("import json\n" + WAITS_CODE)
-            result["waits"] = json.loads(text.strip().splitlines()[-1])
+            _, text, error, _ = kernel.run("import json\n" + WAITS_CODE)
+            result["waits"] = [] if error else json.loads(text.strip().splitlines()[-1])
         if frames:
             _, text, error, _ = kernel.run(FRAMES_CODE)
             figures = json.loads(text.strip().splitlines()[-1]) if not error else []
