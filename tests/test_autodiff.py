@@ -521,3 +521,11 @@ def test_a_hand_value_slip_repeated_gets_its_second_step(capsys):
     check_forward_values(not_halved)
     second = capsys.readouterr().out
     assert "twice too large" in first and "did not halve it" not in first and "did not halve it" in second
+
+
+def test_the_core_listing_is_the_sweep_and_the_whole_listing_includes_as_value():
+    core = autodiff.engine_source("backward")
+    assert core.lstrip().startswith("def graph") and "def backward" in core and "RULES = {" not in core
+    assert "def as_value" in autodiff.engine_source()
+    with pytest.raises(ValueError, match="'all' or 'backward'"):
+        autodiff.engine_source("rules")
