@@ -319,10 +319,20 @@ def test_output_choices_explain_each_wrong_answer():
     answers["whether an email is spam (1) or not (0)"] = "softmax"
     answers["the temperature inside a freezer tomorrow, in °C (always below zero)"] = "relu"
     problems = "\n".join(evaluate_output_choices(answers))
-    assert "you chose 'linear', but a price is never negative" in problems
+    assert "you chose 'linear', which does not fit this target" in problems and "a price is never negative" in problems
     assert "only a linear output can be negative" in problems
     assert "not answered yet" in problems
     assert "'softmax' is not one of" in problems
+
+
+def test_output_choice_ladder_asks_before_it_explains(capsys):
+    """Issue 23: a wrong choice first gets a question, not the right activation; the explanation comes next time."""
+    answers = dict(RIGHT, **{"the price a house sells for, in dollars": "linear"})
+    check_output_choices(answers)
+    first = fails(capsys, "linear outputs any number")
+    assert "ReLU" not in first and "relu" not in first.split("Hint")[1]
+    check_output_choices(answers)
+    fails(capsys, "the same mistake again", "a price is never negative")
 
 
 def test_output_choices_with_bad_input():
@@ -343,6 +353,14 @@ def test_relu_builder_names_the_wrong_segment():
     problems = evaluate_relu_builder([1.0, 1.0, 4.0], [0.0, -1.0, -8.0])
     assert "between x = 1 and x = 2 your sum has slope 2; the target's slope there is 3" in problems[0]
     assert "Hint:" in problems[-1]
+
+
+def test_relu_builder_unit_ramping_the_wrong_way_gets_its_own_hint():
+    """Issue 23: a unit with w < 0 (on to the left of its bend) is named, not given the general hint again."""
+    general = evaluate_relu_builder([1.0, 1.0, 4.0], [0.0, -1.0, -8.0])[-1]
+    backwards = evaluate_relu_builder([1.0, -2.0, 4.0], [0.0, 2.0, -8.0])[-1]
+    assert "unit 2 has w = -2 < 0, so it is on to the *left* of its bend at x = 1" in backwards
+    assert backwards.split("Hint:")[1] != general.split("Hint:")[1]
 
 
 def test_relu_builder_offset_and_bad_input():

@@ -323,32 +323,44 @@ def output_targets():
     return {entry["target"]: (entry["expected"], entry["why"]) for entry in expected(LAB, "output_activation")}
 
 
-def evaluate_output_choices(answers):
-    """Return the problems with a dict {target description: 'sigmoid' | 'linear' | 'relu'}."""
+def _choice_problems(answers):
+    """The Problems of a dict {target description: 'sigmoid' | 'linear' | 'relu'} (none: all right).
+
+    A wrong choice first gets a question about the target's values; the explanation (which names the
+    right activation) only comes when the same wrong choice is checked again.
+    """
     if not isinstance(answers, dict):
-        return [f"expected a dict {{description: activation name}}, got {type(answers).__name__}"]
+        return [Problem("", f"expected a dict {{description: activation name}}, got {type(answers).__name__}")]
     targets = output_targets()
     problems = []
     for description, (right, why) in targets.items():
         got = answers.get(description)
         if got is None:
-            problems.append(f"'{description}': not answered yet (still None)")
+            problems.append(Problem("", f"'{description}': not answered yet (still None)"))
             continue
         name, refused = choice(got, ACTIVATIONS)
         if refused:
-            problems.append(f"'{description}': {refused}")
+            problems.append(Problem("", f"'{description}': {refused}"))
         elif name != right:
-            problems.append(f"'{description}': you chose {name!r}, but {why}")
+            ranges = {"sigmoid": "between 0 and 1", "relu": "0 or more", "linear": "any number"}
+            question = (f"{name} outputs {ranges[name]}: which values can this target take, and can {name} reach "
+                        f"all of them without allowing impossible ones?")
+            problems.append(Problem("", f"'{description}': you chose {name!r}, which does not fit this target",
+                                    [Mistake(f"{description}: {name}", (question, f"{why}"))]))
     extra = set(answers) - set(targets)
     if extra:
-        problems.append(f"unexpected keys {sorted(extra)}: keep the descriptions exactly as given")
+        problems.append(Problem("", f"unexpected keys {sorted(extra)}: keep the descriptions exactly as given"))
     return problems
+
+
+def evaluate_output_choices(answers):
+    """The problems with the answers as texts, every hint step included (for tests and tools)."""
+    return ["\n".join([p.what] + [step for m in p.mistakes() for step in m.steps]) for p in _choice_problems(answers)]
 
 
 def check_output_choices(answers):
     """Exercise check: whether each target description got the right output activation, and why if not."""
-    result = CheckResult("output activations", len(output_targets()),
-                         [Problem("", what) for what in evaluate_output_choices(answers)], subject=answers)
+    result = CheckResult("output activations", len(output_targets()), _choice_problems(answers), subject=answers)
     if isinstance(answers, dict) and all(value is None for value in answers.values()):
         result.not_written, result.problems = "every answer is still None", []
     return show(result)
@@ -414,6 +426,12 @@ def _diagnose_fold(case, got, right):
 
 
 def _explain_fold_exception(exc, case):
+    if "broadcast" in str(exc):
+        return Mistake("biases_added", (
+            "two biases of different lengths met in a sum: an earlier layer's bias has one number per unit of "
+            "that layer, so it cannot be added to a later layer's bias as it is",
+            "substitute one layer into the next, as the formula above the exercise does, and look at what happens "
+            "to b1 before b2 is added"))
     if "matmul" in str(exc) or "shapes" in str(exc) and "aligned" in str(exc):
         return Mistake("matmul shapes", (
             "two matrices whose shapes do not fit met in a product: the kernels are multiplied in another order "
@@ -459,9 +477,15 @@ def evaluate_relu_builder(w, b):
     if not problems:
         problems.append(f"the slopes are right but the sum is off by up to {gap.max():.3g}: "
                         "check where each unit switches on (x = -b/w)")
-    problems[-1] += ("\n   Hint: unit j bends the sum at x = -b_j/w_j. It is on to the right of that point when "
-                     "w_j > 0 (to the left when w_j < 0), and there it adds its output weight (+, +, -) times w_j "
-                     "to the slope")
+    backwards = [j for j in range(3) if w[j] < 0]
+    if backwards:  # a unit ramping the wrong way: its own message, not the general one
+        j = backwards[0]
+        problems[-1] += (f"\n   Hint: unit {j + 1} has w = {w[j]:g} < 0, so it is on to the *left* of its bend at "
+                         f"x = {-b[j] / w[j]:g} and 0 to the right of it; every bend of the target adds slope to its "
+                         "right, so each unit must be on to the right of its bend")
+    else:
+        problems[-1] += ("\n   Hint: unit j bends the sum at x = -b_j/w_j. It is on to the right of that point when "
+                         "w_j > 0, and there it adds its output weight (+, +, -) times w_j to the slope")
     return problems
 
 
