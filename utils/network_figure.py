@@ -189,9 +189,11 @@ def draw_network(ax, layers, title=None, caption=None, max_units=6, layer_gap=2.
     last = len(layers) - 1
     slots = [shown_units(x.units, max_units) for x in layers]
     height = max(len(s) for s in slots)
-    box_half = (height - 1) / 2 * UNIT_GAP + RADIUS
+    # labels under hidden units need room between the circles
+    gap = UNIT_GAP * (1.4 if any(x.kind == "dense" and x.labels for x in layers[:-1]) else 1.0)
+    box_half = (height - 1) / 2 * gap + RADIUS
     # y of each drawn unit per layer (None entries are the ellipsis), top to bottom
-    ys = [list((len(s) - 1) / 2 * UNIT_GAP - np.arange(len(s)) * UNIT_GAP) for s in slots]
+    ys = [list((len(s) - 1) / 2 * gap - np.arange(len(s)) * gap) for s in slots]
     xs = [i * layer_gap for i in range(len(layers))]
     edges = []
     texts = dict(fontsize=fontsize, zorder=4)
@@ -235,7 +237,7 @@ def draw_network(ax, layers, title=None, caption=None, max_units=6, layer_gap=2.
             edges += _connections(layers[i - 1], layer, xs[i - 1], x, slots[i - 1], slots[i], ys[i - 1], ys[i],
                                   fontsize)
     ax.add_collection(LineCollection(edges, colors=EDGE_COLOUR, linewidths=0.9, zorder=1))
-    half = height / 2 * UNIT_GAP + 0.9
+    half = height / 2 * gap + 0.9
     ax.set_xlim(xs[0] - 1.2, right_end + 0.3)
     ax.set_ylim(-half - (0.6 if caption else 0), half)
     if caption:
