@@ -3,8 +3,9 @@
     python scripts/bench.py [--browser] [labs/NN_name.ipynb ...]    (default: every lab)
 
 Per lab, each the median of REPEATS fresh kernels unless said otherwise:
-  first output   kernel start to the end of the lab's set-up cell (its first output printed);
-                 the floor is the same for a bare kernel running `print("ready")`
+  first output   kernel start to the end of the lab's set-up cell (its first output printed;
+                 bench.json also has first_line_s, to the line itself); the floor is the same
+                 for a bare kernel running `print("ready")`, measured between the lab's runs
   run all        kernel start to the end of the last cell, cells sent one after the other
   reading wait   one run at reading pace (a pause of READING_WPM words a minute for the markdown
                  before each code cell, while the background import is under way): the longest
@@ -49,6 +50,7 @@ class Kernel:
         """(seconds since the kernel was asked for when the cell ended, its text, error or None, expressions)."""
         msg_id = self.client.execute(code, user_expressions=expressions or {})
         text, error = [], None
+        self.first_text = None
         while True:
             msg = self.client.get_iopub_msg(timeout=timeout)
             if msg["parent_header"].get("msg_id") != msg_id:
@@ -56,6 +58,8 @@ class Kernel:
             kind, content = msg["msg_type"], msg["content"]
             if kind == "stream":
                 text.append(content["text"])
+                if self.first_text is None:
+                    self.first_text = time.perf_counter() - self.start
             elif kind == "error":
                 error = f"{content['ename']}: {content['evalue']}"
             elif kind == "status" and content["execution_state"] == "idle":
@@ -94,7 +98,7 @@ def run_lab(path, reading=False, frames=False):
                 time.sleep(60 * words / READING_WPM)
             ended, _, error, found = kernel.run(source, expressions={"busy": BUSY} if reading else None)
             if index == 0:
-                result["first"] = ended
+                result["first"], result["first_line"] = ended, kernel.first_text or ended
             if error and result["error"] is None:
                 result["error"] = f"cell {index + 1}: {error}"
             busy = found.get("busy", {}).get("data", {}).get("text/plain") == "True"
@@ -163,6 +167,7 @@ def main(args):
         floor = statistics.median(floors)
         first = statistics.median(r["first"] for r in runs)
         row = {"lab": path.name, "first_output_s": round(first, 2), "floor_s": round(floor, 2),
+               "first_line_s": round(statistics.median(r["first_line"] for r in runs), 2),
                "ratio": round(first / floor, 2), "run_all_s": round(statistics.median(r["all"] for r in runs), 1),
                "errors": sorted({r["error"] for r in runs + [reading] if r["error"]})}
         waits = reading.get("waits", [])
