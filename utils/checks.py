@@ -76,9 +76,10 @@ _TIMES_SHOWN = {}
 
 
 def _step(exercise, mistake):
-    """The ladder step due now: the first on a mistake's first showing, then one more each time."""
+    """(the ladder step due now, whether it is a new, closer step than the one shown last time):
+    the first step on a mistake's first showing, then one more each time, the last one repeating."""
     seen = _TIMES_SHOWN.get((exercise, mistake.key), 0)
-    return mistake.steps[min(seen, len(mistake.steps) - 1)], seen > 0
+    return mistake.steps[min(seen, len(mistake.steps) - 1)], 0 < seen < len(mistake.steps)
 
 
 @dataclass
@@ -98,8 +99,8 @@ class Problem:
     def hint_lines(self, exercise=None):
         lines = []
         for mistake in self.mistakes():
-            text, again = _step(exercise, mistake) if exercise else (mistake.steps[0], False)
-            lines.append(f"Hint{' (the same mistake again, so a closer look)' if again else ''}: {text}")
+            text, closer = _step(exercise, mistake) if exercise else (mistake.steps[0], False)
+            lines.append(f"Hint{' (the same mistake again, so a closer look)' if closer else ''}: {text}")
         return lines
 
     def text(self, exercise=None):
@@ -268,6 +269,7 @@ def choice(text, options):
 
 def claim(ok, shows, changed, got=None):
     """What a lab cell proves (instead of a bare assert): silent while it holds, else one line.
+    Returns whether it holds (so a cell can skip what needs it); on a cell's last line write `_ = claim(...)`.
 
     shows: what the cell expected ("ReLU's loss ends below half of sigmoid's");
     changed: what a student may have changed to make it fail ("the epochs in the cell above");
