@@ -13,11 +13,9 @@
 import json
 import re
 import secrets
-import time
 from pathlib import Path
 
 import pytest
-from lab_driver import LabRun, code_cells_to_run
 from site_server import BLOCKING, describe, run_axe, site_url
 
 pytestmark = pytest.mark.browser
@@ -137,20 +135,20 @@ FOCUSED_JS = """(figure) => {
 }"""
 
 
-def run_all(browser, server, name, timeout=300):
-    cells = json.loads((server.notebook_dir / name).read_text(encoding="utf-8"))["cells"]
-    page = open_lab(browser, server, name)
-    run = LabRun(page, name, code_cells_to_run(cells))
-    deadline = time.monotonic() + 90
-    while not run.kernel_is_idle():
-        assert time.monotonic() < deadline, f"{name}: the kernel did not become idle within 90 s"
-        time.sleep(0.25)
-    run.start_run()
-    deadline = time.monotonic() + timeout
-    while not run.finished():
-        assert time.monotonic() < deadline, f"{name}: Run All did not finish within {timeout} s"
-        time.sleep(0.5)
-    return page
+def run_all(lab_pages, server, name, timeout=300):
+    """The lab's page after Clear Outputs and Run All (lab_pages, tests/browser/lab_driver.py: the next lab
+    loads and starts in the background meanwhile, as in test_labs_in_browser)."""
+    def cells_of(lab_name):
+        return json.loads((server.notebook_dir / lab_name).read_text(encoding="utf-8"))["cells"]
+
+    run = lab_pages.open(name, cells_of(name), next_cells=cells_of)
+    if run.run_clicked is None:
+        run.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
+        assert lab_pages.wait(run.kernel_is_idle, timeout=90), f"{name}: the kernel did not become idle in 90 s"
+        run.start_run()
+    assert lab_pages.wait(run.started, timeout=30), f"{name}: Run All did not start"
+    assert lab_pages.wait(run.finished, timeout=timeout), f"{name}: Run All did not finish within {timeout} s"
+    return run
 
 
 def press_until_redrawn(page, image, attempts):
@@ -178,10 +176,12 @@ def key_attempts(tag, kind):
     return [["ArrowRight"], ["ArrowLeft"], ["ArrowLeft"]]
 
 
-@pytest.mark.parametrize("lab_path", LABS, ids=[path.name for path in LABS])
-def test_every_explorer_works_with_the_keyboard_alone(browser, lab_server, lab_path):
-    name = lab_path.name
-    page = run_all(browser, lab_server, name)
+def test_every_explorer_works_with_the_keyboard_alone(lab, lab_server, lab_pages):
+    """(`lab`: every lab, parametrized by tests/browser/conftest.py)"""
+    name = lab.name
+    run = run_all(lab_pages, lab_server, name)
+    page = run.page
+    page.bring_to_front()  # a list's pop-up opens only in the page in front (the next lab loads in another)
     try:
         figures = page.locator(f".jp-NotebookPanel .jp-OutputArea-output {FIGURE}")
         problems = []
@@ -210,5 +210,4 @@ def test_every_explorer_works_with_the_keyboard_alone(browser, lab_server, lab_p
                     problems.append(f"explorer {nth + 1}, control {index + 1} ({tag}): keys did not redraw it")
         assert not problems, f"{name}:\n" + "\n".join(problems)
     finally:
-        page.close()
-        lab_server.shutdown_kernel(name)
+        lab_pages.close(run)
