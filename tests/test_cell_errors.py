@@ -63,3 +63,9 @@ def test_an_answer_below_the_raise_line_is_named(shell, capsys):
 def test_an_untouched_stub_still_says_not_written_yet(shell, capsys):
     out = run(shell, capsys, '# YOUR CODE HERE\nraise NotImplementedError("rule is not written yet")')
     assert out == "NotImplementedError: rule is not written yet"
+
+
+def test_a_template_of_blanks_above_the_raise_line_is_still_not_written(shell, capsys):
+    out = run(shell, capsys, 'targets = {"freezer": None, "battery": None}\n'
+                             'raise NotImplementedError("targets is not written yet")')
+    assert out == "NotImplementedError: targets is not written yet"

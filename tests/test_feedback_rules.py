@@ -43,6 +43,15 @@ def test_the_same_mistake_again_climbs_its_ladder_and_a_new_mistake_starts_its_o
     assert "Hint: some other mistake" in again and "closer look" not in again  # one step: no promise
 
 
+def test_a_mistake_seen_in_several_cases_climbs_one_step_per_run(capsys):
+    cases = CASES + [Case("another", (np.array([4.0]),))]
+    for _ in range(2):
+        show(run_check("double", lambda x: np.asarray(x, dtype=float), double, cases, diagnose=_diagnose))
+    second = capsys.readouterr().out.split("❌")[2]
+    assert "which one?" in second and "what should happen" not in second
+    assert checks._TIMES_SHOWN["double", "forgot the factor"] == 2
+
+
 def test_printing_a_result_in_a_test_does_not_move_the_ladder():
     result = run_check("double", lambda x: np.asarray(x, dtype=float), double, CASES, diagnose=_diagnose)
     assert result.text() == result.text()

@@ -176,9 +176,9 @@ def show(result):
     """Print a check's result; under a grader a result that did not pass then raises CheckFailed."""
     print(result.text(ladder=True))
     result.shown = True
-    for problem in result.problems:  # the next showing of the same mistake climbs its ladder
-        for mistake in problem.mistakes():
-            _TIMES_SHOWN[result.name, mistake.key] = _TIMES_SHOWN.get((result.name, mistake.key), 0) + 1
+    # the next run that shows the same mistake climbs its ladder one step, however many cases showed it
+    for key in {mistake.key for problem in result.problems for mistake in problem.mistakes()}:
+        _TIMES_SHOWN[result.name, key] = _TIMES_SHOWN.get((result.name, key), 0) + 1
     verdicts = [v for v in _VERDICTS.get(result.name, []) if v[0] is not result.subject]
     _VERDICTS[result.name] = verdicts[-7:] + [(result.subject, result.passed)]
     if grading() and not result.passed:

@@ -137,11 +137,20 @@ def _answer_beside_the_stub(tb, namespace):
                 "then run this cell again")
     answered = sorted({node.id for s in tree.body if s.lineno < stub.lineno for node in ast.walk(s)
                        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-                       and namespace.get(node.id) is not None})
+                       and _filled_in(namespace.get(node.id))})
     if answered:
         return (f"your answer ({', '.join(answered)}) is written, but the `raise NotImplementedError` line "
                 "under it still runs: delete that line, then run this cell again")
     return None
+
+
+def _filled_in(value):
+    """False for a template's blanks: None, or a dict, list or tuple holding only None."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return any(item is not None for item in value)
+    return value is not None
 
 
 def _notebook_file():
