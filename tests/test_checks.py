@@ -41,7 +41,7 @@ def test_right_answer_passes(capsys):
     ("student", "fragment"),
     [
         (lambda x: None, "returned None"),
-        (lambda x: 3 * np.asarray(x), "differs at index (0,): got 3, expected 2"),
+        (lambda x: 3 * np.asarray(x), "differs at index 0: got 3, expected 2"),
         (lambda x: (2 * np.asarray(x)).ravel()[:1], "has shape (1,), expected shape (3,)"),
         (lambda x: "two", "expected an array of numbers"),
         (lambda x: np.full(np.shape(x), np.nan), "contains nan"),

@@ -244,7 +244,7 @@ def compare_arrays(got, expected, atol=1e-6, rtol=1e-5):
     if close.all():
         return None
     first = tuple(int(i) for i in np.argwhere(~close)[0])
-    where = f" at index {first}" if first else ""
+    where = f" at index {first[0] if len(first) == 1 else first}" if first else ""
     return (f"differs{where}: got {_fmt(got_arr[first])}, expected {_fmt(exp_arr[first])} "
             f"(max difference {np.nanmax(np.abs(got_arr - exp_arr)):.3g})")
 
