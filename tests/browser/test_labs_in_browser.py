@@ -34,7 +34,8 @@ SNAPSHOT_JS = """([stderrSelector, sliderSelector, otherSelector, figureSelector
     const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')];
     return cells.map(cell => {
         const outputs = cell.querySelector('.jp-OutputArea');
-        const images = [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type^="image/"] img')];
+        const images = [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type^="image/"] img, '
+            + '.jp-OutputArea-output[data-mime-type="text/html"] img')];  // utils.plots.show: <img alt>
         const widgetImages = [...cell.querySelectorAll('.jp-OutputArea-output img.widget-image')];
         const loaded = img => img.complete && img.naturalWidth > 0;
         return {
