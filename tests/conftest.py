@@ -14,6 +14,17 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def fresh_feedback_state():
+    """Each test starts with no mistake seen and no verdict kept (utils.checks remembers both across
+    check runs, as a notebook's kernel does), so tests do not depend on their order."""
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()
+    checks._VERDICTS.clear()
+    yield
+
+
 @pytest.fixture(params=["default", "lab"])
 def plot_style(request):
     """Matplotlib's default style, then the labs' own (a grid, other margins): an explorer's frames

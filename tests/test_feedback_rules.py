@@ -52,6 +52,12 @@ def test_a_mistake_seen_in_several_cases_climbs_one_step_per_run(capsys):
     assert checks._TIMES_SHOWN["double", "forgot the factor"] == 2
 
 
+def test_a_mistake_seen_in_several_cases_is_explained_once(capsys):
+    cases = CASES + [Case("another", (np.array([4.0]),))]
+    show(run_check("double", lambda x: np.asarray(x, dtype=float), double, cases, diagnose=_diagnose))
+    assert capsys.readouterr().out.count("what should happen to each value?") == 1
+
+
 def test_printing_a_result_in_a_test_does_not_move_the_ladder():
     result = run_check("double", lambda x: np.asarray(x, dtype=float), double, CASES, diagnose=_diagnose)
     assert result.text() == result.text()

@@ -96,18 +96,23 @@ class Problem:
     def mistakes(self):
         return [Mistake.of(hint) for hint in self.hints]
 
-    def hint_lines(self, exercise=None):
+    def hint_lines(self, exercise=None, already=None):
+        """One line per mistake; a mistake in `already` (shown above in the same result) is skipped."""
         lines = []
         for mistake in self.mistakes():
+            if already is not None:
+                if mistake.key in already:
+                    continue
+                already.add(mistake.key)
             text, closer = _step(exercise, mistake) if exercise else (mistake.steps[0], False)
             lines.append(f"Hint{' (the same mistake again, so a closer look)' if closer else ''}: {text}")
         return lines
 
-    def text(self, exercise=None):
+    def text(self, exercise=None, already=None):
         lines = [f" - {self.where}" if self.where else f" - {self.what}"]
         if self.where:
             lines.append(f"   {self.what}")
-        lines += [f"   {line}" for line in self.hint_lines(exercise)]
+        lines += [f"   {line}" for line in self.hint_lines(exercise, already)]
         return "\n".join(lines)
 
 
@@ -156,7 +161,8 @@ class CheckResult:
                               + ([self.note] if self.note else []))
         head = (f"{FAIL} {self.name}: " + (f"{failed} of {self.checked} checks failed."
                                            if failed <= self.checked else f"{failed} problems found."))
-        lines = [head] + [problem.text(exercise) for problem in self.problems[:limit]]
+        already = set()  # a mistake seen in several cases gets its hint once, at the first
+        lines = [head] + [problem.text(exercise, already) for problem in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f" - ... and {len(self.problems) - limit} more")
         if self.note:
@@ -352,8 +358,8 @@ EXCEPTION_HINTS = [
      "first, x = np.asarray(x, dtype=float)"),
     (lambda e: any(text in str(e) for text in ("truth value of an array", "only length-1 arrays",
                                                "only 0-dimensional arrays", "only size-1 arrays")),
-     "`if z > 0:` and the math module work on one number only: work on the whole array at once "
-     "with NumPy (np.maximum, np.where, np.exp)"),
+     "`if z > 0:`, Python's own max() and the math module work on one number at a time: work on "
+     "the whole array at once with NumPy's element-wise functions"),
     (lambda e: "broadcast" in str(e),
      "two arrays of shapes that do not fit met in one operation: print their .shape; a sum or max "
      "over axis=-1 with keepdims=True keeps the axis, so it lines up with the rows again"),
@@ -619,8 +625,11 @@ def _evaluate_compile(model, loss, from_logits):
     if from_logits is not None:
         got_logits = bool(got.get_config().get("from_logits", False)) if hasattr(got, "get_config") else False
         if got_logits != from_logits:
+            layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+            linear = bool(layers) and _layer_value(layers[-1], "activation") == "linear"
             problems.append(f"loss has from_logits={got_logits}, expected from_logits={from_logits}"
-                            + (" (the last layer is linear, so its outputs are logits)" if from_logits else ""))
+                            + (" (the last layer is linear, so its outputs are logits)"
+                               if from_logits and linear else ""))
     return problems
 
 
