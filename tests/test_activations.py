@@ -117,6 +117,14 @@ def test_explorer_captions():
                                                        "to the left")
     assert "Zero to the left of x = -2.00" in describe_unit("relu", 1.0, 2.0)
     assert "Nothing bends" in describe_unit("linear", 2.0, 1.0)
+
+
+def test_sigmoid_caption_says_the_range_the_plot_shows():
+    """Trial: at w = 0.25 the curve runs from 0.22 to 0.78 over x in [-5, 5]; the caption says so, not 'from 0 to 1'."""
+    flat = describe_unit("sigmoid", 0.25, 0.0)
+    assert "from 0.22 to 0.78" in flat and "part of an S-curve" in flat
+    steep = describe_unit("sigmoid", 2.0, 1.0)
+    assert "from 0.00 to 1.00" in steep and "part of" not in steep
     assert affine(2.0, -1.5) == "2x - 1.5" and affine(-1.0, 0.0) == "-1x + 0"
 
 
@@ -195,6 +203,7 @@ def looping_relu(z):
     (lambda z: np.abs(z), ["that is |z|"]),
     (lambda z: np.max(z), ["you returned one number"]),
     (lambda z: np.minimum(0, z), ["keeps the negative part"]),
+    (lambda z: np.max(z, 0), ["you returned one number", "the axis to reduce along"]),
     (lambda z: None, ["returned None"]),
     (in_place_relu, ["changed its input array in place"]),
     (looping_relu, ["truth value of an array", "element-wise functions"]),
@@ -203,6 +212,19 @@ def looping_relu(z):
 def test_check_relu_explains_mistakes(capsys, student, fragments):
     check_relu(student)
     fails(capsys, *fragments)
+
+
+def test_max_over_an_axis_is_not_called_the_negative_part(capsys):
+    """Trial: np.max(z, 0) gives one negative number back; that is a reduction, not 'the negative part'."""
+    def my_relu(z):
+        return np.max(z, 0)
+
+    check_relu(my_relu)
+    out = fails(capsys, "the axis to reduce along")
+    assert "negative part" not in out
+    check_relu(my_relu)
+    out = fails(capsys, "the same mistake again", "element by element")
+    assert "np.maximum" not in out  # the idea, not the function that is the whole answer
 
 
 def test_check_sigmoid_passes_the_stable_form_and_tensorflow(capsys):
@@ -251,6 +273,24 @@ def test_fold_ladder_never_gives_the_formula(capsys):
     check_fold_linear_layers(last_bias)
     out = fails(capsys, "the same mistake again", "passes through every later layer's kernel")
     assert "b @ kernel + bias" not in out
+
+
+def test_fold_for_three_layers_only_is_told_to_fold_any_number(capsys):
+    """Trial: a fold unpacking exactly three layers gets a ladder about any number of layers, not only Python's error."""
+    def three_only(weights):
+        (k1, b1), (k2, b2), (k3, b3) = weights
+        return k1 @ k2 @ k3, (b1 @ k2 + b2) @ k3 + b3
+
+    def by_index(weights):
+        return weights[0][0] @ weights[1][0] @ weights[2][0], weights[2][1]
+
+    check_fold_linear_layers(three_only)
+    fails(capsys, "not enough values to unpack", "any number of them")
+    check_fold_linear_layers(three_only)
+    out = fails(capsys, "the same mistake again", "fold one layer at a time")
+    assert "@ kernel" not in out and "b @" not in out
+    check_fold_linear_layers(by_index)
+    fails(capsys, "IndexError", "fold one layer at a time")
 
 
 def test_checks_do_not_leak_warnings(recwarn, capsys):
@@ -320,7 +360,7 @@ def test_output_choices_explain_each_wrong_answer():
     answers["the temperature inside a freezer tomorrow, in °C (always below zero)"] = "relu"
     problems = "\n".join(evaluate_output_choices(answers))
     assert "you chose 'linear', which does not fit this target" in problems and "a price is never negative" in problems
-    assert "only a linear output can be negative" in problems
+    assert "which of the three ranges contains negative numbers" in problems
     assert "not answered yet" in problems
     assert "'softmax' is not one of" in problems
 
@@ -332,7 +372,13 @@ def test_output_choice_ladder_asks_before_it_explains(capsys):
     first = fails(capsys, "linear outputs any number")
     assert "ReLU" not in first and "relu" not in first.split("Hint")[1]
     check_output_choices(answers)
-    fails(capsys, "the same mistake again", "a price is never negative")
+    second = fails(capsys, "the same mistake again", "a price is never negative")
+    assert "ReLU" not in second and "relu" not in second.split("Hint")[1]  # leads to the idea, names no choice
+
+
+def test_no_output_choice_step_names_the_answer():
+    for description, (answer, why) in OUTPUT_TARGETS.items():
+        assert answer not in why.lower() and "relu" not in why.lower(), (description, why)
 
 
 def test_output_choices_with_bad_input():
@@ -361,6 +407,17 @@ def test_relu_builder_unit_ramping_the_wrong_way_gets_its_own_hint():
     backwards = evaluate_relu_builder([1.0, -2.0, 4.0], [0.0, 2.0, -8.0])[-1]
     assert "unit 2 has w = -2 < 0, so it is on to the *left* of its bend at x = 1" in backwards
     assert backwards.split("Hint:")[1] != general.split("Hint:")[1]
+
+
+def test_relu_builder_target_slopes_as_w_get_their_own_ladder(capsys):
+    """Trial: the target's slopes used as w; each unit adds a slope *change*, which the hint now says."""
+    for w, b in [([1.0, 3.0, 1.0], [0.0, -3.0, -2.0]), ([1.0, 3.0, -1.0], [0.0, -3.0, 2.0])]:
+        assert "supply only the *change* of slope" in evaluate_relu_builder(w, b)[-1]
+    check_relu_builder([1.0, 3.0, 1.0], [0.0, -3.0, -2.0])
+    fails(capsys, "the *change* of slope")
+    check_relu_builder([1.0, 3.0, 1.0], [0.0, -3.0, -2.0])
+    out = fails(capsys, "the same mistake again", "by how much the target's slope changes")
+    assert "+2" not in out and "-4" not in out
 
 
 def test_relu_builder_offset_and_bad_input():

@@ -123,7 +123,7 @@ class ActivationExplorer(Explorer):
             artist.set_color(COLOURS[g])
         self.a_label.set_text(f"$a = g(z)$, g = {g}")
         self.title.set_text(f"One unit: a = {g}({affine(w, b)})")
-        return describe_unit(g, w, b)
+        return describe_unit(g, w, b, self.x_range)
 
 
 def affine(w, b):
@@ -131,8 +131,8 @@ def affine(w, b):
     return f"{w:g}x {'-' if b < 0 else '+'} {abs(b):g}"
 
 
-def describe_unit(g, w, b):
-    """One sentence about what g(w x + b) looks like, for the explorer's caption."""
+def describe_unit(g, w, b, x_range=(-5.0, 5.0)):
+    """One sentence about what g(w x + b) looks like over x_range, for the explorer's caption."""
     if w == 0:
         value = float(tf_activation_and_slope(g, b)[0])
         return f"w = 0: the output is the constant g(b) = {value:.3f}, whatever x is."
@@ -141,8 +141,11 @@ def describe_unit(g, w, b):
     if g == "linear":
         return f"A straight line with slope {w:g}, crossing 0 at x = {edge:.2f}. Nothing bends."
     if g == "sigmoid":
-        return (f"An S-curve from 0 to 1 that passes 0.5 at x = {edge:.2f} and rises to the {side}; "
-                f"|w| = {abs(w):g} sets how sharp the step is.")
+        ends = tf_activation_and_slope(g, w * np.asarray(x_range, dtype=float) + b)[0]
+        shape = ("an S-curve" if ends.min() < 0.05 and ends.max() > 0.95
+                 else "part of an S-curve, nearly straight this far from 0 and 1")
+        return (f"Over the x shown, {shape}: from {ends.min():.2f} to {ends.max():.2f}, passing 0.5 at "
+                f"x = {edge:.2f} and rising to the {side}; |w| = {abs(w):g} sets how sharp the step is.")
     zero_side = "left" if w > 0 else "right"
     return (f"Zero to the {zero_side} of x = {edge:.2f}, a straight ramp with slope {w:g} to the {side}: "
             "one bend, at x = -b/w.")
@@ -247,13 +250,7 @@ def _overflow_hint(message, fn=None):
     """The overflow ladder; a second, different one when the function already picks with np.where."""
     if "overflow" not in message:
         return None
-    import inspect
-
-    try:
-        source = inspect.getsource(fn) if fn is not None else ""
-    except (OSError, TypeError):
-        source = ""
-    return BOTH_BRANCHES if "where" in source else OVERFLOW
+    return BOTH_BRANCHES if "where" in _source(fn) else OVERFLOW
 
 
 def z_cases():
@@ -271,9 +268,34 @@ def sigmoid_cases():
     return z_cases() + [Case("very large |z|", (np.array([-1e6, -745.0, 710.0, 1e6]),))]
 
 
-def _diagnose_relu(case, got, right):
+MAX_REDUCES = Mistake("np.max reduces", (
+    "np.max does not compare z with 0: it reduces an array to its largest entry, and a second argument such as "
+    "the 0 in np.max(z, 0) is the axis to reduce along (down the columns), so for one number it returns that "
+    "number, negative or not",
+    "ReLU needs, for each element on its own, the larger of two values, 0 and that element: look for the NumPy "
+    "function that compares two arrays (or an array and a number) element by element"))
+
+
+def _source(fn):
+    """The source of the student's function, or '' where Python cannot find it."""
+    import inspect
+
+    try:
+        return inspect.getsource(fn) if fn is not None else ""
+    except (OSError, TypeError):
+        return ""
+
+
+def _diagnose_relu(case, got, right, source=""):
     z = np.asarray(case.args[0], dtype=float)
     got = np.asarray(got, dtype=float)
+    uses_max = "max(" in source and "maximum" not in source  # np.max or max(...): a reduction, not ReLU
+    column_max = z.ndim > 1 and got.shape == z.shape[1:] and np.allclose(got, np.max(z, axis=0))
+    if column_max or uses_max and z.ndim == 0 and np.allclose(got, z):
+        return MAX_REDUCES
+    if z.ndim == 0 and z < 0 and np.allclose(got, z):  # one negative number given back: not "the negative part"
+        return Mistake("negative kept", ("for one negative number your function gave the number back: ReLU gives 0 "
+                                         "for every negative input, a single number included",))
     if got.shape != z.shape and got.size == 1:
         return Mistake("one number", (
             "you returned one number for a whole array: ReLU works element by element",
@@ -305,7 +327,8 @@ def _diagnose_sigmoid(case, got, right):
 def check_relu(fn):
     """Exercise check of a NumPy relu(z) on vectors, a batch, one number and very large values."""
     return show(run_check(getattr(fn, "__name__", "relu"), fn, None, with_expected(LAB, "relu", z_cases()),
-                          diagnose=_diagnose_relu, watch_warnings=True, warning_hint=_overflow_hint,
+                          diagnose=lambda case, got, right: _diagnose_relu(case, got, right, _source(fn)),
+                          watch_warnings=True, warning_hint=_overflow_hint,
                           note="Hint: relu(z) is max(0, z) element by element."))
 
 
@@ -326,8 +349,8 @@ def output_targets():
 def _choice_problems(answers):
     """The Problems of a dict {target description: 'sigmoid' | 'linear' | 'relu'} (none: all right).
 
-    A wrong choice first gets a question about the target's values; the explanation (which names the
-    right activation) only comes when the same wrong choice is checked again.
+    A wrong choice first gets a question about the target's values; the same wrong choice checked again
+    gets the target's own values and a question about which range fits them (neither names the answer).
     """
     if not isinstance(answers, dict):
         return [Problem("", f"expected a dict {{description: activation name}}, got {type(answers).__name__}")]
@@ -343,8 +366,8 @@ def _choice_problems(answers):
             problems.append(Problem("", f"'{description}': {refused}"))
         elif name != right:
             ranges = {"sigmoid": "between 0 and 1", "relu": "0 or more", "linear": "any number"}
-            question = (f"{name} outputs {ranges[name]}: which values can this target take, and can {name} reach "
-                        f"all of them without allowing impossible ones?")
+            question = (f"{name} outputs {ranges[name]}: which values can this target take, and does {name}'s range "
+                        f"fit them, covering them and leaving out impossible ones?")
             problems.append(Problem("", f"'{description}': you chose {name!r}, which does not fit this target",
                                     [Mistake(f"{description}: {name}", (question, f"{why}"))]))
     extra = set(answers) - set(targets)
@@ -425,7 +448,17 @@ def _diagnose_fold(case, got, right):
     return None
 
 
+FIXED_DEPTH = Mistake("a fixed number of layers", (
+    "your function takes a fixed number of layers out of `weights`, but `weights` can hold any number of them: "
+    "the check also gives it one layer alone and two layers",
+    "fold one layer at a time: the first layer alone is already a pair (W, b), and each further layer turns the "
+    "(W, b) of the layers before it into the (W, b) of one layer more; do that for every pair in `weights`, "
+    "however many there are"))
+
+
 def _explain_fold_exception(exc, case):
+    if isinstance(exc, ValueError) and "values to unpack" in str(exc) or isinstance(exc, IndexError):
+        return FIXED_DEPTH
     if "broadcast" in str(exc):
         return Mistake("biases_added", (
             "two biases of different lengths met in a sum: an earlier layer's bias has one number per unit of "
@@ -451,7 +484,13 @@ def check_fold_linear_layers(fn):
 
 
 def evaluate_relu_builder(w, b):
-    """Problems with the builder weights w = [w1, w2, w3], b = [b1, b2, b3] (empty: it matches)."""
+    """The problems with the builder weights as texts, the first hint step included (empty: it matches)."""
+    return [problem if isinstance(problem, str) else problem.text()[3:] for problem in _builder_problems(w, b)]
+
+
+def _builder_problems(w, b):
+    """Problems with the builder weights w = [w1, w2, w3], b = [b1, b2, b3] (empty: it matches); the last
+    one, when the weights are numbers, is a Problem carrying the hint's ladder."""
     try:
         w = np.asarray(w, dtype=float)
         b = np.asarray(b, dtype=float)
@@ -477,21 +516,36 @@ def evaluate_relu_builder(w, b):
     if not problems:
         problems.append(f"the slopes are right but the sum is off by up to {gap.max():.3g}: "
                         "check where each unit switches on (x = -b/w)")
+    problems[-1] = Problem("", problems[-1], [_builder_mistake(w, b)])
+    return problems
+
+
+def _builder_mistake(w, b):
+    """The ladder for weights that do not match: slopes used as w, a unit ramping the wrong way, or general."""
+    slopes = np.diff(TARGET_VALUES) / np.diff(TARGET_KNOTS)
+    if np.allclose(np.abs(w), np.abs(slopes)):
+        return Mistake("slopes as w", (
+            "your w are the target's slopes, but a unit that has switched on stays on to the right of its bend: "
+            "from x = 1 on, unit 1 and unit 2 both add their slopes, so each unit must supply only the *change* of "
+            "slope at its own bend",
+            "work out by how much the target's slope changes at x = 0, at x = 1 and at x = 2; a unit's output weight "
+            "(+, +, -) times its w is the change it makes at its bend"))
     backwards = [j for j in range(3) if w[j] < 0]
     if backwards:  # a unit ramping the wrong way: its own message, not the general one
         j = backwards[0]
-        problems[-1] += (f"\n   Hint: unit {j + 1} has w = {w[j]:g} < 0, so it is on to the *left* of its bend at "
-                         f"x = {-b[j] / w[j]:g} and 0 to the right of it; every bend of the target adds slope to its "
-                         "right, so each unit must be on to the right of its bend")
-    else:
-        problems[-1] += ("\n   Hint: unit j bends the sum at x = -b_j/w_j. It is on to the right of that point when "
-                         "w_j > 0, and there it adds its output weight (+, +, -) times w_j to the slope")
-    return problems
+        return Mistake("backwards", (
+            f"unit {j + 1} has w = {w[j]:g} < 0, so it is on to the *left* of its bend at x = {-b[j] / w[j]:g} and 0 "
+            "to the right of it; every bend of the target adds slope to its right, so each unit must be on to the "
+            "right of its bend",))
+    return Mistake("segment slope", (
+        "unit j bends the sum at x = -b_j/w_j. It is on to the right of that point when w_j > 0, and there it adds "
+        "its output weight (+, +, -) times w_j to the slope",))
 
 
 def check_relu_builder(w, b):
     """Exercise check: whether the three ReLU units reproduce the target curve, or which segment is off."""
-    result = CheckResult("ReLU builder", 3, [Problem("", what) for what in evaluate_relu_builder(w, b)])
+    result = CheckResult("ReLU builder", 3, [problem if isinstance(problem, Problem) else Problem("", problem)
+                                             for problem in _builder_problems(w, b)])
     if all(value is None for value in [*np.ravel(np.asarray(w, dtype=object)), *np.ravel(np.asarray(b, dtype=object))]):
         result.not_written, result.problems = "every weight is still None", []
     return show(result)

@@ -89,22 +89,27 @@ def fold_mistakes(weights):
 
 # ----------------------------------------------------------------------------- output activations
 
-# target description -> (the right output activation, why: the check's explanation of a wrong choice)
+# target description -> (the right output activation, why: the check's second step on a wrong choice; it says
+# which values the target can take and asks which range fits them, never naming the activation)
 OUTPUT_TARGETS = {
     "whether an email is spam (1) or not (0)":
-        ("sigmoid", "a yes/no label: sigmoid gives a probability between 0 and 1"),
+        ("sigmoid", "the model should give the probability of a 1, a number between 0 and 1: which of the three "
+                    "ranges keeps inside that interval?"),
     "the price a house sells for, in dollars":
-        ("relu", "a price is never negative and has no upper limit: ReLU outputs exactly that, 0 or more"),
+        ("relu", "a price is never negative, but it has no upper limit: which range starts at 0 and goes up "
+                 "without a limit?"),
     "the temperature inside a freezer tomorrow, in °C (always below zero)":
-        ("linear", "the target is negative, and of the three only a linear output can be negative"),
+        ("linear", "every value of this target is below zero: which of the three ranges contains negative numbers "
+                   "at all?"),
     "the fraction of a phone's battery left after an hour, from 0 to 1":
-        ("sigmoid", "a fraction lies between 0 and 1, exactly the sigmoid's range; ReLU could predict 1.3, "
-                    "a linear output -0.2"),
+        ("sigmoid", "a fraction lies between 0 and 1: a range with no upper limit could predict 1.3, one with "
+                    "negative numbers -0.2; which range stays between 0 and 1?"),
     "tomorrow's change in a share price, in dollars":
-        ("linear", "a change can be up or down: only a linear output reaches negative values"),
+        ("linear", "a change can be up or down, so the target takes negative and positive values: which range "
+                   "has both?"),
     "the number of visitors a website gets tomorrow":
-        ("relu", "a count is never negative and has no upper limit: ReLU cannot predict an impossible "
-                 "negative count"),
+        ("relu", "a count is never negative and has no upper limit: which range allows exactly that, so that no "
+                 "impossible negative count can come out?"),
 }
 
 
