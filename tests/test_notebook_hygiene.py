@@ -1,8 +1,10 @@
 """Every stored lab is a clean Restart & Run All (what nbval and readers rely on)."""
+import html as html_module
 import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,3 +43,19 @@ def test_solutions_are_marked(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert code.count("### BEGIN SOLUTION") == code.count("### END SOLUTION") >= 1
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.name for p in LABS])
+def test_every_figure_has_a_text_alternative(path):
+    """Every stored figure went through utils.plots.show: alt text in its metadata and on its <img>."""
+    nb = nbformat.read(path, as_version=4)
+    missing = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if "image/png" not in output.get("data", {}):
+                continue
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+            html = output["data"].get("text/html", "")
+            if len(alt.split()) < 5 or f'alt="{html_module.escape(alt, quote=True)}"' not in html:
+                missing.append(index)
+    assert not missing, f"{path.name}: figures without a text alternative in cells {missing} (use utils.plots.show)"
