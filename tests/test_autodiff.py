@@ -506,7 +506,7 @@ def test_a_repeated_rule_slip_gets_a_closer_look_and_never_the_line(capsys):
     second = capsys.readouterr().out
     check_mul_backward(addition_rule)  # a different slip: its own first step
     other = capsys.readouterr().out
-    assert "swapped" in first and "the other factor" in second and "rule of addition" in other
+    assert "swapped" in first and "Raise a to 4" in second and "rule of addition" in other
     for shown in (first, second, other):
         assert "out_grad * b" not in shown and "grad_a =" not in shown
 
@@ -529,3 +529,23 @@ def test_the_core_listing_is_the_sweep_and_the_whole_listing_includes_as_value()
     assert "def as_value" in autodiff.engine_source()
     with pytest.raises(ValueError, match="'all' or 'backward'"):
         autodiff.engine_source("rules")
+
+
+def test_halving_d_before_squaring_is_named_and_not_as_the_line(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()
+    halved_first = _with(RIGHT_FORWARD, J=2.25)  # (½ d)²
+    check_forward_values(halved_first)
+    first = capsys.readouterr().out
+    check_forward_values(halved_first)
+    second = capsys.readouterr().out
+    assert "half the right value" in first and "¼ d²" in second and "¼ d²" not in first
+
+
+@pytest.mark.parametrize("dJ_dd, fragment", [(-6.0, "derivative of d² alone"), (4.5, "that is J itself")])
+def test_the_likely_slips_of_dJ_dd_get_their_own_message(dJ_dd, fragment):
+    table = {**RIGHT_BACKWARD, "d": dJ_dd}
+    result = evaluate_backward_values(table)
+    assert not result.passed and fragment in result.text(), result.text()
+    assert "d = -3" not in result.text()

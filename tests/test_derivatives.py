@@ -299,8 +299,20 @@ def _restored_in_place(J, params, epsilon):  # changes the caller's array and pu
     return slopes
 
 
+def _aliased(J, params, epsilon):  # `up, down = params, params`: one array under two names
+    params = np.asarray(params, dtype=float)
+    gradient = np.zeros_like(params)
+    for i in range(params.size):
+        up, down = params, params
+        up[i] += epsilon
+        down[i] -= epsilon
+        gradient[i] = (J(up) - J(down)) / (2 * epsilon)
+    return gradient
+
+
 GRADIENT_MISTAKES = [
     (_first_only, "`return` inside the loop"),
+    (_aliased, "one and the same array"),
     (_all_at_once, "all parameters were nudged at once"),
     (_left_in_place, "a nudge was left in place"),
     (_one_sided, "one-sided nudge"),
@@ -392,3 +404,26 @@ def test_gradient_hints_never_give_the_copy_line(capsys):
             check_numerical_gradient(student)
     shown = capsys.readouterr().out
     assert "params.copy()" not in shown and "p = params" not in shown
+
+
+def test_a_tangent_left_as_a_formula_for_float_gets_a_ladder(capsys):
+    from utils import checks
+    from utils.derivatives import check_tangent_line
+
+    checks._TIMES_SHOWN.clear()
+
+    def no_subs(J, w, at):
+        slope = sympy.diff(J, w)
+        return float(slope), float(J - slope * at)
+
+    check_tangent_line(no_subs)
+    first = capsys.readouterr().out
+    check_tangent_line(no_subs)
+    second = capsys.readouterr().out
+    assert "still holds w" in first and "section 4's table" in second and ".subs(" not in first + second
+
+
+@pytest.mark.parametrize("w", [0.5, 1.35, 2.0, 3.5])
+def test_the_caption_of_a_straight_line_never_says_minus_zero(w):
+    _, caption = Frames(TangentExplorer).render(function="w", w=w, epsilon=0.01)
+    assert caption.endswith("off by +0.0000"), caption

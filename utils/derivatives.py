@@ -145,7 +145,7 @@ class TangentExplorer(Explorer):
         self.title.set_text(f"{ex.label}: slope at w = {w:.2f}, nudged by ε = {epsilon:.3g}")
         return (f"J({w:.2f}) = {s['J0']:.4f}, J({w:.2f} + {epsilon:.3g}) = {s['J1']:.4f}: "
                 f"J changed by {s['rise']:+.4f} = {s['secant']:.4f} × ε\n"
-                f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {s['gap']:+.4f}")
+                f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {round(s['gap'], 4) + 0.0:+.4f}")
 
 
 # ----------------------------------------------------------------------------- shared by the checks
@@ -290,6 +290,11 @@ GRADIENT_CASES = [  # (cost, params, epsilon)
 
 
 GRADIENT_HINTS = {  # the usual slips, named as in the recorded outputs, each a ladder
+    "aliased": Mistake("aliased", (
+        "every entry is 0: your two nudged points were one and the same array. Assigning an array to a "
+        "second name does not copy it, so the nudge down undid the nudge up before J was called",
+        "after moving entry i of your 'up' array, print that entry of your 'down' array: it moved too. "
+        "A NumPy array is copied only when you ask for a copy")),
     "all_at_once": Mistake("all_at_once", (
         "every entry is the same: all parameters were nudged at once. A partial derivative moves one "
         "parameter and holds the others where they are",
@@ -451,10 +456,20 @@ def _tangent_cases():
     return cases
 
 
+def _tangent_exception(exc, case):
+    if isinstance(exc, TypeError) and "convert expression to float" in str(exc):
+        return Mistake("tangent_float_of_formula", (
+            "float() was given an expression that still holds w: the slope and the intercept are numbers, "
+            "the values at the point w = at, not formulas",
+            "section 4's table has the call that puts a number in place of w; use it on each expression "
+            "before float()"))
+    return None
+
+
 def evaluate_tangent_line(fn):
     """The CheckResult of fn(J_expr, w, at) as the (slope, intercept) of J's tangent at w = at."""
     return run_check(getattr(fn, "__name__", "tangent_line"), fn, None, _tangent_cases(),
-                     compare=_compare_tangent, diagnose=_tangent_hints)
+                     compare=_compare_tangent, diagnose=_tangent_hints, explain_exception=_tangent_exception)
 
 
 def check_tangent_line(fn):

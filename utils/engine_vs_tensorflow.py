@@ -93,7 +93,8 @@ MUL_HINTS = {
     "swapped": Mistake("swapped", (
         "the two gradients are swapped: an input's local derivative is how much out moves per unit of that "
         "input, with the other input held fixed",
-        "when a grows by 1, a·b grows by b: a's local derivative is the other factor")),
+        "try one case by hand: a = 3, b = -2. Raise a to 4 and hold b: how far did a·b move? Compare that "
+        "with what your rule returns for a when out_grad = 1")),
     "no_out_grad": Mistake("no_out_grad", (
         "the chain rule is missing: a rule returns dJ/d(input), not the local derivative alone",
         "each gradient is dJ/d(out) times d(out)/d(input), and dJ/d(out) is out_grad")),
@@ -103,7 +104,7 @@ MUL_HINTS = {
     "add_rule": Mistake("add_rule", (
         "that is the rule of addition, where each local derivative is 1; how much a product moves depends "
         "on the other factor",
-        "when a grows by 1, a·b grows by b")),
+        "try one case by hand: a = 3, b = -2. Raise a to 4 and hold b: a·b moves by more than 1")),
 }
 
 
@@ -242,6 +243,9 @@ def _forward_hints(key, got, mine, right):
                                  "you squared d but did not halve it")),
               (0.5 * right["d"], ("J = ½ d² squares d: your J is not a square",
                                   "square d before halving it")),
+              ((0.5 * right["d"]) ** 2, ("J is half the right value: the ½ of J = ½ d² multiplies the square, "
+                                         "it does not go inside it",
+                                         "halving d first and then squaring gives (½ d)² = ¼ d²")),
               (None if d is None else 0.5 * d ** 2, ("this follows from your d: fix d first, then J = ½ d²",))],
     }[key]
     return [_ladder(key, hint) for value, hint in slips if _near(got, value) and not _near(got, right[key])]
@@ -300,7 +304,13 @@ def _backward_hints(key, got, mine, values, grads):
         slips = [(values["d"] ** 2, ("that is d², the value of a square; dJ/dd is how fast ½ d² changes with d",
                                      "the derivative of ½ d² is ½ · 2d")),
                  (0.5 * values["d"], ("dJ/dd is not ½ d (nor dJ/dJ = 1): differentiate ½ d² with respect to d",
-                                      "the derivative of d² is 2d; then take the ½ into account"))]
+                                      "the derivative of d² is 2d; then take the ½ into account")),
+                 (2 * values["d"], ("twice too large: that is the derivative of d² alone; J is ½ d², and the "
+                                    "½ scales the derivative too",
+                                    "nudge d by a small ε in J = ½ d² and watch how far J moves")),
+                 (0.5 * values["d"] ** 2, ("that is J itself, the value of the cost; dJ/dd is how fast J changes "
+                                           "when d moves",
+                                           "nudge d by a small ε in J = ½ d² and watch how far J moves"))]
     else:
         local = values["x"] if key == "w" else 1.0
         up = UPSTREAM[key]

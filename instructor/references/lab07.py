@@ -57,7 +57,20 @@ def _all_at_once(J, params, epsilon):
     return np.full(params.size, (J(params + epsilon) - J(params - epsilon)) / (2 * epsilon))
 
 
+def _aliased(J, params, epsilon):
+    """The aliasing slip: `up, down = params, params`, so the nudge down undoes the nudge up."""
+    p = np.array(params, dtype=float)
+    slopes = []
+    for i in range(p.size):
+        up, down = p, p
+        up[i] += epsilon
+        down[i] -= epsilon
+        slopes.append((J(up) - J(down)) / (2 * epsilon))
+    return np.array(slopes)
+
+
 GRADIENT_MISTAKES = {
+    "aliased": _aliased,
     "all_at_once": _all_at_once,
     "left_in_place": _left_in_place,
     "one_sided": lambda J, p, e: np.array([(J(_moved(p, i, e)) - J(np.asarray(p, dtype=float))) / e
