@@ -105,7 +105,7 @@ class Problem:
                     continue
                 already.add(mistake.key)
             text, closer = _step(exercise, mistake) if exercise else (mistake.steps[0], False)
-            lines.append(f"Hint{' (the same mistake again, so a closer look)' if closer else ''}: {text}")
+            lines.append(f"Hint{' (a closer look: this came up before)' if closer else ''}: {text}")
         return lines
 
     def text(self, exercise=None, already=None):
