@@ -223,7 +223,7 @@ def test_max_over_an_axis_is_not_called_the_negative_part(capsys):
     out = fails(capsys, "the axis to reduce along")
     assert "negative part" not in out
     check_relu(my_relu)
-    out = fails(capsys, "the same mistake again", "element by element")
+    out = fails(capsys, "a closer look", "element by element")
     assert "np.maximum" not in out  # the idea, not the function that is the whole answer
 
 
@@ -248,7 +248,7 @@ def test_check_sigmoid_explains_mistakes(capsys, student, fragments):
 
 
 def test_sigmoid_ladder_climbs_and_np_where_gets_its_own_message(capsys):
-    """Issue 23: the same mistake again shows the next step; np.where that still overflows is a different mistake."""
+    """Issue 23: a closer look shows the next step; np.where that still overflows is a different mistake."""
     def naive(z):
         return 1 / (1 + np.exp(-z))
 
@@ -258,11 +258,11 @@ def test_sigmoid_ladder_climbs_and_np_where_gets_its_own_message(capsys):
     check_sigmoid(naive)
     first = fails(capsys, "1 / (1 + exp(-z)) does that")
     check_sigmoid(naive)
-    second = fails(capsys, "the same mistake again")
+    second = fails(capsys, "a closer look")
     assert "1 / (1 + exp(-z)) does that" not in second  # a closer step, not the first again
     check_sigmoid(where_both)
     out = fails(capsys, "np.where computes both of its branches")
-    assert "the same mistake again" not in out
+    assert "a closer look" not in out
     for text in (first, second, out):  # no step is the line to write
         assert "np.exp(-np.abs(z))" not in text and "exp(z) / (1 + exp(z))" not in text
 
@@ -271,12 +271,12 @@ def test_fold_ladder_never_gives_the_formula(capsys):
     last_bias = fold_with(lambda W, b, K, c: (W @ K, c))
     check_fold_linear_layers(last_bias)
     check_fold_linear_layers(last_bias)
-    out = fails(capsys, "the same mistake again", "passes through every later layer's kernel")
+    out = fails(capsys, "a closer look", "passes through every later layer's kernel")
     assert "b @ kernel + bias" not in out
 
 
 def test_fold_for_three_layers_only_is_told_to_fold_any_number(capsys):
-    """Trial: a fold unpacking exactly three layers gets a ladder about any number of layers, not only Python's error."""
+    """Trial: a fold unpacking exactly three layers is told to fold any number, not only given Python's error."""
     def three_only(weights):
         (k1, b1), (k2, b2), (k3, b3) = weights
         return k1 @ k2 @ k3, (b1 @ k2 + b2) @ k3 + b3
@@ -287,7 +287,7 @@ def test_fold_for_three_layers_only_is_told_to_fold_any_number(capsys):
     check_fold_linear_layers(three_only)
     fails(capsys, "not enough values to unpack", "any number of them")
     check_fold_linear_layers(three_only)
-    out = fails(capsys, "the same mistake again", "fold one layer at a time")
+    out = fails(capsys, "a closer look", "fold one layer at a time")
     assert "@ kernel" not in out and "b @" not in out
     check_fold_linear_layers(by_index)
     fails(capsys, "IndexError", "fold one layer at a time")
@@ -372,7 +372,7 @@ def test_output_choice_ladder_asks_before_it_explains(capsys):
     first = fails(capsys, "linear outputs any number")
     assert "ReLU" not in first and "relu" not in first.split("Hint")[1]
     check_output_choices(answers)
-    second = fails(capsys, "the same mistake again", "a price is never negative")
+    second = fails(capsys, "a closer look", "a price is never negative")
     assert "ReLU" not in second and "relu" not in second.split("Hint")[1]  # leads to the idea, names no choice
 
 
@@ -416,7 +416,7 @@ def test_relu_builder_target_slopes_as_w_get_their_own_ladder(capsys):
     check_relu_builder([1.0, 3.0, 1.0], [0.0, -3.0, -2.0])
     fails(capsys, "the *change* of slope")
     check_relu_builder([1.0, 3.0, 1.0], [0.0, -3.0, -2.0])
-    out = fails(capsys, "the same mistake again", "by how much the target's slope changes")
+    out = fails(capsys, "a closer look", "by how much the target's slope changes")
     assert "+2" not in out and "-4" not in out
 
 
