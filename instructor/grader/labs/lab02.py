@@ -62,13 +62,13 @@ class WatchedFunction(FunctionExercise):
         z = call.args[1]
         problem = differs(got["value"], self.reference(copy.deepcopy(z)), atol=1e-9)
         if problem and problem.startswith("wrong value") and "got nan" in problem:
-            return f"{problem}: nan comes from inf / inf, call exp only on -|z|"
+            return f"{problem}: nan comes from inf / inf; give every exp a number that is 0 or less"
         if problem:
             return problem
         if got["changed"]:
             return "right values, but it changed its input array in place (write z = ..., not z[...] = ...)"
         if got["warning"]:
-            hint = " (call exp only on -|z|)" if "overflow" in got["warning"] else ""
+            hint = " (give every exp a number that is 0 or less)" if "overflow" in got["warning"] else ""
             return f"right values, but NumPy warned: {got['warning']}{hint}"
         return None
 
