@@ -6,7 +6,9 @@ Import it first in a lab's set-up cell, before TensorFlow:
     utils.setup_lab()
 
 Importing this package is cheap (it does not import TensorFlow) and tells TensorFlow's
-C++ runtime to stay quiet, so no log text lands in a notebook's outputs.
+C++ runtime to stay quiet, so no log text lands in a notebook's outputs. In a notebook,
+setup_lab() returns before TensorFlow is imported: it comes in the background while the
+student reads (utils.background_import).
 """
 import os
 
