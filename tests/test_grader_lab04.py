@@ -31,6 +31,10 @@ PARAMETERS_FIRST_LAYER = '''
 def count_parameters(layer_sizes):
     return layer_sizes[0] * layer_sizes[1] + layer_sizes[1]
 '''
+PARAMETERS_RAW_INPUTS = '''
+def count_parameters(layer_sizes):
+    return sum(layer_sizes[0] * units + units for units in layer_sizes[1:])
+'''
 SCENE_SIGMOID = builder("build_scene_model", 100, 32, 'tf.keras.layers.Dense(3, activation="sigmoid")', BINARY)
 SCENE_CATEGORICAL = builder("build_scene_model", 100, 32, "tf.keras.layers.Dense(3)",
                             "tf.keras.losses.CategoricalCrossentropy(from_logits=True)")
@@ -101,6 +105,7 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("count_parameters", PARAMETERS_NO_BIASES, "wrong value"),
     ("count_parameters", PARAMETERS_INPUT_BIASES, "wrong value"),
     ("count_parameters", PARAMETERS_FIRST_LAYER, "wrong value"),
+    ("count_parameters", PARAMETERS_RAW_INPUTS, "wrong value"),
     ("build_scene_model", SCENE_ONE_MODEL, "returned the same model"),
     ("build_scene_model", SCENE_NO_RETURN, "returned a NoneType"),
     ("build_scene_model", SCENE_SIGMOID, "activation='sigmoid'"),

@@ -274,6 +274,7 @@ def test_parameter_check_passes_the_count_and_names_mistakes(capsys):
         "one extra number per input": lambda s: good(s) + s[0],
         "the first Dense layer only": lambda s: s[0] * s[1] + s[1],
         "that counts units, not parameters": lambda s: sum(s[1:]),
+        "as if it read the network's inputs": lambda s: sum(s[0] * n + n for n in s[1:]),
         "start with one unit": lambda s: 7,
         "return one whole number": lambda s: np.array(s),
     }
@@ -295,6 +296,20 @@ def test_the_same_parameter_mistake_twice_climbs_its_ladder(capsys):
     second = capsys.readouterr().out
     assert "each unit also has a bias" in first and "closer look" in second and "count the entries of w" in second
     assert "zip(" not in first + second
+
+
+def test_every_layer_reading_the_inputs_is_named_and_its_second_step_does_not_confirm_it(capsys):
+    """The mistake agrees with Keras on [2, 2, 4] and [64, 64, 10]: the check names it, and no step points the
+    student at a network where it gives the right count."""
+    def raw_inputs(layer_sizes):
+        return sum(layer_sizes[0] * n + n for n in layer_sizes[1:])
+
+    check_count_parameters(raw_inputs)
+    first = capsys.readouterr().out
+    check_count_parameters(raw_inputs)
+    second = capsys.readouterr().out
+    assert "2 of 6 checks failed" in first and "previous layer's units" in first
+    assert "closer look" in second and "[2, 2, 4]" not in first + second and "sum(" not in first + second
 
 
 def test_setup_choices_count_wrong_answers_without_naming_them(capsys):

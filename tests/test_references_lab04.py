@@ -49,7 +49,8 @@ def test_reference_count_parameters_matches_keras():
         model = keras.Sequential([keras.Input(shape=(sizes[0],))] + [keras.layers.Dense(n) for n in sizes[1:]])
         assert reference_count_parameters(sizes) == model.count_params()
     assert {name: mistake([2, 2, 4]) for name, mistake in PARAMETER_MISTAKES.items()} == {
-        "no_biases": 12, "input_biases": 20, "first_layer_only": 6, "units_only": 6, "products": 22}
+        "no_biases": 12, "input_biases": 20, "first_layer_only": 6, "units_only": 6, "products": 22,
+        "raw_inputs": 18}  # right on [2, 2, 4]: the visible check catches it on [4, 3, 1] and [5, 8, 8, 2]
 
 
 def test_the_mistakes_on_a_small_case():

@@ -87,6 +87,12 @@ def in_place_softmax(z):
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+def min_shift_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.min(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
 def crashing_softmax(z):
     raise RuntimeError("not written yet")
 
@@ -110,30 +116,52 @@ def test_correct_softmax_passes(capsys):
     assert evaluate_my_softmax(good_softmax) == []
     assert evaluate_my_softmax(good_softmax) == []
     check_my_softmax(good_softmax)
-    assert capsys.readouterr().out.startswith("✅ my_softmax: all 7 checks passed.")
+    assert capsys.readouterr().out.startswith("✅ my_softmax: all 8 checks passed.")
 
 
 def test_forgetting_the_max_is_named(capsys):
     problems = text(evaluate_my_softmax(naive_softmax))
-    assert "subtract the max before np.exp: for z = [1000., 1001.]" in problems
+    assert "for z = [1000., 1001.], np.exp(1001) overflows to inf" in problems
     assert "overflows to inf" in problems
     check_my_softmax(naive_softmax)
     out = capsys.readouterr().out
-    assert out.startswith("❌ my_softmax: 3 of 7 checks failed.") and "subtract the max before np.exp" in out
+    assert out.startswith("❌ my_softmax: 3 of 8 checks failed.") and "Subtracting the same number" in out
     assert "underflows to 0, and 0 / 0 is nan" in text(evaluate_my_softmax(naive_softmax))
 
 
 @pytest.mark.parametrize("fn, phrase", [
-    (global_max_softmax, "every row needs its own max"),
-    (column_softmax, "normalize along axis=-1, not axis=0"),
-    (whole_batch_sum_softmax, "sum of the whole batch"),
-    (no_keepdims_softmax, "keepdims=True"),
+    (global_max_softmax, "every example needs its own largest logit"),
+    (column_softmax, "you normalized over the examples"),
+    (whole_batch_sum_softmax, "one total for the whole batch"),
+    (no_keepdims_softmax, "do not line up with the rows"),
+    (min_shift_softmax, "not the smallest one to 0"),
     (list_unfriendly_softmax, "turn it into an array first"),
     (in_place_softmax, "changed its input array in place"),
 ])
 def test_typical_mistakes_fail_with_a_specific_hint(fn, phrase):
     problems = evaluate_my_softmax(fn)
     assert problems and phrase in text(problems)
+
+
+def test_a_shift_by_the_min_fails_on_a_row_with_a_large_gap(capsys):
+    """It is right on every other case (my_softmax([0., 1000.]) is [0, nan]): the check has a case that shows it."""
+    check_my_softmax(min_shift_softmax)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ my_softmax: 1 of 8 checks failed.") and "logits 1000 apart in one row" in out
+
+
+@pytest.mark.parametrize("fn", [global_max_softmax, whole_batch_sum_softmax, no_keepdims_softmax, column_softmax,
+                                min_shift_softmax, naive_softmax])
+def test_softmax_ladders_climb_and_never_write_the_call(capsys, fn):
+    """The same mistake three times: a new, closer step each time until the last; no step names the code."""
+    outputs = []
+    for _ in range(3):
+        check_my_softmax(fn)
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] != outputs[1] and "closer look" in outputs[1] and "closer look" not in outputs[0]
+    hints = "\n".join(line for out in outputs for line in out.splitlines() if "Hint" in line)  # not their own line
+    for code in ("axis=-1", "keepdims=True", "np.max(z", "np.sum(e", "z - np.m", "z.max("):
+        assert code not in hints, code
 
 
 def test_the_softmax_check_never_raises(capsys):
@@ -143,7 +171,7 @@ def test_the_softmax_check_never_raises(capsys):
     check_my_softmax(lambda z: "text")
     check_my_softmax(lambda z: 1.0)
     out = capsys.readouterr().out
-    assert out.count("❌") == 5 and "raised RuntimeError" in out and "every one of the 7 cases" in out
+    assert out.count("❌") == 5 and "raised RuntimeError" in out and "every one of the 8 cases" in out
     assert "pass the function itself" in out and "returned None" in out
 
 
@@ -165,6 +193,17 @@ def test_chance_loss_check_passes_log_n_and_names_mistakes(capsys):
         assert problems and phrase in text(problems), phrase
     check_chance_loss(lambda n: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_chance_loss_failures_never_print_the_answer(capsys):
+    """A wrong value is called wrong without the right number: ln 2 = 0.693147 would give the answer away."""
+    for fn in (lambda n: 1 / n, lambda n: 2.0 * n, lambda n: np.log10(n)):  # values unlike the answer
+        for _ in range(3):
+            check_chance_loss(fn)
+    out = capsys.readouterr().out
+    assert out.count("❌") == 9 and "expected" not in out
+    for answer in ("0.693", "0.69", "1.0986", "2.30", "1/n", "log(n"):
+        assert answer not in out, answer
 
 
 def test_the_same_chance_mistake_twice_climbs_its_ladder(capsys):
@@ -196,6 +235,19 @@ def test_softmax_regression_check_passes_the_recommended_model(capsys):
     assert capsys.readouterr().out.strip() == "✅ build_softmax_regression: all 3 checks passed."
     check_build_softmax_regression(_softmax_regression(optimizer="adam"))
     assert "the lab's numbers come from SGD(learning_rate=0.5)" in capsys.readouterr().out
+
+
+def test_softmax_twice_and_a_relu_output_with_adam_are_named(capsys):
+    import tensorflow as tf
+
+    sparse = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    check_build_softmax_regression(_softmax_regression([tf.keras.layers.Dense(10, activation="softmax")], sparse))
+    out = capsys.readouterr().out
+    assert "softmax is applied twice" in out and "detour" not in out
+    check_build_softmax_regression(_softmax_regression([tf.keras.layers.Dense(10, activation="relu")], sparse,
+                                                       optimizer="adam"))
+    out = capsys.readouterr().out
+    assert "ReLU sets every negative output to 0" in out and "yours is Adam" in out
 
 
 def test_softmax_regression_check_explains_the_typical_mistakes(capsys):
@@ -289,4 +341,4 @@ def test_one_max_and_one_sum_over_the_batch_are_both_named():
         return e / np.sum(e)
 
     problems = text(evaluate_my_softmax(batch_max_and_sum))
-    assert "every row needs its own max" in problems and "sum each row" in problems
+    assert "every example needs its own largest logit" in problems and "one total for the whole batch" in problems

@@ -196,6 +196,11 @@ def plot_misclassified(images, y_true, probs, max_shown=10, columns=5):
         colours[truth] = "C2"
         ax.bar(x0 + np.arange(k), bar_height * probs[i], bottom=y0, color=colours, width=0.8)
         ax.plot([x0 - 0.5, x0 + k - 0.5], [y0, y0], color="0.4", linewidth=0.8)
+        ax.plot([x0 - 0.7] * 2, [y0, y0 + bar_height], color="0.4", linewidth=0.8)  # the probability scale
+        for level in (0, 0.5, 1):
+            ax.plot([x0 - 0.9, x0 - 0.7], [y0 + level * bar_height] * 2, color="0.4", linewidth=0.8)
+            ax.text(x0 - 1.0, y0 + level * bar_height, f"{level:g}", ha="right", va="center", fontsize=6,
+                    color="0.3")
         for digit, colour in ((truth, "C2"), (guess, "C3")):
             ax.text(x0 + digit, y0 - 0.2, str(digit), color=colour, ha="center", va="top", fontsize=8,
                     fontweight="bold")
@@ -203,12 +208,12 @@ def plot_misclassified(images, y_true, probs, max_shown=10, columns=5):
                 f"true {truth}, predicted {guess}\n"
                 f"p({guess}) = {probs[i, guess]:.2f}, p({truth}) = {probs[i, truth]:.2f}",
                 ha="center", va="bottom", fontsize=9)
-    ax.set_xlim(-1, columns * cell_w - 2.5)
+    ax.set_xlim(-2.2, columns * cell_w - 2.5)
     ax.set_ylim(0, rows * cell_h)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("Misclassified test digits; under each, its probabilities for the digits 0 to 9\n"
-                 "(green: true digit, red: predicted)")
+                 "(bar height: probability, on the 0 to 1 scale at its left; green: true digit, red: predicted)")
     return fig
 
 
@@ -388,11 +393,17 @@ PARAMETER_MISTAKES = {
         "a layer's weights connect it to the layer just before it, not to every layer: multiply the sizes of "
         "neighbouring layers only.",
         "go through the layers in pairs (inputs of a layer, its units), count each pair, and add the counts.")),
+    "raw_inputs": Mistake("raw_inputs", (
+        "your count treats every layer as if it read the network's inputs. A layer's inputs are the previous "
+        "layer's units: only the first Dense layer reads the data.",
+        "in [5, 8, 8, 2] the last layer's 2 units each read the 8 outputs of the layer before, not the 5 "
+        "inputs.")),
 }
 _PARAMETER_START = Mistake("parameter_start", (
     "start with one unit: with n inputs it computes w . x + b; how many numbers are in w and b? Then a layer "
     "of such units, then the layers one after another.",
-    "the blob network [2, 2, 4] has 18 parameters: check your idea on it by hand."))
+    "count the awareness network [4, 3, 1] by hand, one layer at a time (two Dense layers, each with its "
+    "weights and biases), and compare with what your function returns."))
 
 
 def _parameter_mistakes(case, got, expected):

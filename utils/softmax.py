@@ -105,6 +105,7 @@ def softmax_cases():
         Case("a plain Python list", args=([0.5, -1.0, 2.0, 0.0],)),
         Case("large values", args=(np.array([1000.0, 1001.0]),)),
         Case("very negative values", args=(np.array([-1000.0, -1001.0, -1002.0]),)),
+        Case("logits 1000 apart in one row", args=(np.array([-500.0, 500.0, 0.0]),)),
         Case("a single element", args=(np.array([3.0]),)),
         Case("a 2-D batch (one example per row)",
              args=(np.array([[1.0, 2.0, 3.0, 4.0], [1000.0, 1000.0, 1000.0, 1000.0], [-5.0, 0.0, 5.0, 1.0]]),)),
@@ -112,14 +113,41 @@ def softmax_cases():
     ]
 
 
-_FORGOT_MAX = ("subtract the max before np.exp: for z = {z}, np.exp({big:g}) {what}. Subtracting a "
-               "constant from every logit does not change softmax, and after subtracting the max the "
-               "largest exponent is e^0 = 1.")
-_ONE_MAX = ("each row alone works, the batch does not: every row needs its own max, "
-            "np.max(z, axis=-1, keepdims=True), not one max of the whole batch")
-_ONE_SUM = "you divided by the sum of the whole batch: sum each row, np.sum(..., axis=-1, keepdims=True)"
-# The recorded batch mistakes (one max and/or one sum for the whole batch), with the hints naming them
-_BATCH_MISTAKES = {"one_max": [_ONE_MAX], "one_sum": [_ONE_SUM], "one_max_one_sum": [_ONE_MAX, _ONE_SUM]}
+# The typical my_softmax mistakes, each a feedback ladder: the idea first, then closer looks, never the line.
+NO_SHIFT = Mistake("no_shift", (
+    "{what}: e^z left the range a float can hold. Subtracting the same number from every logit does not change "
+    "softmax (section 4); choose it so that no exponent is large.",
+    "after the shift the largest exponent should be e^0 = 1: which logit must become 0?"))
+MIN_SHIFT = Mistake("min_shift", (
+    "a row whose logits lie far apart returns nan or inf: after your shift the largest exponent is still huge "
+    "(here e^1000 overflows). The shift must bring every exponent to 0 or below, not the smallest one to 0.",
+    "which logit, subtracted from all of them, leaves the largest exponent at e^0 = 1? Section 4's fix names it."))
+ONE_MAX = Mistake("one_max", (
+    "each row alone comes out right, the batch does not. One row is one example, and every example needs its "
+    "own largest logit: a row far below the batch's largest logit underflows to 0 / 0.",
+    "the largest logit must be taken over the classes of one example, once per row: NumPy's max can reduce "
+    "along a single axis. Which axis holds the classes?",
+    "compare the shape of your row maxima with z's shape: to be subtracted row by row they must line up with "
+    "the rows, one number per row in a column."))
+ONE_SUM = Mistake("one_sum", (
+    "your rows do not each sum to 1: you divided by one total for the whole batch. Each example shares its "
+    "probability among its own classes only.",
+    "the sum must run over the classes of one example, once per row: NumPy's sum can reduce along a single "
+    "axis. Which axis holds the classes?",
+    "compare the shape of your row sums with z's shape: to divide row by row they must line up with the rows, "
+    "one number per row in a column."))
+COLUMNS = Mistake("columns", (
+    "each column of your result sums to 1: you normalized over the examples. One row is one example, and its "
+    "classes run along the last axis.",
+    "reduce along the axis that holds the classes of one example, for the max and for the sum."))
+UNALIGNED = Mistake("unaligned", (
+    "your per-row numbers (maxima or sums) do not line up with the rows. Reducing a (3, 4) batch along its "
+    "classes gives shape (3,), and NumPy matches that with the last axis (the 4 classes), not with the rows.",
+    "for each row's number to meet its own row, it needs shape (3, 1): the reduced axis kept, with length 1. "
+    "np.max and np.sum can keep it: see help(np.max).",
+    "with the reduced axis kept, the same code works for a vector and for a batch: try it on both."))
+# The recorded batch mistakes (one max and/or one sum for the whole batch) and the ladders naming them
+_BATCH_MISTAKES = {"one_max": [ONE_MAX], "one_sum": [ONE_SUM], "one_max_one_sum": [ONE_MAX, ONE_SUM]}
 
 
 def _softmax_mistakes(fn):
@@ -130,23 +158,35 @@ def _softmax_mistakes(fn):
             got = np.asarray(got, dtype=float)
         if got.shape != z.shape:
             return [f"return one probability per input value, in the input's shape {z.shape}"]
+        if _matches(got, case.about["min_shift"]) and not _matches(got, expected):
+            return [MIN_SHIFT]
         if z.ndim == 2 and len(z) > 1:
             return _batch_mistakes(fn, case, got, expected)
         return _vector_mistakes(z, got)
     return diagnose
 
 
+def _matches(got, recorded):
+    with np.errstate(all="ignore"):
+        return np.allclose(got, np.asarray(recorded, dtype=float), equal_nan=True)
+
+
 def _vector_mistakes(z, got):
     if not np.isfinite(got).all():
         if z.max() > 700:
-            return [_FORGOT_MAX.format(z=_show(z), big=z.max(), what="overflows to inf, and inf / inf is nan")]
+            return [_no_shift(f"for z = {_show(z)}, np.exp({z.max():g}) overflows to inf, and inf / inf is nan")]
         if z.max() < -700:
-            return [_FORGOT_MAX.format(z=_show(z), big=z.max(), what="underflows to 0, and 0 / 0 is nan")]
-        return ["the result has nan or inf: subtract the max before np.exp"]
+            return [_no_shift(f"for z = {_show(z)}, np.exp({z.max():g}) underflows to 0, and 0 / 0 is nan")]
+        return [_no_shift("the result has nan or inf")]
     sums = got.sum(axis=-1)
     if not np.allclose(sums, 1.0):
         return [f"softmax outputs sum to 1, yours sum to {_show(sums)}: divide e^z by its sum"]
     return []
+
+
+def _no_shift(what):
+    """NO_SHIFT with its first step saying what happened on this input (the ladder's key stays the same)."""
+    return Mistake(NO_SHIFT.key, (NO_SHIFT.steps[0].format(what=what), *NO_SHIFT.steps[1:]))
 
 
 def _batch_mistakes(fn, case, got, expected):
@@ -154,15 +194,15 @@ def _batch_mistakes(fn, case, got, expected):
     z = np.asarray(case.args[0], dtype=float)
     with np.errstate(all="ignore"):
         for mistake, hints in _BATCH_MISTAKES.items():
-            if np.allclose(got, np.asarray(case.about[mistake], dtype=float), equal_nan=True):
+            if _matches(got, case.about[mistake]):
                 return hints
         if np.isfinite(got).all() and np.allclose(got.sum(axis=0), 1.0):
-            return ["each column sums to 1: each row is one example, so normalize along axis=-1, not axis=0"]
+            return [COLUMNS]
         rows_alone = [_call_row(fn, row) for row in z]
         if not np.isfinite(got).all() and all(
                 r is not None and compare_arrays(r, right) is None
                 for r, right in zip(rows_alone, expected, strict=True)):
-            return [_ONE_MAX]
+            return [ONE_MAX]
         first_bad = np.argwhere(~np.isclose(got, expected, atol=1e-6, rtol=1e-5))[0][0]
     return _vector_mistakes(z[first_bad], got[first_bad])
 
@@ -178,8 +218,7 @@ def _show(values):
 
 def _softmax_exception(exc, case):
     if isinstance(exc, np.exceptions.AxisError) or "broadcast" in str(exc):
-        return ("use axis=-1 with keepdims=True for the max and for the sum: then the same code works "
-                "for a vector and for a batch of rows")
+        return UNALIGNED
     return None
 
 
@@ -241,7 +280,8 @@ CHANCE_MISTAKES = {
 _CHANCE_START = Mistake("chance_start", (
     "if all n_classes classes get the same probability, what is that probability? The loss is then minus the "
     "log of it, as for any example.",
-    "for two classes the answer is about 0.69 and for ten about 2.30: try your idea on these first."))
+    "test your idea on one class first: the model is then always right, so its loss must be 0. More classes "
+    "must give a larger loss, and a negative or zero loss for two classes means the idea is off."))
 
 
 def _chance_mistakes(case, got, expected):
@@ -256,10 +296,19 @@ def _chance_mistakes(case, got, expected):
     return _CHANCE_START
 
 
+def _compare_chance(got, expected, case):
+    """Whether got is the chance loss; a wrong number is called wrong without the right one (it is the answer)."""
+    difference = compare_arrays(got, expected, atol=1e-9, rtol=1e-7)
+    if difference is None or np.asarray(got).shape != () or not difference.startswith("differs"):
+        return difference
+    return (f"is {float(np.asarray(got, dtype=float)):.6g}, not the loss of one example when each of the "
+            f"{int(case.args[0])} classes gets the same probability")
+
+
 def evaluate_chance_loss(fn):
     """The CheckResult of chance_loss(n_classes) against the recorded losses of a uniform guess."""
     cases = expectations.with_expected(LAB, "chance_loss", chance_loss_cases())
-    result = run_check("chance_loss", fn, None, cases, atol=1e-9, rtol=1e-7, diagnose=_chance_mistakes)
+    result = run_check("chance_loss", fn, None, cases, compare=_compare_chance, diagnose=_chance_mistakes)
     result.on_pass = "section 5 puts it to use on an untrained model"
     return result
 
@@ -334,14 +383,23 @@ def _softmax_regression_hints(model):
             "softmax regression has no hidden layer: the 64 pixels go straight into the output layer, one "
             "weight vector and one bias per class.",
             "keep only the output layer in the Sequential, after the Input.")))
-    if activation == "softmax":
+    if activation == "softmax" and from_logits:
+        hints.append(Mistake("softmax_twice", (
+            "softmax is applied twice: your output layer turns the logits into probabilities, and from_logits=True "
+            "tells the loss to apply softmax again to those. The loss would be computed from the wrong numbers.",
+            "keep from_logits=True, and let the output layer hand over the logits themselves: which activation "
+            "leaves them as they are?")))
+    elif activation == "softmax":
         hints.append(Mistake("softmax_layer", (
             "your output layer applies softmax, so the model outputs probabilities and the loss must take "
-            "their log: the detour this lab warns about"
-            + (". With from_logits=True softmax would even be applied twice" if from_logits else "")
-            + ". The recommended model outputs the logits themselves.",
+            "their log: the detour this lab warns about. The recommended model outputs the logits themselves.",
             "an output layer that outputs logits has no activation (it is linear); softmax then happens inside "
             "the loss.")))
+    elif activation == "relu":
+        hints.append(Mistake("relu_layer", (
+            "ReLU sets every negative output to 0, but logits must be free to be any real number: a class whose "
+            "logit should be very negative could not say so.",
+            "an output layer that outputs logits has no activation (it is linear).")))
     elif activation == "sigmoid":
         hints.append(Mistake("sigmoid_layer", (
             "a sigmoid squashes each output on its own; a digit is exactly one of ten classes, so the outputs "
@@ -368,6 +426,13 @@ def _softmax_regression_hints(model):
             "binary cross-entropy scores independent yes/no outputs; a digit is one of ten classes, scored by "
             "the cross-entropy of section 3.",
             "section 3 names the loss that takes integer labels.")))
+    optimizer = getattr(model, "optimizer", None)
+    rate = float(np.asarray(getattr(optimizer, "learning_rate", np.nan)))
+    if type(optimizer).__name__ != "SGD" or not np.isclose(rate, 0.5):
+        hints.append(Mistake("optimizer", (
+            f"the exercise fixes the optimizer, SGD with learning rate 0.5; yours is {type(optimizer).__name__} "
+            f"(learning rate {rate:.3g}), so your numbers would differ from the lab's.",
+            "the last bullet of the exercise names the optimizer to pass to compile.")))
     return hints
 
 

@@ -37,6 +37,13 @@ def _exp_shifted(z, whole_batch):
     return np.exp(z - (z.max() if whole_batch else z.max(axis=-1, keepdims=True)))
 
 
+def min_shift(z):
+    """The shift by each row's smallest logit instead of its largest: e^z can still overflow."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.min(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 SOFTMAX_MISTAKES = {
     "one_max": lambda z: _exp_shifted(z, True) / _exp_shifted(z, True).sum(axis=-1, keepdims=True),
     "one_sum": lambda z: _exp_shifted(z, False) / _exp_shifted(z, False).sum(),
@@ -86,9 +93,10 @@ SOFTMAX_REGRESSION_MISTAKES = _model_mistakes  # {mistake key: builder}; built o
 
 
 def _softmax_entry(z):
-    """The right softmax of z and, when z is a batch of several rows, the batch mistakes' results."""
+    """The right softmax of z, the min-shift mistake's result and, when z is a batch of several rows, the batch
+    mistakes' results."""
     batch = np.ndim(z) == 2 and len(z) > 1
-    mistakes = SOFTMAX_MISTAKES if batch else {}
+    mistakes = {"min_shift": min_shift, **(SOFTMAX_MISTAKES if batch else {})}
     return {"expected": reference_softmax(z), **{name: wrong(z) for name, wrong in mistakes.items()}}
 
 

@@ -28,6 +28,8 @@ PARAMETER_MISTAKES = {
     "first_layer_only": lambda sizes: reference_count_parameters(list(sizes)[:2]),
     "units_only": lambda sizes: sum(int(n) for n in list(sizes)[1:]),
     "products": lambda sizes: int(np.prod([int(n) for n in sizes])) + sum(int(n) for n in list(sizes)[1:]),
+    # every layer reads the raw inputs: right whenever each hidden layer is as wide as the input
+    "raw_inputs": lambda sizes: sum(int(sizes[0]) * int(n) + int(n) for n in list(sizes)[1:]),
 }
 
 
