@@ -15,6 +15,7 @@ def shell(capsys):
     shell.user_ns.pop("my_relu", None)
     yield shell
     shell.set_custom_exc((), None)
+    InteractiveShell.clear_instance()  # later tests run outside IPython again
 
 
 def run(shell, capsys, source):
@@ -69,3 +70,11 @@ def test_a_template_of_blanks_above_the_raise_line_is_still_not_written(shell, c
     out = run(shell, capsys, 'targets = {"freezer": None, "battery": None}\n'
                              'raise NotImplementedError("targets is not written yet")')
     assert out == "NotImplementedError: targets is not written yet"
+
+
+def test_a_cell_that_builds_on_an_unwritten_exercise_names_it_in_one_line(shell, capsys):
+    shell.user_ns.pop("adam_step", None)
+    out = run(shell, capsys, 'from utils.checks import warn_unless_passed\nwarn_unless_passed("adam_step")\n'
+                             'path = [adam_step(w) for w in range(3)]')
+    assert out == ("NameError: `adam_step` is not defined yet: run the exercise cell that defines `adam_step` "
+                   "first, then this cell again")

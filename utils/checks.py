@@ -202,12 +202,21 @@ def notebook_namespace():
     return None if shell is None else shell.user_ns
 
 
+# names of exercises that cells build on (see warn_unless_passed): a NameError for one of them means
+# its exercise cell has not run yet, and lab_setup's error display says so in one line
+EXERCISE_NAMES = set()
+
+
 def warn_unless_passed(name):
     """For a cell that builds on an exercise: one warning line unless the exercise's current version
     (what the notebook's `name` holds now) has passed its check. A check run on something else in
-    between (a scratch function) changes nothing."""
+    between (a scratch function) changes nothing. When `name` is not defined yet, nothing is printed
+    here: the cell's NameError is shown as one line naming the exercise cell to run first."""
+    EXERCISE_NAMES.add(name)
     verdicts = _VERDICTS.get(name, [])
     namespace = notebook_namespace()
+    if namespace is not None and name not in namespace:
+        return
     if namespace is not None and name in namespace:
         verdicts = [v for v in verdicts if v[0] is namespace[name] or v[0] is None]
     if not verdicts or not verdicts[-1][1]:

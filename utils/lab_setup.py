@@ -209,9 +209,13 @@ def _check_argument(tb, name):
 
 def _out_of_order(tb, name):
     """One line when name is defined by a cell of this lab the student has not run yet, else None."""
+    from utils.checks import EXERCISE_NAMES
+
     cell = _defining_cell(name)
     if cell is None and _check_argument(tb, name):
         cell = f"the exercise cell above this check (the one that defines `{name}`)"
+    elif cell is None and name in EXERCISE_NAMES:
+        cell = f"the exercise cell that defines `{name}`"
     if cell is None:
         return None  # most likely a typo: the usual traceback helps more
     return f"`{name}` is not defined yet: run {cell} first, then this cell again"
