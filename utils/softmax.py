@@ -116,12 +116,12 @@ def softmax_cases():
 # The typical my_softmax mistakes, each a feedback ladder: the idea first, then closer looks, never the line.
 NO_SHIFT = Mistake("no_shift", (
     "{what}: e^z left the range a float can hold. Subtracting the same number from every logit does not change "
-    "softmax (section 4); choose it so that no exponent is large.",
+    "softmax (section 3); choose it so that no exponent is large.",
     "after the shift the largest exponent should be e^0 = 1: which logit must become 0?"))
 MIN_SHIFT = Mistake("min_shift", (
     "a row whose logits lie far apart returns nan or inf: after your shift the largest exponent is still huge "
     "(here e^1000 overflows). The shift must bring every exponent to 0 or below, not the smallest one to 0.",
-    "which logit, subtracted from all of them, leaves the largest exponent at e^0 = 1? Section 4's fix names it."))
+    "which logit, subtracted from all of them, leaves the largest exponent at e^0 = 1? Section 3's fix names it."))
 ONE_MAX = Mistake("one_max", (
     "each row alone comes out right, the batch does not. One row is one example, and every example needs its "
     "own largest logit: a row far below the batch's largest logit underflows to 0 / 0.",
@@ -254,11 +254,11 @@ CHANCE_MISTAKES = {
     "negative": Mistake("negative", (
         "your loss is negative. A probability is at most 1, so its log is at most 0, and the loss is minus "
         "that log: it is never negative.",
-        "compare the sign of what you return with the sign in section 3's formula, loss = -log a_y.")),
+        "compare the sign of what you return with the sign in section 2's formula, loss = -log a_y.")),
     "probability": Mistake("probability", (
         "that is the probability the true class gets, a_y, which is the right first step; the exercise asks "
         "for the loss, the cost the model pays for that probability.",
-        "put that probability into section 3's loss formula.")),
+        "put that probability into section 2's loss formula.")),
     "log10": Mistake("log10", (
         "that is a base-10 logarithm. The cross-entropy loss (and Keras) uses the natural logarithm, the log "
         "with base e.",
@@ -274,8 +274,8 @@ CHANCE_MISTAKES = {
         "one term, not n_classes of them.")),
     "one_minus": Mistake("one_minus", (
         "that is 1 - a_y, the probability the true class misses. The cross-entropy loss is a logarithm: it "
-        "grows without limit as a_y goes to 0, as in section 3's figure.",
-        "use section 3's formula with a_y the probability every class gets.")),
+        "grows without limit as a_y goes to 0, as in section 2's figure.",
+        "use section 2's formula with a_y the probability every class gets.")),
 }
 _CHANCE_START = Mistake("chance_start", (
     "if all n_classes classes get the same probability, what is that probability? The loss is then minus the "
@@ -309,7 +309,7 @@ def evaluate_chance_loss(fn):
     """The CheckResult of chance_loss(n_classes) against the recorded losses of a uniform guess."""
     cases = expectations.with_expected(LAB, "chance_loss", chance_loss_cases())
     result = run_check("chance_loss", fn, None, cases, compare=_compare_chance, diagnose=_chance_mistakes)
-    result.on_pass = "section 5 puts it to use on an untrained model"
+    result.on_pass = "section 4 puts it to use on an untrained model"
     return result
 
 
@@ -420,12 +420,12 @@ def _softmax_regression_hints(model):
         hints.append(Mistake("one_hot_loss", (
             "CategoricalCrossentropy expects one-hot rows as targets, but y_train holds the digits as "
             "integers 0 to 9.",
-            "section 3 names the loss that takes integer labels.")))
+            "section 2 names the loss that takes integer labels.")))
     elif loss == "binary_crossentropy":
         hints.append(Mistake("binary_loss", (
             "binary cross-entropy scores independent yes/no outputs; a digit is one of ten classes, scored by "
-            "the cross-entropy of section 3.",
-            "section 3 names the loss that takes integer labels.")))
+            "the cross-entropy of section 2.",
+            "section 2 names the loss that takes integer labels.")))
     optimizer = getattr(model, "optimizer", None)
     rate = float(np.asarray(getattr(optimizer, "learning_rate", np.nan)))
     if type(optimizer).__name__ != "SGD" or not np.isclose(rate, 0.5):
