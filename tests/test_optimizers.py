@@ -469,7 +469,7 @@ def test_adam_step_same_mistake_twice_climbs_the_ladder_and_never_gives_the_line
     first = capsys.readouterr().out
     opt.check_adam_step(no_correction)
     second = capsys.readouterr().out
-    assert "no bias correction" in first and "the same mistake again" in second
+    assert "no bias correction" in first and "closer look" in second
     assert "scale alpha by it" in second and "scale alpha by it" not in first
     for text in (first, second):
         assert "sqrt(1 - beta2**t) / (1 - beta1**t)" not in text and "beta2 * v + (1 - beta2)" not in text
@@ -496,3 +496,49 @@ def test_warn_unless_passed_follows_the_current_adam_step(capsys, monkeypatch):
     capsys.readouterr()
     checks.warn_unless_passed("adam_step")
     assert capsys.readouterr().out == ""
+
+
+def _first_step_with_np_where(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
+    # A beginner's guard after the division: np.where still divides 0 by 0 for the zero gradient.
+    g = np.asarray(g, dtype=float)
+    m, v = (1 - beta1) * g, (1 - beta2) * g**2
+    if bias_correction:
+        m, v = m / (1 - beta1), v / (1 - beta2)
+    return np.where(v > 0, -alpha * m / np.sqrt(v), 0.0)
+
+
+def test_first_step_guarded_with_np_where_is_told_why_it_warns(capsys, monkeypatch):
+    """Trial: np.where gave 'right values, but NumPy warned' and nothing said why; now a ladder explains
+    that np.where evaluates both branches, never suggests np.where, and never writes the line."""
+    from utils import checks
+
+    monkeypatch.setattr(checks, "_TIMES_SHOWN", {})
+    opt.check_first_step(_first_step_with_np_where)
+    first = capsys.readouterr().out
+    opt.check_first_step(_first_step_with_np_where)
+    second = capsys.readouterr().out
+    assert "right values, but NumPy warned" in first and "evaluates a / b for every entry" in first
+    assert first.count("evaluates a / b") == 1  # one hint for the failing case, printed once
+    assert "closer look" in second and "divide only the entries" in second
+    for ladder in [opt.ZERO_DIVISION_WARNING, *opt.FIRST_STEP_SIGN_HINTS.values()]:
+        for step in ladder.steps:
+            assert "out=" not in step and "where=" not in step and "(np.where, or" not in step
+
+
+def test_settings_same_miss_twice_climbs_the_ladder(capsys, monkeypatch):
+    """Trial: the same wrong (alpha, beta1) printed the identical message twice."""
+    from utils import checks
+
+    monkeypatch.setattr(checks, "_TIMES_SHOWN", {})
+    opt.check_adam_settings(lambda: (0.15, 0.9))
+    first = capsys.readouterr().out
+    opt.check_adam_settings(lambda: (0.15, 0.9))
+    second = capsys.readouterr().out
+    assert first != second and "closer look" in second and "1 / (1 - beta1) = 10" in second
+    assert "at most" not in first + second  # Adam's step is not capped at alpha
+
+
+def test_settings_pass_line_says_what_was_checked(capsys):
+    opt.check_adam_settings(lambda: (0.3, 0.5))
+    out = capsys.readouterr().out
+    assert "one per step from 30 to 80" in out and "stays below 0.01 at each of them" in out

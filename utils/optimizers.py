@@ -558,10 +558,26 @@ FIRST_STEP_SIGN_HINTS = {
     )),
     "nan_at_zero": Mistake("nan_at_zero", (
         "a gradient of 0 gives nan: with g = 0, m and v are both 0 and the ratio is 0 / 0.",
-        "Adam's epsilon exists for this; here, where epsilon is left out, make the change 0 wherever v "
-        "is 0 (np.where, or np.divide with where=), without dividing by 0 at all.",
+        "Adam's epsilon exists for this; here, where epsilon is left out, divide only where v is not 0 "
+        "and leave the change 0 elsewhere: the division must never see a 0 below the line.",
     )),
 }
+# Right values, but NumPy warned about a 0 / 0: the division still ran on the zero gradients.
+ZERO_DIVISION_WARNING = Mistake("zero division warning", (
+    "your values are right, but NumPy warned because a 0 / 0 was still computed for the zero gradient "
+    "and then thrown away. A choice made after the division (np.where(cond, a / b, 0), say) does not "
+    "help: NumPy evaluates a / b for every entry before it chooses.",
+    "the idea: divide only the entries whose denominator is not 0, and never form the others; the "
+    "zero gradients' change can then stay at 0 without a division. NumPy's np.divide has an argument "
+    "for exactly that.",
+))
+
+
+def _first_step_warning(text):
+    """The 0 / 0 warning of a division guarded too late (np.where computes both branches)."""
+    if "divide" in text or "invalid value" in text:
+        return ZERO_DIVISION_WARNING
+    return None
 FIRST_STEP_HINTS = {
     "gradient_descent": (
         "that is a gradient-descent step, which grows with the gradient: Adam's first step divides by "
@@ -638,7 +654,7 @@ def evaluate_first_step(fn):
     """The CheckResult of a student's first_step(g, alpha, beta1, beta2, bias_correction)."""
     cases = expectations.with_expected("05_adam", "first_step", first_step_cases())
     return run_check("first_step", fn, None, cases, rtol=1e-4, atol=1e-12,
-                     diagnose=_diagnose_first_step,
+                     diagnose=_diagnose_first_step, warning_hint=_first_step_warning,
                      note="Work one case out on paper first (the exercise's questions, for one gradient g at "
                           "t = 1), then compare with what your function returns for it.")
 
@@ -698,8 +714,8 @@ def evaluate_adam_settings(fn, settle_by=SETTLE_BY, beta2=0.999):
     path = adam_path(alpha, beta1, beta2)
     r = path_report(path)
     if r["settled"] is not None and r["settled"] <= settle_by:
-        result.on_pass = (f"with alpha={alpha:g}, beta1={beta1:g} the cost is below 0.01 at every step "
-                          f"from {settle_by} to {N_STEPS}; it first got there at step {r['first']}")
+        result.on_pass = (f"one per step from {settle_by} to {N_STEPS}: with alpha={alpha:g}, beta1={beta1:g} "
+                          f"the cost stays below 0.01 at each of them; it first got there at step {r['first']}")
         return result
     what = f"with alpha={alpha:g}, beta1={beta1:g}: " + describe_path("Adam", path).split(": ", 1)[1]
     result.problems = [Problem("", what, _settings_hints(alpha, beta1, r, settle_by))]
@@ -707,30 +723,50 @@ def evaluate_adam_settings(fn, settle_by=SETTLE_BY, beta2=0.999):
 
 
 def _settings_hints(alpha, beta1, r, settle_by):
+    """The mistakes that explain a missed goal, each a ladder (utils.checks.Mistake): the idea first,
+    then a closer look when the same mistake comes back."""
     travel = abs(START[0]) - np.sqrt(2 * 0.01 / GENTLE)  # w1 must come from -4.5 to within about 0.45
     if not np.isfinite(r["final"]) or r["final"] > 1e6 or alpha >= 1:
-        return [f"alpha = {alpha:g} is far too large: each step moves a parameter by about alpha, "
-                "far wider than the region around the minimum where the cost is below 0.01 "
-                "(|w1| < 0.45, |w2| < 0.045)."]
+        return [Mistake("alpha far too large", (
+            f"alpha = {alpha:g} is far too large: while the gradient is steady each step moves a parameter "
+            "by about alpha, far wider than the region around the minimum where the cost is below 0.01 "
+            "(|w1| < 0.45, |w2| < 0.045).",
+            "the whole trip for w1 is about 4: a step a sizeable fraction of that can never land in the "
+            "small region around the minimum.",
+        ))]
     hints = []
     reached_in_time = r["first"] is not None and r["first"] <= settle_by
     if alpha * settle_by < 1.5 * travel and not reached_in_time:
-        hints.append(f"too slow: Adam moves a parameter by about alpha per step at most, so in {settle_by} "
-                     f"steps w1 travels at most {settle_by} x {alpha:g} = {settle_by * alpha:.2g}. It has "
-                     f"about {travel:.1f} to go (from -4.5 to within 0.45 of 0), and Adam's steps shrink "
-                     "as it nears the minimum: choose a larger alpha.")
+        hints.append(Mistake("too slow", (
+            f"too slow: while its gradient keeps its sign Adam moves w1 by about alpha per step, and less "
+            f"as it nears the minimum; w1 has about {travel:.1f} to go (from -4.5 to within 0.45 of 0).",
+            f"in {settle_by} steps of about alpha = {alpha:g} each, w1 covers about "
+            f"{settle_by * alpha:.2g}; its gradient only falls on the way, so its steps do not grow past "
+            f"alpha, and the last ones shrink: that is short of the {travel:.1f} it must travel, so alpha "
+            "has to grow.",
+        )))
     swing = (f" (the cost got below 0.01 at step {r['first']} and back above it at step {r['back_above']})"
              if r["back_above"] is not None else "")
     if beta1 >= 0.85:
-        hints.append(f"with beta1 = {beta1:g}, m remembers the downhill gradients for about "
-                     f"1 / (1 - beta1) = {1 / (1 - beta1):.0f} steps, so Adam overshoots the minimum and "
-                     f"swings around it{swing}. A smaller beta1 brakes sooner.")
+        hints.append(Mistake("too much momentum", (
+            f"it overshoots the minimum{swing}: m keeps pointing the way past gradients pointed, so Adam keeps "
+            "going after it passes the minimum.",
+            f"with beta1 = {beta1:g}, m remembers the downhill gradients for about "
+            f"1 / (1 - beta1) = {1 / (1 - beta1):.0f} steps; the setting that sets that memory is the one "
+            "to change, so that Adam brakes sooner.",
+        )))
     elif r["back_above"] is not None:
-        hints.append(f"the cost comes back above 0.01{swing}: near the minimum a step of about "
-                     f"alpha = {alpha:g} jumps across it. A smaller alpha, or more momentum (a larger "
-                     "beta1) to smooth the steps, lands it.")
+        hints.append(Mistake("jumps across", (
+            f"the cost comes back above 0.01{swing}: near the minimum each step is still large "
+            "compared with the region where the cost is below 0.01, so it jumps across it.",
+            f"steps of about alpha = {alpha:g} near the minimum are the cause: a smaller alpha, or more "
+            "momentum to smooth the steps, lands it.",
+        )))
     if not hints:
-        hints.append("close: a slightly larger alpha gets there sooner; the widget above shows the path.")
+        hints.append(Mistake("close", (
+            "close: it settles, but after the step the goal asks for; the widget above shows the path.",
+            "a slightly larger alpha gets there sooner.",
+        )))
     return hints
 
 
