@@ -294,7 +294,7 @@ def claim(ok, shows, changed, got=None):
         return True
     instead = f" (got {got})" if got is not None else ""
     print(f"⚠️ The lab expected {shows}, and that is no longer so{instead}. This is expected after a "
-          f"change to {changed}; Restart & Run All brings back the lab's values.")
+          f"change to {changed}; with the lab's own code the cell shows it again.")
     return False
 
 
