@@ -59,3 +59,12 @@ def test_every_figure_has_a_text_alternative(path):
             if len(alt.split()) < 5 or f'alt="{html_module.escape(alt, quote=True)}"' not in html:
                 missing.append(index)
     assert not missing, f"{path.name}: figures without a text alternative in cells {missing} (use utils.plots.show)"
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.name for p in LABS])
+def test_no_bare_assert_in_a_lab_cell(path):
+    """What a cell proves goes through utils.checks.claim: one line after a student's change, no traceback."""
+    nb = nbformat.read(path, as_version=4)
+    asserting = [i for i, cell in enumerate(nb.cells)
+                 if cell.cell_type == "code" and re.search(r"^\s*assert\b", cell.source, re.M)]
+    assert not asserting, f"{path.name}: bare assert in cells {asserting}; use utils.checks.claim"
