@@ -15,6 +15,12 @@ def my_softmax(z):
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum()
 '''
+MIN_SHIFT = '''
+def my_softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.min(axis=-1, keepdims=True))  # right unless one row's logits lie far apart
+    return e / e.sum(axis=-1, keepdims=True)
+'''
 CHANCE_PROBABILITY = '''
 def chance_loss(n_classes):
     return 1 / n_classes
@@ -65,6 +71,7 @@ def test_blank_is_not_written(notebook, tmp_path):
 @pytest.mark.parametrize("key, code, why", [
     ("my_softmax", NO_MAX, "wrong value"),
     ("my_softmax", ONE_SUM, "wrong value"),
+    ("my_softmax", MIN_SHIFT, "far apart"),
     ("chance_loss", CHANCE_PROBABILITY, "wrong value"),
     ("chance_loss", CHANCE_NEGATIVE, "wrong value"),
     ("build_softmax_regression", REGRESSION_SOFTMAX, "activation='softmax'"),
