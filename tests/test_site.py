@@ -4,7 +4,7 @@ hub, in a network namespace with no network where this machine can make one (roo
 The site is a student route, so the release gate's search (tests/test_release.py) runs over it: no line of
 any solution on any page or in any file, no solution marker, no reveal; no output of an exercise or a
 check cell, nor of a cell that reads what an exercise computed. The browser tests (tests/browser/
-test_site.py, test_accessibility.py) look at the pages themselves.
+test_site_in_browser.py, test_accessibility.py) look at the pages themselves.
 """
 import html
 import os

@@ -62,7 +62,7 @@ def page(browser):
 
 @pytest.mark.parametrize("path", ["index.html", "search.html", "genindex.html"] + [f"{p.stem}.html" for p in LABS])
 def test_site_page_has_no_serious_or_critical_violation(page, path):
-    """(tests/browser/test_site.py checks that these are all the site's pages)"""
+    """(tests/browser/test_site_in_browser.py checks that these are all the site's pages)"""
     page.goto(f"{site_url()}/{path}", wait_until="networkidle")
     page.evaluate("async () => { if (window.MathJax?.startup?.promise) await MathJax.startup.promise; }")
     blocking = [v for v in run_axe(page) if v["impact"] in BLOCKING]
