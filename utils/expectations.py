@@ -59,3 +59,28 @@ def with_expected(lab, check, cases, as_expected=lambda value: value):
     return [replace(case, expected=as_expected(entry["expected"]),
                     about=(case.about | entry) if isinstance(case.about, dict) else entry)
             for case, entry in zip(cases, expected(lab, check), strict=True)]
+
+
+def recorded_mistakes(case, got, mistakes, expected=None, rtol=1e-6, atol=1e-9):
+    """The hints of every typical mistake whose recorded result (case.about[name]) got matches.
+
+    mistakes maps a recorded mistake's name to its hint (a str, a Mistake or a list of them). A mistake
+    whose recorded result equals the right one (expected) on this case cannot be told apart, so it is
+    skipped. Shapes must agree; nan matches nan. Hints come back in the order of mistakes, lists flattened.
+    """
+    with np.errstate(all="ignore"):
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return []  # not numbers: the check's own message says what it expected
+        right = None if expected is None else np.asarray(expected, dtype=float)
+        found = []
+        for name, hint in mistakes.items():
+            recorded = np.asarray(case.about[name], dtype=float)
+            if recorded.shape != got.shape or not np.allclose(got, recorded, rtol=rtol, atol=atol, equal_nan=True):
+                continue
+            if right is not None and right.shape == recorded.shape and np.allclose(
+                    recorded, right, rtol=rtol, atol=atol, equal_nan=True):
+                continue
+            found.extend(hint if isinstance(hint, list) else [hint])
+    return found
