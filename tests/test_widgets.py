@@ -241,3 +241,18 @@ def test_a_moving_artist_outside_the_axes_children_is_named():
 
     with pytest.raises(ValueError, match="list the legend, not its texts"):
         render_png(LegendText, top=0.5)
+
+
+def test_the_displayed_output_keeps_the_first_frame_as_a_png_with_alt_text():
+    """A front end without the kernel (the course site, a stored notebook) shows the first picture, and
+    its alt text is the first caption; moving a slider later does not change the stored picture."""
+    import base64
+
+    slider = widgets.FloatSlider(value=1.0, min=0, max=3, description="slope")
+    box = live_figure(draw_line, slope=slider)
+    slider.value = 2.5
+    data, metadata = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data and "text/plain" in data
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert metadata["image/png"]["alt"] == "The explorer's first picture. slope 1.0"
+    assert "slope 2.5" in box.children[2].value

@@ -20,6 +20,8 @@ browser. Two ways to draw:
     live_figure(draw, w=FloatSlider(...), b=FloatSlider(...))    # or live_figure(ReluExplorer, ...)
 """
 import asyncio
+import base64
+import functools
 import html
 import io
 import time
@@ -143,6 +145,7 @@ class Frames:
         self.seconds = []  # the time of every frame rendered, first one included
         self.encode_seconds = []  # of which the image encoding, frame by frame
         self._canvas = None
+        self.last_canvas = None  # the canvas of the newest frame (an explorer keeps one canvas)
         self.still = None  # an explorer's StillPicture, from its second frame on (if it names `moving`)
 
     def _new_canvas(self):
@@ -185,6 +188,7 @@ class Frames:
             caption = self._explorer_frame(values)
             canvas = self._canvas
         drawn = time.perf_counter()
+        self.last_canvas = canvas
         image = _encode(canvas, self.image_format)
         end = time.perf_counter()
         self.seconds.append(end - start)
@@ -224,12 +228,16 @@ def latest_wins(redraw, delay=COALESCE_SECONDS):
     return request
 
 
-def caption_html(text, controls):
-    """The caption under a live figure: the draw function's text, or the controls' values in words,
-    in a polite live region so that a screen reader says the new state after every move."""
-    if not text:
-        text = ", ".join(f"{getattr(control, 'description', '') or name} = {_spoken(control.value)}"
-                         for name, control in controls.items())
+def caption_text(text, controls):
+    """The caption under a live figure: the draw function's text, or the controls' values in words."""
+    if text:
+        return text
+    return ", ".join(f"{getattr(control, 'description', '') or name} = {_spoken(control.value)}"
+                     for name, control in controls.items())
+
+
+def caption_html(text):
+    """A caption in a polite live region, so that a screen reader says the new state after every move."""
     return f'<div role="status" aria-live="polite" aria-atomic="true"><pre>{html.escape(text)}</pre></div>'
 
 
@@ -259,12 +267,14 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
     image = widgets.Image(format="jpeg")
     caption = widgets.HTML()
     frames = Frames(draw, figsize, dpi, image_format="jpeg")
+    spoken = {}
 
     def redraw():
         values = {name: control.value for name, control in controls.items()}
         picture, text = frames.render(**values)
         image.value = picture
-        caption.value = caption_html(text, controls)
+        spoken["text"] = caption_text(text, controls)
+        caption.value = caption_html(spoken["text"])
 
     live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False}
     request = latest_wins(redraw)
@@ -273,8 +283,30 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
     redraw()
     LIVE_FIGURES.append(live)
     del LIVE_FIGURES[:-32]  # a kernel that re-runs its cells keeps only the newest figures
-    return widgets.VBox([widgets.HBox(list(controls.values()),
-                                      layout=widgets.Layout(flex_flow="row wrap")), image, caption])
+    box = _live_box_class()([widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                             image, caption])
+    box.first_frame = (_encode(frames.last_canvas, "png"), f"The explorer's first picture. {spoken['text']}")
+    return box
+
+
+@functools.cache
+def _live_box_class():
+    """A VBox whose displayed output also holds its first frame as a PNG with alt text: a front end
+    without the kernel's widgets (the course site, a stored notebook, nbconvert) shows that picture."""
+    import ipywidgets as widgets
+
+    class LiveFigureBox(widgets.VBox):
+        first_frame = None  # (PNG bytes, alt text)
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if self.first_frame is None or not bundle:
+                return bundle
+            png, alt = self.first_frame
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
+            return bundle, {"image/png": {"alt": alt}}
+
+    return LiveFigureBox
 
 
 def _next_value(control):
