@@ -110,12 +110,35 @@ def test_in_a_notebook_tensorflow_is_imported_in_the_background_and_seeded_the_s
 
 
 def test_the_background_import_leaves_the_generators_alone():
-    """Importing TensorFlow, Keras, scikit-learn and SymPy after seeding draws nothing from Python's or
+    """Importing TensorFlow, Keras, scikit-learn, SymPy and Matplotlib after seeding draws nothing from Python's or
     NumPy's generator (so the background import cannot shift a lab's numbers)."""
     code = ("import random\nimport numpy as np\nfrom utils import lab_setup\nlab_setup._draws_nothing_later()\n"
             "random.seed(1)\nnp.random.seed(1)\nbefore = random.random(), np.random.rand()\n"
             "random.seed(1)\nnp.random.seed(1)\n"
             "from utils.background_import import import_quietly\n"
-            "import_quietly(('tensorflow', 'keras', 'sklearn.model_selection', 'sklearn.metrics', 'sympy'))\n"
+            "import_quietly(('tensorflow', 'keras', 'sklearn.model_selection', 'sklearn.metrics', 'sympy',\n"
+            "                'matplotlib.pyplot'))\n"
             "print(before == (random.random(), np.random.rand()))")
     assert _run(code).stdout.strip() == "True"
+
+
+MATPLOTLIB_IN_A_SHELL = """
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+def cell(code):
+    shell.run_cell(code).raise_error()
+cell("import utils\\nutils.setup_lab(quiet=True)\\nimport matplotlib.pyplot as plt\\n"
+     "from matplotlib.figure import Figure\\nfrom utils.plots import show")
+cell("print('set-up cell:', type(plt).__name__)")
+cell("fig, ax = plt.subplots()\\nprint('first use:', isinstance(fig, Figure), plt.rcParams['lines.linewidth'], "
+     "plt.rcParams['axes.spines.top'])")
+shell.user_ns['utils'].background_import.finish()
+cell("print('swapped:', type(plt).__name__, type(Figure).__name__)")
+"""
+
+
+def test_matplotlib_is_imported_after_the_set_up_cell_with_the_labs_style():
+    """The set-up cell does not wait for Matplotlib either; its first use gets pyplot with the labs' style
+    already applied, and a stand-in for a class still works with isinstance."""
+    lines = _run(MATPLOTLIB_IN_A_SHELL).stdout.splitlines()
+    assert lines == ["set-up cell: Pending", "first use: True 2.0 False", "swapped: module type"]

@@ -1,11 +1,12 @@
 """TensorFlow (and the set-up cell's other slow imports) loaded while the student reads.
 
 `start(seed, shell)` is called by setup_lab in a notebook. Until the set-up cell is over, an import
-of TensorFlow, Keras, scikit-learn or SymPy in the main thread is noted and answered at once by a
-stand-in (`Pending` for `import x`, `PendingName` for `from x import name`); when the cell is over
-a thread imports what was noted, scikit-learn and SymPy first. The first real use of a stand-in
-(`tf.constant`, calling `train_test_split`) waits for what is left of its import, then acts as the
-real object. Before every cell the stand-ins whose import is done are swapped for the real objects,
+of TensorFlow, Keras, scikit-learn, SymPy or Matplotlib in the main thread is noted and answered at
+once by a stand-in (`Pending` for `import x`, `PendingName` for `from x import name`); when the cell
+is over a thread imports what was noted: Matplotlib first (with the labs' style, `defer`), TensorFlow
+last. The first real use of a stand-in (`tf.constant`, calling `train_test_split`) waits for what is
+left of its import, then acts as the real object; a later import from a package still being imported
+waits for it. Before every cell the stand-ins whose import is done are swapped for the real objects,
 so a cell run at reading pace meets the real modules; the import hook goes when everything is in.
 
 TensorFlow's seed (Keras keeps it per thread), op determinism and quiet loggers are set in the main
@@ -24,7 +25,7 @@ import time
 import warnings
 
 TENSORFLOW = ("tensorflow", "keras")
-DEFERRED = TENSORFLOW + ("sklearn", "sympy")  # top-level packages a set-up cell may import late
+DEFERRED = TENSORFLOW + ("sklearn", "sympy", "matplotlib")  # top-level packages a set-up cell may import late
 
 _real_import = builtins.__import__
 _lock = threading.RLock()
@@ -32,6 +33,7 @@ _state = {"thread": None, "seed": None, "seeded": True, "installed": False, "she
 _queue = []  # module names the thread imports, in order
 _ready = {}  # module name -> threading.Event, set when its import is over (done or failed)
 _errors = {}  # module name -> the exception its import raised
+_then = {}  # module name -> what to do with the module once imported, before anyone may use it
 WAITS = []  # (execution count, module, seconds) of every wait of the main thread for an import
 
 
@@ -104,11 +106,25 @@ def _import_noted():
         for name in list(_queue):
             if not _ready[name].is_set():
                 try:
-                    importlib.import_module(name)
+                    module = importlib.import_module(name)
+                    if name in _then:
+                        _then.pop(name)(module)
                 except BaseException as error:  # raised where the stand-in is used
                     _errors[name] = error
                 finally:
                     _ready[name].set()
+
+
+def defer(name, then):
+    """Import module name with the set-up cell's other slow imports (at once when no set-up cell is
+    running) and call then(module) before the module is handed to anyone."""
+    with _lock:
+        thread = _state["thread"]
+        if thread is not None and thread.ident is None and not _imported(name):
+            _then[name] = then
+            _note(name)
+            return
+    then(importlib.import_module(name))
 
 
 def _note(name):
@@ -202,6 +218,12 @@ class PendingName:
     def __call__(self, *args, **kwargs):
         return self._real()(*args, **kwargs)
 
+    def __instancecheck__(self, instance):
+        return isinstance(instance, self._real())
+
+    def __subclasscheck__(self, subclass):
+        return issubclass(subclass, self._real())
+
     def __getattr__(self, attribute):
         return getattr(self._real(), attribute)
 
@@ -223,6 +245,9 @@ def _import(name, globals=None, locals=None, fromlist=(), level=0):
         if (noting and not _imported(name)) or (name in _ready and not _ready[name].is_set()):
             _note(name)
             return _From(name) if fromlist else Pending(top)
+        if not noting:
+            for family in [n for n in _ready if n.partition(".")[0] == top]:
+                _wait_for(family)  # never import a package's module while the thread imports the package
         if top in TENSORFLOW:
             _seed_once()
     return _real_import(name, globals, locals, fromlist, level)
@@ -301,6 +326,7 @@ def start(seed, shell=None):
         _queue.clear()
         _ready.clear()
         _errors.clear()
+        _then.clear()
         for name in TENSORFLOW:
             _note(name)
         thread = _state["thread"] = threading.Thread(target=_import_noted, name="background-import", daemon=True)

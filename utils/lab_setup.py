@@ -28,7 +28,6 @@ def setup_lab(seed=SEED, quiet=False):
     os.environ["PYTHONHASHSEED"] = str(seed)
     background_import.quiet_python_side()
     _draws_nothing_later()
-    import matplotlib.pyplot as plt
     import numpy as np
 
     _one_line_for_unsolved_exercises()
@@ -42,9 +41,13 @@ def setup_lab(seed=SEED, quiet=False):
         background_import.seed_tensorflow(seed)
     else:
         background_import.start(seed, shell)
-    plt.style.use(str(STYLE_FILE))
+    background_import.defer("matplotlib.pyplot", then=_use_lab_style)
     if not quiet:
         print(f"Lab ready: TensorFlow {_version('tensorflow')}, Keras {_version('keras')}, seed {seed}")
+
+
+def _use_lab_style(pyplot):
+    pyplot.style.use(str(STYLE_FILE))
 
 
 def _shell():
