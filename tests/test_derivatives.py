@@ -11,6 +11,8 @@ from utils.derivatives import (
     BOTH_WAYS_CASES,
     EXAMPLES,
     GRADIENT_CASES,
+    LINEAR_X,
+    LINEAR_Y,
     W_RANGE,
     TangentExplorer,
     check_central_difference,
@@ -19,8 +21,11 @@ from utils.derivatives import (
     evaluate_central_difference,
     evaluate_numerical_gradient,
     example,
+    linear_model_cost,
+    linear_model_tape_gradient,
     nudge,
     secant_and_tangent,
+    three_ways,
 )
 from utils.widgets import Frames, render_png
 
@@ -427,3 +432,21 @@ def test_a_tangent_left_as_a_formula_for_float_gets_a_ladder(capsys):
 def test_the_caption_of_a_straight_line_never_says_minus_zero(w):
     _, caption = Frames(TangentExplorer).render(function="w", w=w, epsilon=0.01)
     assert caption.endswith("off by +0.0000"), caption
+
+
+# ------------------------------------------------------------------ the demonstrations the lab runs
+
+def test_three_ways_agree_and_print_one_row_per_cost(capsys):
+    w = sympy.Symbol("w")
+    exact, tape = three_ways([w**2, 1 / w, sympy.exp(w)], w, 2.0)
+    assert exact == pytest.approx([4.0, -0.25, float(np.exp(2.0))], abs=1e-12)
+    assert tape == pytest.approx(exact, abs=1e-12)
+    assert len(capsys.readouterr().out.strip().splitlines()) == 4  # a header and three rows
+
+
+def test_the_linear_model_gradient_from_the_tape_matches_the_formula():
+    p = np.array([0.35, -0.2, 0.1])
+    residual = LINEAR_X @ p[:2] + p[2] - LINEAR_Y
+    by_hand = np.append(LINEAR_X.T @ residual, residual.sum()) / len(LINEAR_Y)
+    assert linear_model_cost(p) == pytest.approx(np.mean(0.5 * residual**2))
+    assert linear_model_tape_gradient(p) == pytest.approx(by_hand, abs=1e-12)

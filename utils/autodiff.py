@@ -32,7 +32,7 @@ FORWARD = {
 RULES = {  # local derivative of the output with respect to each input, times out_grad
     "add": lambda a, b, g: (g, g),
     "sub": lambda a, b, g: (g, -g),
-    # "mul" and "relu": you write these two rules in section 5; until then TensorFlow's gradient stands in
+    # "mul" and "relu": you write these two rules (Exercises 3 and 4); until then TensorFlow's gradient stands in
     "pow": lambda a, k, g: (g * k * a ** (k - 1), g * a ** k * math.log(a) if a > 0 else 0.0),
     "sigmoid": lambda a, g: (g * _sigmoid(a) * (1 - _sigmoid(a)),),
     "exp": lambda a, g: (g * math.exp(a),),

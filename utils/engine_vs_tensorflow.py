@@ -115,7 +115,7 @@ def _diagnose_mul(case, got, expected):
         return None
     if got.shape != (2,):
         return "return two numbers, one gradient per input: `return grad_a, grad_b`"
-    return next((hint for name, hint in MUL_HINTS.items() if np.allclose(got, case.about[name])), None)
+    return expectations.recorded_mistakes(case, got, MUL_HINTS, rtol=1e-5, atol=1e-8)[:1] or None
 
 
 def _course(w, b, x, y):
@@ -475,7 +475,7 @@ def _diagnose_relu(case, got, expected):
                 "and relu has one input")
     if got.size != 1:
         return "relu has one input, a: return one gradient, (grad_a,)"
-    return [hint for name, hint in RELU_HINTS.items() if abs(float(got.ravel()[0]) - case.about[name]) < 1e-12]
+    return expectations.recorded_mistakes(case, float(got.ravel()[0]), RELU_HINTS, rtol=0, atol=1e-12)
 
 
 def _name_the_relu_slip(result, relu_backward, cases):
@@ -504,7 +504,7 @@ def _mixed_relu(p, q):
 
 
 RELU_ENGINE_CASES = [
-    ("the tiny network of section 7, hidden unit on", _tiny_network,
+    ("the tiny network of Going further, hidden unit on", _tiny_network,
      dict(x=1.0, y=5.0, w1=2.0, b1=0.0, w2=3.0, b2=1.0)),
     ("the same network with its hidden unit off", _tiny_network,
      dict(x=1.0, y=5.0, w1=-2.0, b1=0.5, w2=3.0, b2=1.0)),
