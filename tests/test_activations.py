@@ -430,3 +430,66 @@ def test_relu_builder_offset_and_bad_input():
 def test_relu_builder_check_never_raises(capsys):
     check_relu_builder("abc", None)
     fails(capsys)
+
+
+def test_coffee_network_same_start_for_every_activation_and_trains_repeatably():
+    from utils.activations import coffee_network, train_coffee, training_accuracy
+
+    sigmoid, relu = coffee_network("sigmoid"), coffee_network("relu")
+    assert [layer.units for layer in relu.layers] == [8, 8, 1]
+    for a, b in zip(sigmoid.get_weights(), relu.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    X = np.random.default_rng(0).normal(size=(40, 2)).astype("float32")
+    y = (np.abs(X[:, 0]) < 0.7).astype("float32")
+    first = train_coffee(coffee_network("relu"), X, y, epochs=2)
+    again = coffee_network("relu")
+    assert train_coffee(again, X, y, epochs=2) == first and len(first) == 2
+    assert 0 <= training_accuracy(again, X, y) <= 1
+
+
+def test_first_layer_gradient_matches_a_tape_and_sums_over_examples():
+    from utils.activations import coffee_network, first_layer_gradient
+
+    model = coffee_network("sigmoid")
+    X = np.random.default_rng(1).normal(size=(10, 2)).astype("float32")
+    y = np.arange(10) % 2
+    g = first_layer_gradient(model, X, y)
+    with tf.GradientTape() as tape:
+        cost = tf.keras.losses.BinaryCrossentropy()(y[:, None], model(X))
+    assert g["all"] == pytest.approx(float(tf.norm(tape.gradient(cost, model.layers[0].kernel))), rel=1e-4)
+    assert g["cost"] == pytest.approx(float(cost), rel=1e-5)
+    assert g["one"] >= g["all"]  # the norm of a mean is at most the mean of the norms
+    assert 0 < g["outputs"][0] <= g["outputs"][1] < 1
+
+
+def test_sigmoid_unit_report_one_line_per_hidden_layer():
+    from utils.activations import coffee_network, sigmoid_unit_report
+
+    report = sigmoid_unit_report(coffee_network("sigmoid"), np.zeros((3, 2), dtype="float32"))
+    assert report.count("\n") == 1 and "hidden layer 1: largest |z| 0.00, slope g'(z) from 0.250 to 0.250" in report
+
+
+def test_lab_figures_have_labelled_axes_and_alt_text():
+    import matplotlib.pyplot as plt
+
+    from utils.activations import network_figure, slope_figure
+
+    fig, alt = slope_figure()
+    assert fig.axes[0].get_xlabel() == "z" and "0.25 at z = 0" in alt and "|z| > 3.9" in alt
+    for name in ("demand", "coffee"):
+        fig_net, alt_net = network_figure(name)
+        assert alt_net.startswith("Diagram of the")
+    with pytest.raises(ValueError, match="choose 'demand' or 'coffee'"):
+        network_figure("digits")
+    plt.close("all")
+
+
+def test_compare_fold_names_the_part_that_differs():
+    from utils.activations import compare_fold
+
+    W, b = np.eye(2), np.ones(2)
+    assert compare_fold((W, b), (W, b)) is None
+    assert compare_fold([W, b], (W, b)) is None
+    assert compare_fold(W, (W, b)).startswith("returned a ndarray; expected the pair (W, b)")
+    assert compare_fold((W, b + 1), (W, b)).startswith("b: ")
+    assert compare_fold((2 * W, b), (W, b)).startswith("W: ")

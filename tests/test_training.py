@@ -257,3 +257,30 @@ def test_train_by_hand_hints_do_not_hand_over_the_update(capsys):
     check_train_by_hand(make_loop(update="add"))
     out = capsys.readouterr().out
     assert "the cost goes up" in out and "assign_sub(learning_rate" not in out
+
+
+def test_lab01_figures_carry_alt_text_from_their_values():
+    import matplotlib.pyplot as plt
+    import tensorflow as tf
+
+    from utils.training import digits_figure, digits_network_figure, house_figure
+
+    images, labels = np.zeros((4, 64)), np.array([1, 0, 1, 1])
+    fig, alt = digits_figure(images, labels, rows=2)
+    assert len(fig.axes) == 4 and alt.endswith("3 of them are ones.")
+    fig, alt = digits_figure(images[:2], labels[:2], probabilities=np.array([0.5, 0.2]))
+    assert fig.axes[0].get_title() == "f = 0.50 -> 1\n(label 1)" and "f = 0.20, label 0" in alt
+
+    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(5, activation="sigmoid"),
+                                 tf.keras.layers.Dense(1, activation="sigmoid")])
+    assert "hidden layers of 5 sigmoid units" in digits_network_figure(model)[1]
+
+    house = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])
+    house.set_weights([np.array([[2.0]], dtype="float32"), np.array([1.0], dtype="float32")])
+    house.compile(loss="mse", optimizer=tf.keras.optimizers.SGD(learning_rate=0.0))  # the weights stay put
+    size = np.array([1.0, 2.0, 3.0], dtype="float32")
+    price = 2 * size + 1 + np.array([0.5, -0.5, 0.5], dtype="float32")
+    history = house.fit(size, price, epochs=2, verbose=0)
+    fig, alt = house_figure(size, price, house, history)
+    assert fig.axes[0].get_xlabel() == "size (1000 sq ft)" and "slope 2.0 and intercept 1.0" in alt
+    plt.close("all")

@@ -8,7 +8,7 @@ instructor's references (utils/expected/02_activations.json), never with an answ
 import numpy as np
 
 from utils.checks import Case, CheckResult, Mistake, Problem, choice, compare_arrays, run_check, show
-from utils.expectations import expected, with_expected
+from utils.expectations import expected, recorded_mistakes, with_expected
 from utils.plots import COLOURS
 from utils.widgets import Explorer
 
@@ -86,6 +86,112 @@ def best_straight_line_accuracy(X, y, directions=720):
         right_if_above = (k - ones_below) + (y.sum() - ones_below)  # below called 0, above called 1
         best = max(best, right_if_above.max() / len(y), (len(y) - right_if_above).max() / len(y))
     return float(best)
+
+
+# ----------------------------------------------------------------------------- Section 3's coffee network
+
+def coffee_network(hidden_activation, seed=1):
+    """Section 3's network, compiled: 2 inputs, two hidden layers of 8 units with hidden_activation, a sigmoid
+    output, SGD(0.5) on binary cross-entropy. The same seed gives the same initial weights for every activation."""
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(seed)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(2,)),
+        tf.keras.layers.Dense(8, activation=hidden_activation),
+        tf.keras.layers.Dense(8, activation=hidden_activation),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5), loss="binary_crossentropy")
+    return model
+
+
+def train_coffee(model, X, y, epochs=8, seed=1):
+    """fit in batches of 8 (the same batch order for every model); the loss of each epoch, as a list."""
+    import tensorflow as tf
+
+    tf.keras.utils.set_random_seed(seed)
+    return model.fit(X, y, epochs=epochs, batch_size=8, verbose=0).history["loss"]
+
+
+def training_accuracy(model, X, y):
+    """The share of examples whose probability, cut at 0.5, gives their 0/1 label."""
+    return float(np.mean((model(X).numpy()[:, 0] >= 0.5) == np.ravel(y)))
+
+
+def first_layer_gradient(model, X, y):
+    """The size (norm) of the cost's gradient at the first layer's kernel: (over all examples, the mean of
+    one example's), with the cost and the outputs' range."""
+    import tensorflow as tf
+
+    kernel = model.layers[0].kernel
+    with tf.GradientTape(persistent=True) as tape:
+        p = model(X)
+        cost = tf.reduce_mean(tf.keras.losses.binary_crossentropy(np.reshape(y, (-1, 1)), p))
+        each_loss = tf.keras.losses.binary_crossentropy(np.reshape(y, (-1, 1)), p)
+    over_all = float(tf.norm(tape.gradient(cost, kernel)))
+    each = float(tf.reduce_mean(tf.norm(tape.jacobian(each_loss, kernel), axis=(1, 2))))
+    return {"all": over_all, "one": each, "cost": float(cost), "outputs": (float(p.numpy().min()),
+                                                                         float(p.numpy().max()))}
+
+
+def sigmoid_unit_report(model, X):
+    """One line per hidden layer of a sigmoid network: its largest |z| and the range and mean of g'(z)."""
+    lines = []
+    for number, z in enumerate(hidden_layer_inputs(model, X), start=1):
+        slope = 1 / (1 + np.exp(-z)) * (1 - 1 / (1 + np.exp(-z)))
+        lines.append(f"   hidden layer {number}: largest |z| {np.abs(z).max():.2f}, "
+                     f"slope g'(z) from {slope.min():.3f} to {slope.max():.3f}, mean {slope.mean():.3f}")
+    return "\n".join(lines)
+
+
+def slope_figure():
+    """The figure of ReLU's and the sigmoid's slopes for z in [-8, 8], flat regions shaded, with its alt text."""
+    import matplotlib.pyplot as plt
+
+    z = np.linspace(-8, 8, 401)
+    sigmoid_slope = 1 / (1 + np.exp(-z)) * (1 - 1 / (1 + np.exp(-z)))
+    relu_slope = (z > 0).astype(float)
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    ax.plot(z, relu_slope, color=COLOURS["relu"], lw=2.5, label="ReLU: g'(z)")
+    ax.plot(z, sigmoid_slope, color=COLOURS["sigmoid"], lw=2.5, label="sigmoid: g'(z)")
+    ax.fill_between(z, 0, 1.05, where=sigmoid_slope < 0.02, color=COLOURS["sigmoid"], alpha=0.15,
+                    label="sigmoid flat (slope < 0.02)")
+    ax.fill_between(z, 0, 1.05, where=relu_slope == 0, color=COLOURS["relu"], alpha=0.12, hatch="//",
+                    label="ReLU flat (slope 0)")
+    ax.set(xlabel="z", ylabel="slope g'(z)", title="Where each activation passes no gradient back")
+    ax.legend(loc="center left", fontsize=9)
+    flat_from = z[(z > 0) & (sigmoid_slope < 0.02)].min()
+    return fig, (f"Slopes g'(z) for z from -8 to 8: ReLU's is 0 for z < 0 and 1 for z > 0; sigmoid's peaks at "
+                 f"{sigmoid_slope.max():.2f} at z = 0 and is below 0.02 for |z| > {flat_from:.1f}, the shaded "
+                 "flat regions.")
+
+
+def network_figure(name):
+    """The drawing of the lab's network `name` ("demand" or "coffee") and its alt text."""
+    import matplotlib.pyplot as plt
+
+    from utils.network_figure import dense_layer, draw_network, input_layer
+
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    if name == "demand":
+        draw_network(ax, [input_layer(["price", "shipping cost", "marketing", "material"]),
+                          dense_layer(3, activation="relu", labels=["affordability", "awareness", "perceived quality"]),
+                          dense_layer(1, activation="sigmoid", labels=["P(top seller)"])],
+                     title="The demand-prediction network")
+        return fig, ("Diagram of the demand-prediction network: 4 inputs (price, shipping cost, marketing, "
+                     "material), 3 ReLU hidden units (affordability, awareness, perceived quality), each joined to "
+                     "every input, and 1 sigmoid output unit giving the probability of a top seller.")
+    if name == "coffee":
+        hidden = dense_layer(8, detail="8 units\nsigmoid\nor ReLU")
+        draw_network(ax, [input_layer(["temperature", "duration"]), hidden, hidden,
+                          dense_layer(1, activation="sigmoid", labels=["P(good roast)"])],
+                     title="The coffee network, built twice")
+        return fig, ("Diagram of the coffee network: 2 inputs (temperature, duration), two hidden layers of 8 "
+                     "units, sigmoid in one build and ReLU in the other, and 1 sigmoid output unit giving the "
+                     "probability of a good roast.")
+    plt.close(fig)
+    raise ValueError(f"unknown network {name!r}; choose 'demand' or 'coffee'")
 
 
 # ----------------------------------------------------------------------------- activation explorer
@@ -300,22 +406,26 @@ def _diagnose_relu(case, got, right, source=""):
         return Mistake("one number", (
             "you returned one number for a whole array: ReLU works element by element",
             "np.max gives the largest entry of one array; NumPy also has an element-wise maximum of two arrays"))
-    if got.shape == z.shape and np.allclose(got, case.about["absolute_value"]):
-        return Mistake("absolute value", ("that is |z|: a negative input must give 0, not its size",
-                                          "ReLU keeps positive values as they are and replaces negative ones by 0"))
-    if got.shape == z.shape and np.allclose(got, case.about["negative_part"]):
-        return Mistake("negative part", ("that keeps the negative part; ReLU keeps the positive part",
-                                         "compare your result with max(0, z) for z = -2 and z = 3"))
-    return None
+    return recorded_mistakes(case, got, RELU_MISTAKES, right, rtol=1e-5, atol=1e-8)[:1] or None
+
+
+RELU_MISTAKES = {
+    "absolute_value": Mistake("absolute value", (
+        "that is |z|: a negative input must give 0, not its size",
+        "ReLU keeps positive values as they are and replaces negative ones by 0")),
+    "negative_part": Mistake("negative part", ("that keeps the negative part; ReLU keeps the positive part",
+                                               "compare your result with max(0, z) for z = -2 and z = 3")),
+}
+SIGN_SLIP = Mistake("sign slip", ("your values are sigmoid(-z): a sign is flipped",
+                                  "compare the sign inside each exp with 1 / (1 + exp(-z))"))
 
 
 def _diagnose_sigmoid(case, got, right):
     z = np.asarray(case.args[0], dtype=float)
     got = np.asarray(got, dtype=float)
+    if recorded_mistakes(case, got, {"sign_slip": SIGN_SLIP}, right, rtol=1e-5, atol=1e-8):
+        return SIGN_SLIP
     if got.shape == z.shape:
-        if np.allclose(got, case.about["sign_slip"], equal_nan=True):
-            return Mistake("sign slip", ("your values are sigmoid(-z): a sign is flipped",
-                                         "compare the sign inside each exp with 1 / (1 + exp(-z))"))
         if np.isnan(got).any():
             return Mistake("nan", (
                 "nan comes from inf / inf: exp(z) / (1 + exp(z)) overflows for large positive z",
@@ -408,14 +518,15 @@ def fold_cases():
             Case("2 -> 5 -> 2", (stack(2, 5, 2),), show_input=False)]
 
 
-def _compare_fold(got, expected, case):
+def compare_fold(got, expected, atol=1e-9, rtol=1e-9, differ=compare_arrays):
+    """None when got is the pair (W, b) of `expected`, else one line on what differs (the lab's check and the
+    grader both judge fold_linear_layers with it; differ compares one array and says how it differs)."""
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        kind = type(got).__name__
-        return f"returned a {kind}; expected the pair (W, b): end with `return W, b`"
+        return f"returned a {type(got).__name__}; expected the pair (W, b): end with `return W, b`"
     for name, part, right in zip(("W", "b"), got, expected, strict=True):
-        difference = compare_arrays(part, right, atol=1e-9, rtol=1e-9)
+        difference = differ(part, right, atol=atol, rtol=rtol)
         if difference:
-            return f"{name} {difference}"
+            return f"{name}: {difference}"
     return None
 
 
@@ -423,7 +534,6 @@ def _diagnose_fold(case, got, right):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return None
     W, b = (np.asarray(part, dtype=float) for part in got)
-    mistakes = case.about
     if compare_arrays(W, right[0]) is not None:
         if W.shape == np.shape(right[0]):
             return Mistake("order", (
@@ -433,19 +543,21 @@ def _diagnose_fold(case, got, right):
             f"W has shape {W.shape}, but the stack takes {np.shape(right[0])[0]} inputs to "
             f"{np.shape(right[0])[1]} outputs",
             "multiply the kernels in the order the layers apply them: (inputs x units) @ (units x next units)"))
-    ladders = {
-        "last_bias": ("b is only the last layer's bias, but the earlier layers' biases reach the output too",
-                      "an earlier layer's bias passes through every later layer's kernel on its way"),
-        "biases_added": ("b adds the biases as they are, but an earlier layer's bias is multiplied by every later "
-                         "kernel before it reaches the output",
-                         "substitute one layer into the next, as the formula above the exercise does, and look at "
-                         "what happens to b1"),
-        "no_new_bias": ("b carries the earlier biases through the kernels but leaves out each new layer's own bias",
-                        "each layer adds its own bias after its kernel")}
-    for key, steps in ladders.items():
-        if mistakes.get(key) is not None and b.shape == np.shape(mistakes[key]) and np.allclose(b, mistakes[key]):
-            return Mistake(key, steps)
-    return None
+    return recorded_mistakes(case, b, BIAS_MISTAKES, right[1], rtol=1e-5, atol=1e-8)[:1] or None
+
+
+BIAS_MISTAKES = {  # a stack where a mistake cannot happen has None recorded for it: never matched
+    "last_bias": Mistake("last_bias", (
+        "b is only the last layer's bias, but the earlier layers' biases reach the output too",
+        "an earlier layer's bias passes through every later layer's kernel on its way")),
+    "biases_added": Mistake("biases_added", (
+        "b adds the biases as they are, but an earlier layer's bias is multiplied by every later kernel before it "
+        "reaches the output",
+        "substitute one layer into the next, as the formula above the exercise does, and look at what happens to b1")),
+    "no_new_bias": Mistake("no_new_bias", (
+        "b carries the earlier biases through the kernels but leaves out each new layer's own bias",
+        "each layer adds its own bias after its kernel")),
+}
 
 
 FIXED_DEPTH = Mistake("a fixed number of layers", (
@@ -478,7 +590,8 @@ def check_fold_linear_layers(fn):
     cases = fold_cases()
     for case, entry in zip(cases, expected(LAB, FOLD), strict=True):  # W and b recorded apart: unequal shapes
         case.expected, case.about = (entry["W"], entry["b"]), entry
-    return show(run_check(FOLD, fn, None, cases, compare=_compare_fold, diagnose=_diagnose_fold,
+    return show(run_check(FOLD, fn, None, cases, compare=lambda got, right, case: compare_fold(got, right),
+                          diagnose=_diagnose_fold,
                           explain_exception=_explain_fold_exception,
                           note="x W + b must give what the layers give one after the other, for any stack."))
 

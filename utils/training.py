@@ -25,13 +25,82 @@ from utils.checks import (
     show,
 )
 from utils.data import load_coffee
-from utils.expectations import expected, with_expected
+from utils.expectations import expected, recorded_mistakes, with_expected
 from utils.plots import decision_grid, plot_decision_boundary
 from utils.validation import as_2d_features, as_labels
 from utils.widgets import Explorer
 
 LAB = "01_training"
 COFFEE_FEATURES = ("temperature (°C)", "duration (min)")
+
+
+# ----------------------------------------------------------------------------- Lab 01's figures
+
+def digits_figure(images, labels, probabilities=None, rows=1):
+    """8 x 8 digit images titled with their label (and, given probabilities, f and the decision at 0.5),
+    with alt text written from the same values: (fig, alt)."""
+    import matplotlib.pyplot as plt
+
+    labels = np.ravel(labels)
+    columns = -(-len(labels) // rows)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.5 * columns if probabilities is not None else columns,
+                                                    2 if rows == 1 else 1.45 * rows))
+    for i, ax in enumerate(np.ravel(axes)):
+        ax.axis("off")
+        if i >= len(labels):
+            continue
+        ax.imshow(np.reshape(images[i], (8, 8)), cmap="gray_r")
+        if probabilities is None:
+            ax.set_title(f"y = {labels[i]:.0f}", fontsize=10)
+        else:
+            ax.set_title(f"f = {probabilities[i]:.2f} -> {int(probabilities[i] >= 0.5)}\n(label {labels[i]:.0f})",
+                         fontsize=9)
+    if probabilities is None:
+        fig.suptitle(f"{len(labels)} training images (8 × 8 pixels) and their labels")
+        return fig, (f"{len(labels)} 8 by 8 pixel training images of handwritten digits, each titled with its label; "
+                     f"{int(labels.sum())} of them are ones.")
+    fig.suptitle("Test images: predicted probability, decision and true label")
+    return fig, (f"{len(labels)} test images with their predicted probability f, the decision and the true label: "
+                 + "; ".join(f"f = {p:.2f}, label {y:.0f}" for p, y in zip(probabilities, labels, strict=True)))
+
+
+def digits_network_figure(model, inputs=64):
+    """The drawing of a Sequential model of sigmoid Dense layers on `inputs` pixels, with its alt text."""
+    import matplotlib.pyplot as plt
+
+    from utils.network_figure import dense_layer, draw_network, input_layer
+
+    sizes = [layer.units for layer in model.layers]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    draw_network(ax, [input_layer(inputs)] + [dense_layer(units, activation="sigmoid") for units in sizes[:-1]]
+                 + [dense_layer(sizes[-1], activation="sigmoid", labels=["P(y = 1)"])],
+                 title=f"The digits network: {inputs} → {' → '.join(map(str, sizes))}")
+    hidden = " and ".join(str(units) for units in sizes[:-1])
+    return fig, (f"Diagram of the digits network: {inputs} inputs x1 to x{inputs}, hidden layers of {hidden} "
+                 f"sigmoid units, and {sizes[-1]} sigmoid output unit giving P(y = 1); every unit is joined to every "
+                 "unit of the layer before.")
+
+
+def house_figure(size, price, model, history):
+    """The houses with the trained unit's line (left) and the MSE cost per epoch on a log scale (right)."""
+    import matplotlib.pyplot as plt
+
+    from utils.plots import COLOURS, plot_history
+
+    fig, (ax_data, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
+    ax_data.scatter(size, price, s=18, color="0.45", label="houses")
+    grid = np.linspace(np.min(size), np.max(size), 50, dtype="float32")
+    ax_data.plot(grid, model(grid[:, None]).numpy()[:, 0], color=COLOURS["linear"], lw=2.5,
+                 label="network: one linear unit (fit)")
+    ax_data.set(xlabel="size (1000 sq ft)", ylabel="price (1000 $)", title="One linear unit trained with MSE")
+    ax_data.legend()
+    plot_history(history, ax=ax_loss, title="MSE cost during fit", log_y=True)
+    ax_loss.set_ylabel("cost J (mean squared error, log scale)")
+    w, b = (float(v.numpy().ravel()[0]) for v in model.layers[0].weights)
+    cost = history.history["loss"]
+    return fig, (f"Left: scatter of {len(size)} house prices (thousand $) against size (1000 sq ft) with the "
+                 f"trained unit's straight line, slope {w:.1f} and intercept {b:.1f}. Right: the MSE cost per "
+                 f"epoch on a log scale, from {cost[0]:.0f} to {cost[-1]:.0f}.")
 
 
 def build_coffee_model(X, hidden_units=3, seed=1):
@@ -228,10 +297,9 @@ def _diagnose_predict_labels(case, got, right):
     got = np.asarray(got)
     if got.ndim == 2:
         return NOT_FLAT
-    if got.shape == right.shape and np.array_equal(got, case.about["strict"]):
-        return STRICT
-    if got.shape == right.shape and np.array_equal(got, case.about["fixed_half"]):
-        return FIXED_HALF
+    found = recorded_mistakes(case, got, {"strict": STRICT, "fixed_half": FIXED_HALF}, right, rtol=0, atol=0)
+    if found:
+        return found[0]
     if got.shape == right.shape and np.array_equal(got, right) and got.dtype.kind not in "iu":
         return NOT_INTEGERS
     return None
@@ -382,6 +450,16 @@ def _same_weights(weights, recorded):
     return bool(np.allclose(_flat(weights), recorded, atol=1e-5, rtol=1e-4))
 
 
+STEP_MISTAKES = {
+    "climbs": Mistake("climbs", (
+        "the cost goes up: your steps go *up* the slope",
+        "gradient descent moves each variable against its gradient: look at the sign of your update")),
+    "no_learning_rate": Mistake("no learning rate", (
+        "the steps have the wrong size, although they go the right way",
+        "a step is the learning rate times the gradient: is learning_rate in your update?")),
+}
+
+
 def _diagnose_loop(case, got, start, weights):
     """Every typical mistake of train_by_hand that the costs and final weights show.
 
@@ -406,14 +484,8 @@ def _diagnose_loop(case, got, start, weights):
         hints.append(f"record one cost per step: {epochs} steps should give {epochs} costs")
     if not all(moved):
         return hints
-    if _same_weights(weights, mistakes["climbs"]):
-        hints.append(Mistake("climbs", (
-            "the cost goes up: your steps go *up* the slope",
-            "gradient descent moves each variable against its gradient: look at the sign of your update")))
-    elif not np.isclose(learning_rate, 1.0) and _same_weights(weights, mistakes["no_learning_rate"]):
-        hints.append(Mistake("no learning rate", (
-            "the steps have the wrong size, although they go the right way",
-            "a step is the learning rate times the gradient: is learning_rate in your update?")))
+    # without the learning rate, the steps are right when it is 1: recorded_mistakes skips a mistake equal to the right
+    hints += recorded_mistakes(case, _flat(weights), STEP_MISTAKES, mistakes["weights"], rtol=1e-4, atol=1e-5)[:1]
     if len(got) and np.isclose(got[0], mistakes["swapped_first_cost"], atol=1e-5) \
             and not np.isclose(got[0], mistakes["first_cost"]):
         hints.append(Mistake("swapped", (

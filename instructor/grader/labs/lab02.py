@@ -26,7 +26,7 @@ from instructor.references.lab02 import (
     reference_relu,
     reference_sigmoid,
 )
-from utils.activations import ACTIVATIONS, builder_target, relu_sum
+from utils.activations import ACTIVATIONS, builder_target, compare_fold, relu_sum
 from utils.checks import choice
 
 RUN_HELPER = '''
@@ -111,16 +111,6 @@ def fold_inputs(rng):
     ]
 
 
-def compare_fold(got, expected, call):
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"returned a {type(got).__name__}, expected the pair (W, b)"
-    for name, part, right in zip(("W", "b"), got, expected, strict=True):
-        problem = differs(part, right, atol=1e-8, rtol=1e-8)
-        if problem:
-            return f"{name}: {problem}"
-    return None
-
-
 class ChoicesExercise(ValueExercise):
     """A value answer that is 'not written' while every entry still holds the template's None."""
 
@@ -190,6 +180,7 @@ EXERCISES = [
           WatchedFunction("my_sigmoid", "my_sigmoid", "my_sigmoid", activation_inputs, reference_sigmoid)),
     ChoicesExercise("output_activation", "output_activation", "output_activation", output_choices_problem),
     FunctionExercise("fold_linear_layers", "fold_linear_layers", "fold_linear_layers", fold_inputs,
-                     reference_fold_linear_layers, compare=compare_fold),
+                     reference_fold_linear_layers,
+                     compare=lambda got, right, call: compare_fold(got, right, 1e-8, 1e-8, differs)),
     ReluBuilder(),
 ]
