@@ -515,3 +515,50 @@ def test_threshold_check_stub_and_list_inputs(capsys):
     assert evaluate_choose_threshold(no_array).passed
     check_choose_threshold(good_threshold)
     assert capsys.readouterr().out.strip() == "✅ choose_threshold: all 10 checks passed."
+
+
+# ------------------------------------------------------------- the lab's ready-made figures and data
+
+def test_standardised_digits_split_stratified_and_scaled_by_the_training_set():
+    from utils.multilabel import standardised_digits
+
+    X_train, X_test, y_train, y_test, img_test = standardised_digits()
+    assert X_train.shape == (1347, 64) and X_test.shape == (450, 64) and img_test.shape == (450, 8, 8)
+    assert np.allclose(X_train.mean(axis=0), 0, atol=1e-5)                   # centred on the training images (float32)
+    assert np.abs(np.bincount(y_train) / 1347 - np.bincount(y_test) / 450).max() < 0.01  # same share per digit
+    assert X_train.max() < 20                                                 # the +0.1 keeps rare ink moderate
+
+
+def test_network_figures_name_their_layers_in_title_and_alt():
+    from utils.multilabel import digit_network_figure, scene_network_figure
+
+    for make, units, title in ((digit_network_figure, "64 ReLU", "64 ReLU units"),
+                               (scene_network_figure, "32 ReLU", "one sigmoid per label")):
+        fig, alt = make()
+        assert units in alt and title in fig.axes[0].get_title()
+
+
+def test_scene_and_softmax_figures_and_table():
+    from utils.multilabel import scene_examples_figure, sigmoid_softmax_table, softmax_vs_sigmoid_figure
+
+    X, Y = make_scenes(200, seed=2)
+    clean, _ = make_scenes(200, seed=2, noise=0.0)
+    fig, alt = scene_examples_figure(X, Y, clean, n=4)
+    assert len(fig.axes[0].texts) == 8 and label_names(Y[0]) in alt
+    P = np.where(Y == 1, 0.9, 0.1)                          # a sigmoid network that is always right
+    Q = np.full(Y.shape, 1 / 3)
+    fig, alt = softmax_vs_sigmoid_figure(X, Y, P, Q)
+    assert [t.get_text() for t in fig.axes[1].texts][0] == "sums: sigmoid 0.30, softmax 1.00"
+    assert "softmax 1.00, 1.00, 1.00, 1.00" in alt
+    table = sigmoid_softmax_table(P, Q, Y).splitlines()
+    assert table[2].split()[-3:] == ["100.0%"] * 3 and table[3].split()[-3:] == ["100.0%", "0.0%", "0.0%"]
+
+
+def test_confusion_figure_counts_the_diagonal():
+    from utils.multilabel import confusion_figure
+
+    y = np.arange(10).repeat(3)
+    predicted = y.copy()
+    predicted[0] = 7
+    fig, alt = confusion_figure(y, predicted)
+    assert "29 on the diagonal, 1 off it" in alt and fig.axes[0].get_title() == "Digits test set: 96.7% correct"

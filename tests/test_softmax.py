@@ -342,3 +342,16 @@ def test_one_max_and_one_sum_over_the_batch_are_both_named():
 
     problems = text(evaluate_my_softmax(batch_max_and_sum))
     assert "every example needs its own largest logit" in problems and "one total for the whole batch" in problems
+
+
+def test_ready_made_figures_carry_their_alt_text():
+    import matplotlib.pyplot as plt
+
+    from utils.softmax import loss_curve_figure, softmax_layer_figure, softmax_regression_figure
+
+    for make, fragment in ((softmax_layer_figure, "one softmax block spans all four"),
+                           (softmax_regression_figure, "the softmax belongs to the loss"),
+                           (loss_curve_figure, "falls from 5.30 at a_y = 0.005")):
+        fig, alt = make()
+        assert fragment in alt and fig.axes[0].get_title()
+        plt.close(fig)
