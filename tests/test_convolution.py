@@ -319,3 +319,51 @@ def test_parameter_counts_mistakes_are_named(wrong, hint):
     result = evaluate_parameter_counts(wrong)
     assert not result.passed and any(hint in message for message in result.messages()), result.messages()
     assert all("kernel_size + 1" not in message for message in result.messages())
+
+
+# ------------------------------------------------------------------------- the lab's demonstrations
+
+def test_keras_parameter_counts_prints_keras_next_to_the_students_counts(capsys):
+    from instructor.references.lab06 import reference_parameter_counts
+    from utils.convolution import keras_parameter_counts
+
+    dense_matrix, conv_matrix = keras_parameter_counts(reference_parameter_counts, steps=24, kernel_size=5)
+    out = capsys.readouterr().out
+    assert dense_matrix.shape == conv_matrix.shape == (20, 24)
+    assert "your parameter_counts(24, 5): (500, 120, 6); Keras: (500, 120, 6)" in out
+    assert "shifted one column per row: True" in out and "17,976" in out
+
+
+def test_figure_helpers_label_their_axes_and_write_alt_text():
+    import matplotlib.pyplot as plt
+
+    from utils.convolution import comparison_figure, ecg_network_figure, weight_matrices_figure, windows_figure
+
+    layer = tf.keras.layers.Conv1D(1, 5)
+    layer.build((None, 24, 1))
+    signal = np.sin(np.arange(60) / 3)
+    outputs = np.convolve(signal, np.ones(9), "valid")
+    history = type("History", (), {"history": {"loss": [0.5, 0.2, 0.1]}})()
+    figures = [weight_matrices_figure(np.ones((20, 24)), connection_matrix(layer, 24), 5),
+               windows_figure(signal, outputs, {"a": 3, "b": 20, "c": 40}, width=9),
+               ecg_network_figure(),
+               comparison_figure({"one": history, "two": history}, {"one": (1, 2, 1.0, 0.9), "two": (3, 4, 1.0, 0.8)})]
+    for fig, alt in figures:
+        assert len(alt.split()) > 10
+        for ax in fig.axes:
+            if ax.get_label() != "<colorbar>" and ax.axison and ax.get_xlabel():
+                assert ax.get_ylabel()
+        plt.close(fig)
+    assert "z_{3}" not in figures[1][1] and "a at 3" in figures[1][1]
+
+
+def test_compare_networks_prints_accuracy_of_logit_models(capsys):
+    from utils.convolution import accuracy, compare_networks
+
+    model = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1)])
+    model.set_weights([np.array([[1.0], [0.0]], dtype="float32"), np.zeros(1, dtype="float32")])
+    X, y = np.array([[1.0, 0.0], [-1.0, 0.0], [2.0, 5.0], [-3.0, 1.0]]), np.array([1, 0, 1, 1])
+    assert accuracy(model, X, y) == 0.75
+    results = compare_networks({"linear": (model, X, X)}, y, 1 - y)
+    assert results["linear"] == (3, 2, 0.75, 0.25)
+    assert "linear" in capsys.readouterr().out

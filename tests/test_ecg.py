@@ -80,3 +80,16 @@ def test_beat_shapes():
 def test_bad_n_is_explained(bad):
     with pytest.raises(ValueError, match="positive number of records"):
         make_ecg(bad)
+
+
+def test_ecg_figure_draws_the_first_record_of_each_class():
+    import matplotlib.pyplot as plt
+
+    from utils.ecg import ecg_figure
+
+    X, y, ectopic_time = make_ecg(6, seed=11, details=True)
+    fig, alt = ecg_figure(X, y, ectopic_time)
+    first_abnormal = int(np.flatnonzero(y == 1)[0])
+    assert f"record {first_abnormal})" in alt and f"{ectopic_time[first_abnormal]:.2f} s" in alt
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
+    plt.close(fig)

@@ -542,3 +542,38 @@ def test_settings_pass_line_says_what_was_checked(capsys):
     opt.check_adam_settings(lambda: (0.3, 0.5))
     out = capsys.readouterr().out
     assert "one per step from 30 to 80" in out and "stays below 0.01 at each of them" in out
+
+
+# ------------------------------------------------------------------ the lab's demonstrations
+
+def test_step_changes_follow_the_students_adam_step(capsys):
+    changes = opt.step_changes(reference_adam_step, [0.5] * 5)
+    np.testing.assert_allclose(changes, -1.0, atol=1e-3)
+    opt.print_step_changes(reference_adam_step)
+    out = capsys.readouterr().out
+    assert "steady gradient 50" in out and "-20.00" in out and "after the rise -3.2" in out
+
+
+def test_print_race_and_its_alt_text(capsys):
+    gd, adam = opt.gradient_descent_path(0.15), opt.adam_path(0.15)
+    opt.print_race(gd, adam)
+    out = capsys.readouterr().out
+    assert "steps 1, 10, 20, 30, 40: 0.150" in out and "  40 " in out
+    assert "alpha 0.15" in opt.race_alt(gd, adam, alpha=0.15)
+
+
+def test_settings_and_losses_figures_label_their_axes():
+    fig, alt = opt.settings_figure(0.3, 0.5)
+    assert "alpha 0.3 and beta1 0.5, below 0.01 from step" in alt
+    plt.close(fig)
+    fig, alt = opt.losses_figure({"SGD": [2.0, 1.0, 0.5], "Adam": [1.5, 0.5, 0.2]}, 0.6)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() and "target loss 0.6" in alt
+    plt.close(fig)
+
+
+def test_digit_losses_start_from_the_same_weights():
+    first = opt.digit_losses(tf.keras.optimizers.SGD(learning_rate=0.01), epochs=1)
+    again = opt.digit_losses(tf.keras.optimizers.SGD(learning_rate=0.01), epochs=1)
+    assert first == again and len(first) == 1
+    assert opt.describe_losses("SGD", [1.0, 0.5], 0.6) == "SGD: loss after 2 epochs 0.500; below 0.6 from epoch 2"

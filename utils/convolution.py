@@ -458,3 +458,175 @@ def evaluate_parameter_counts(fn):
 def check_parameter_counts(fn):
     """Exercise check: the parameters of a dense, a locally connected and a convolutional layer."""
     return show(evaluate_parameter_counts(fn))
+
+
+# ------------------------------------------------------------------------- the lab's demonstrations
+
+def keras_parameter_counts(parameter_counts, steps=24, kernel_size=5):
+    """Print Keras's counts for a Dense layer and a one-filter Conv1D next to the student's
+    `parameter_counts`, then the student's counts for longer signals.
+
+    Returns (dense_matrix, conv_matrix): each layer as its (outputs, inputs) weight matrix.
+    """
+    import tensorflow as tf
+
+    units = steps - kernel_size + 1
+    dense = tf.keras.layers.Dense(units)
+    dense.build((None, steps))
+    conv = tf.keras.layers.Conv1D(filters=1, kernel_size=kernel_size)
+    conv.build((None, steps, 1))
+    dense_matrix = dense.kernel.numpy().T
+    conv_matrix = connection_matrix(conv, steps)
+    weights = conv.kernel.numpy()[:, 0, 0]
+    connections = int(np.count_nonzero(conv_matrix))
+    local = connections + units                      # a weight per connection, a bias per unit
+    print(f"Dense({units}) on {steps} inputs:      {dense.count_params():>4} parameters, "
+          f"{dense_matrix.size:>3} multiply-adds")
+    print(f"locally connected, windows of {kernel_size}: {local:>4} parameters, {connections:>3} multiply-adds")
+    print(f"Conv1D(1 filter, window {kernel_size}):     {conv.count_params():>4} parameters, "
+          f"{units * kernel_size:>3} multiply-adds")
+    shifted = all(np.allclose(conv_matrix[j, j:j + kernel_size], weights) for j in range(units))
+    print(f"every row of the conv matrix holds the same {kernel_size} weights, shifted one column per row:",
+          shifted and connections == units * kernel_size)
+    print(f"your parameter_counts({steps}, {kernel_size}): {parameter_counts(steps, kernel_size)}; "
+          f"Keras: {(dense.count_params(), local, conv.count_params())}")
+    print(f"\n{'samples':>8} {'dense':>12} {'locally connected':>18} {'convolutional':>14}   (your counts)")
+    for longer in (steps, 300, 3000):
+        counts = parameter_counts(longer, kernel_size)
+        cells = zip(counts, (12, 18, 14), strict=False)     # the student's counts: not checked here
+        print(f"{longer:>8} " + " ".join(f"{count:>{width},}" for count, width in cells))
+    return dense_matrix, conv_matrix
+
+
+def weight_matrices_figure(dense_matrix, conv_matrix, kernel_size):
+    """The dense and the convolutional weight matrix side by side; returns (fig, alt)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    limit = np.abs(np.concatenate([dense_matrix.ravel(), conv_matrix.ravel()])).max()
+    for ax, matrix, title in [
+        (axes[0], dense_matrix, f"Dense: {dense_matrix.size} different weights"),
+        (axes[1], conv_matrix, f"Conv1D: the same {kernel_size} weights on every row"),
+    ]:
+        shown = ax.imshow(matrix, cmap="PuOr_r", vmin=-limit, vmax=limit)
+        ax.set_xlabel("input sample $i$")
+        ax.set_ylabel("output unit $j$")
+        ax.set_title(title)
+        ax.set_xticks(range(0, matrix.shape[1], 4))    # whole sample and unit numbers
+        ax.set_yticks(range(0, matrix.shape[0], 4))
+        ax.grid(False)
+    fig.colorbar(shown, ax=axes, label="weight from input $i$ to unit $j$ (white = 0, no connection)")
+    units, steps = dense_matrix.shape
+    alt = (f"Two weight matrices, output unit (0 to {units - 1}) down and input sample (0 to {steps - 1}) "
+           f"across: the dense layer's is filled with {dense_matrix.size} different weights; the convolutional "
+           f"layer's is white except a diagonal band {kernel_size} wide holding the same {kernel_size} weights "
+           f"on every row.")
+    return fig, alt
+
+
+def windows_figure(signal, outputs, starts, width):
+    """The signal with some windows shaded, and the unit's output for every window; returns (fig, alt).
+
+    starts: {name: window start}; outputs[j] belongs to the window starting at sample j.
+    """
+    import matplotlib.pyplot as plt
+
+    half = (width - 1) / 2
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True, layout="constrained")
+    top.plot(signal, color="C0", lw=1, label="signal $x$")
+    bottom.plot(np.arange(len(outputs)) + half, outputs, color="0.5", lw=1, label="outputs $z_j$")
+    for colour, (name, j) in zip(["C3", "C2", "C1"], starts.items(), strict=False):
+        top.axvspan(j - 0.5, j + width - 0.5, color=colour, alpha=0.3, label=f"window {j} ({name})")
+        bottom.plot(j + half, outputs[j], "o", color=colour, ms=8, label=f"$z_{{{j}}}$ = {outputs[j]:.2f}")
+    top.set_ylabel("mV")
+    top.set_title(f"Three of the {len(outputs)} windows of {width} samples, and the unit's output for each")
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
+    bottom.set_xlabel("sample (each output drawn at the centre of its window)")
+    bottom.set_ylabel(f"$z_j = w \\cdot x_{{j:j+{width}}} + b$")
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
+    marked = ", ".join(f"{name} at {j}: {outputs[j]:.2f}" for name, j in starts.items())
+    alt = (f"Top: a record with three {width}-sample windows shaded. Bottom: the unit's output for every "
+           f"window, drawn at the window centre; the marked outputs are {marked}.")
+    return fig, alt
+
+
+def ecg_network_figure():
+    """The lab's Conv1D -> Conv1D -> Dense network for the ECG records as a diagram; returns (fig, alt)."""
+    import matplotlib.pyplot as plt
+
+    from utils.network_figure import box_layer, dense_layer, draw_network, input_layer
+
+    fig, ax = plt.subplots(figsize=(11, 4.6))
+    draw_network(ax, [
+        input_layer(300, name="ECG record"),
+        box_layer("conv1\nConv1D\n8 filters\nwindow 9\nstride 2\nReLU\n→ 146 × 8"),
+        box_layer("conv2\nConv1D\n8 filters\nwindow 9\n× 8 channels\nstride 2\nReLU\n→ 69 × 8"),
+        box_layer("Flatten\n→ 552\nnumbers"),
+        dense_layer(1, labels=["logit: abnormal\nif > 0"], name="output", detail="1 unit\nlinear"),
+    ], title="The convolutional network for the ECG records",
+       caption="Each box is a whole layer; the output unit sees all 552 numbers of the second layer.", fontsize=9)
+    alt = ("Diagram of the convolutional network, left to right: 300 input samples (a few drawn), a Conv1D box "
+           "(8 filters, window 9, stride 2, output 146 by 8), a second Conv1D box (output 69 by 8), a Flatten box "
+           "(552 numbers) and one linear output unit whose logit says abnormal when positive.")
+    return fig, alt
+
+
+def accuracy(model, X, y):
+    """The fraction of records a logit model classifies right (logit > 0 means class 1)."""
+    logits = np.asarray(model(X, training=False))[:, 0]     # a direct call: quick for small data
+    return float(np.mean((logits > 0) == y))
+
+
+def compare_networks(networks, y_train, y_test):
+    """Print parameters, multiply-adds and training and test accuracy of each network.
+
+    networks: {name: (model, X_train, X_test)}. Returns {name: (parameters, multiply_adds, train, test)}.
+    """
+    results = {}
+    for name, (model, X_train, X_test) in networks.items():
+        operations = sum(count for _, count in multiply_adds(model))
+        results[name] = (model.count_params(), operations, accuracy(model, X_train, y_train),
+                         accuracy(model, X_test, y_test))
+    print(f"{'network':<26} {'parameters':>10} {'multiply-adds':>14} {'train acc':>10} {'test acc':>9}")
+    for name, (n_params, operations, train_acc, test_acc) in results.items():
+        print(f"{name:<26} {n_params:>10,} {operations:>14,} {train_acc:>10.3f} {test_acc:>9.3f}")
+    return results
+
+
+def comparison_figure(histories, results):
+    """Training loss per epoch (log scale) and accuracy bars of two networks; returns (fig, alt).
+
+    histories: {name: keras History}; results: compare_networks's result, same names.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    names = list(histories)
+    for i, name in enumerate(names):
+        losses = histories[name].history["loss"]
+        left.plot(np.arange(1, len(losses) + 1), losses, "o-", ms=3, color=f"C{i}", label=name)
+        train_acc, test_acc = results[name][2:]
+        right.bar(i - 0.2, train_acc, width=0.4, color=f"C{i}", alpha=0.35, hatch="//", edgecolor=f"C{i}",
+                  label="training records" if i == 0 else None)
+        right.bar(i + 0.2, test_acc, width=0.4, color=f"C{i}", label="test records" if i == 0 else None)
+        for shift, value in ((-0.2, train_acc), (0.2, test_acc)):
+            right.text(i + shift, value + 0.01, f"{value:.3f}", ha="center", fontsize=9)
+    left.set_yscale("log")
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
+    left.set_xlabel("epoch")
+    left.set_ylabel("binary cross-entropy (log scale)")
+    left.set_title("Training loss")
+    left.legend()
+    right.set_xticks(range(len(names)), names)
+    right.set_ylim(0, 1.18)    # from 0: bar heights compare honestly
+    right.set_ylabel("accuracy")
+    right.set_title("Accuracy: hatched = training records, solid = test records")
+    right.legend(loc="upper center", ncol=2, fontsize=9)
+    parts = []
+    for i, name in enumerate(names):
+        losses = histories[name].history["loss"]
+        parts.append(f"{name} ({('blue', 'orange')[i % 2]}) loss from {losses[0]:.3f} to {losses[-1]:.3f}, "
+                     f"accuracy {results[name][2]:.3f} training and {results[name][3]:.3f} test")
+    alt = "Left: training loss per epoch on a log scale; right: accuracy bars. " + "; ".join(parts) + "."
+    return fig, alt

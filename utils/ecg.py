@@ -105,3 +105,40 @@ def make_ecg(n, seed=0, duration=DURATION, sampling_rate=SAMPLING_RATE, noise=0.
         return X, y
     ectopic_time = np.array([peaks[i] if i >= 0 else np.nan for _, peaks, i in records])
     return X, y, ectopic_time
+
+
+def ecg_figure(X, y, ectopic_time):
+    """One normal and one premature beat with their waves named, and the first normal and the first
+    abnormal record of (X, y) with the premature beat shaded; returns (fig, alt)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplot_mosaic([["normal beat", "premature beat"], ["normal", "normal"],
+                                    ["abnormal", "abnormal"]], figsize=(10, 7.5), layout="constrained")
+    t_beat = np.linspace(-0.35, 0.65, 400)
+    for key, waves in [("normal beat", NORMAL_WAVES), ("premature beat", ECTOPIC_WAVES)]:
+        ax = axes[key]
+        ax.plot(t_beat, beat(t_beat, waves), color="C0")
+        for name, (centre, _, amplitude) in waves.items():
+            ax.annotate(name, (centre, amplitude), textcoords="offset points",
+                        xytext=(0, 6 if amplitude > 0 else -14), ha="center", fontsize=11)
+        ax.set_xlabel("time from the R peak (s)")
+        ax.set_ylabel("mV")
+        ax.set_title(f"One {key}: its waves")
+        ax.set_ylim(-0.75, 1.65)
+    t = time_axis(X.shape[1] / SAMPLING_RATE)
+    first = {"normal": int(np.flatnonzero(y == 0)[0]), "abnormal": int(np.flatnonzero(y == 1)[0])}
+    for key, index in first.items():
+        ax = axes[key]
+        ax.plot(t, X[index], color="C0", lw=1, label="synthetic ECG")
+        if key == "abnormal":
+            ax.axvspan(ectopic_time[index] - 0.12, ectopic_time[index] + 0.12, color="C1", alpha=0.25,
+                       label="premature ventricular beat")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("mV")
+        ax.set_title(f"{key.capitalize()} record (test record {index})")
+        ax.legend(loc="upper right", fontsize=9)
+    alt = ("Four ECG panels, millivolts against seconds: one normal beat with its P, Q, R, S and T waves "
+           "labelled; one premature beat (no P wave, a wide tall QRS, an upside-down T); a normal "
+           f"{X.shape[1] / SAMPLING_RATE:g}-second record (record {first['normal']}); and an abnormal one "
+           f"(record {first['abnormal']}) with its premature beat shaded at {ectopic_time[first['abnormal']]:.2f} s.")
+    return fig, alt

@@ -249,6 +249,125 @@ def describe_path(name, path, cost_below=1e-2):
             f"{r['back_above']} and above at the end; {end}")
 
 
+def step_changes(adam_step, gradients, alpha=0.001):
+    """Each step's change of one parameter (from w = 0) under the student's `adam_step`, in units of alpha."""
+    w, m, v = np.zeros(1), np.zeros(1), np.zeros(1)
+    changes = []
+    for t, g in enumerate(gradients, start=1):
+        w_next, m, v = adam_step(w.copy(), np.array([g], dtype=float), m, v, t, alpha=alpha)
+        w_next = np.asarray(w_next, dtype=float)
+        changes.append(float((w_next - w)[0]) / alpha)
+        w = w_next
+    return np.array(changes)
+
+
+def print_step_changes(adam_step):
+    """Run `adam_step` on steady, flipping, falling and suddenly rising gradients and print the
+    changes of w in units of alpha (all computed before anything is printed)."""
+    sequences = {"steady gradient 0.5": [0.5] * 20, "steady gradient 50": [50.0] * 20,
+                 "flipping +0.5, -0.5": [0.5, -0.5] * 10}
+    rows = {name: step_changes(adam_step, gradients) for name, gradients in sequences.items()}
+    falling = step_changes(adam_step, list(np.geomspace(50, 0.05, 20)))
+    rising = step_changes(adam_step, [0.01] * 3000 + [1.0] * 5)[3000:]
+    print(f"{'gradients':<22} change of w / alpha at t = 1, 2, 3, 4, ..., 19, 20    total after 20")
+    for name, changes in rows.items():
+        print(f"{name:<22} " + "  ".join(f"{changes[t - 1]:+.3f}" for t in (1, 2, 3, 4, 19, 20))
+              + f"    {changes.sum():+.2f}")
+    print(f"a gradient falling steadily from 50 to 0.05: change / alpha {falling[0]:+.3f} at t = 1, "
+          f"{falling[-1]:+.3f} at t = 20")
+    print("a gradient steady at 0.01 for 3,000 steps, then 1: change / alpha at the 5 steps after the rise "
+          + ", ".join(f"{c:+.1f}" for c in rising))
+
+
+def print_race(gd, adam):
+    """Print what the lab reads from the race at one alpha: step sizes of w1 and the parts of the cost."""
+    gd_sizes, adam_sizes = step_sizes(gd), step_sizes(adam)
+    print(f"steps 1-20, change of w1: gradient descent {gd_sizes[:20, 0].min():.3f} to "
+          f"{gd_sizes[:20, 0].max():.3f}, Adam {adam_sizes[:20, 0].min():.3f} to {adam_sizes[:20, 0].max():.3f}")
+    print("Adam's |change of w1| at steps 1, 10, 20, 30, 40: "
+          + ", ".join(f"{adam_sizes[n - 1, 0]:.3f}" for n in (1, 10, 20, 30, 40)))
+    print("step   w1      w2     cost from w1  cost from w2")
+    for n in (37, 40, 44):
+        w1, w2 = adam[n]
+        print(f"{n:>4} {w1:7.3f} {w2:7.3f} {bowl_cost([w1, 0.0]):12.4f} {bowl_cost([0.0, w2]):12.4f}")
+
+
+def race_alt(gd, adam, alpha):
+    """Alt text of the race figure drawn at one alpha."""
+    adam_sizes = step_sizes(adam)
+    return (f"Left: contour plot of the bowl with {len(gd) - 1} steps of gradient descent and of Adam, both with "
+            f"alpha {alpha:g}, from (-4.5, 1); gradient descent ends at w1 = {gd[-1, 0]:.2f}, Adam near the "
+            f"minimum. Right: each parameter's step size per step on a log scale; Adam's w1 steps fall from "
+            f"{adam_sizes[0, 0]:.3f} at step 1 to {adam_sizes[39, 0]:.3f} at step 40.")
+
+
+def settings_figure(alpha, beta1):
+    """Adam on the bowl with the default alpha 0.15, beta1 0.9 and with the given pair; returns (fig, alt)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained", sharey=True)
+    settled = {}
+    for ax, pair in zip(axes, [(0.15, 0.9), (alpha, beta1)], strict=True):
+        path = adam_path(*pair)
+        draw_bowl(ax)
+        draw_path(ax, path, "Adam", COLOURS["adam"])
+        settled[pair] = path_report(path)["settled"]
+        when = f"below 0.01 from step {settled[pair]}" if settled[pair] is not None else "not settled"
+        ax.set_title(f"alpha = {pair[0]:g}, beta1 = {pair[1]:g}: {when}")
+        ax.legend(loc="lower right", fontsize=9)
+    yours = settled[alpha, beta1]
+    alt = ("Two contour plots of the bowl with an 80-step Adam path each: on the left alpha 0.15 and beta1 0.9, "
+           f"below 0.01 from step {settled[0.15, 0.9]}; on the right your alpha {alpha:g} and beta1 {beta1:g}, "
+           + (f"below 0.01 from step {yours}." if yours is not None else "not settled."))
+    return fig, alt
+
+
+# ------------------------------------------------------------------ section 5: the digit network
+
+def digit_losses(optimizer, epochs=8):
+    """Training loss per epoch of a fresh 64 -> 32 ReLU -> 10 network (the same initial weights every
+    call) on 1,000 of the 8x8 digits, 20-example batches, trained with `optimizer`."""
+    import tensorflow as tf
+
+    from utils.data import load_digits_images
+
+    images, labels = load_digits_images()
+    X, y = images.reshape(len(images), 64)[:1000] / 16.0, labels[:1000]
+    tf.keras.utils.set_random_seed(1)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(32, activation="relu"),
+                                 tf.keras.layers.Dense(10)])
+    model.compile(optimizer=optimizer, loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model.fit(X, y, epochs=epochs, batch_size=20, verbose=0).history["loss"]
+
+
+def describe_losses(name, losses, target):
+    """One line: the last epoch's loss and the first epoch below `target`."""
+    reached = epochs_to_reach(losses, target)
+    return (f"{name}: loss after {len(losses)} epochs {losses[-1]:.3f}; below {target} "
+            + (f"from epoch {reached}" if reached else f"not within {len(losses)} epochs"))
+
+
+def losses_figure(histories, target):
+    """Training loss per epoch of each run in `histories` ({name: losses}) with the target; returns (fig, alt)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    parts = []
+    for name, losses in histories.items():
+        colour = COLOURS["adam"] if name.startswith("Adam") else COLOURS["gd"]
+        ax.plot(np.arange(1, len(losses) + 1), losses, "o-", ms=3, color=colour, label=name)
+        parts.append(f"{name} falls from {losses[0]:.2f} to {losses[-1]:.2f}")
+    ax.axhline(target, color="0.4", ls="--", lw=1, label=f"target loss {target}")
+    ax.set_xlabel("epoch")
+    ax.set_xticks(range(1, len(losses) + 1))
+    ax.set_ylabel("training loss (cross-entropy)")
+    ax.set_title("The same network and start, two optimizers")
+    ax.legend()
+    alt = (f"Training loss per epoch, epochs 1 to {len(losses)}, for the digit network: " + "; ".join(parts)
+           + f"; a dashed line marks the target loss {target}.")
+    return fig, alt
+
+
 class RaceExplorer(Explorer):
     """Widget figure: gradient descent and Adam on the bowl, and each parameter's step size.
 
