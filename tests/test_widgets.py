@@ -94,21 +94,34 @@ def test_a_move_on_an_idle_figure_is_drawn_at_once_and_a_quick_next_one_is_folde
 
 
 def test_the_caption_is_a_live_region_that_says_the_state_in_words():
-    """A screen reader hears the caption change (a polite live region); with no caption from the draw
-    function the caption says the controls' values."""
+    """A screen reader hears the caption change: the caption's value is plain text that its view writes into
+    one polite live region, made once (tests/browser/test_accessibility.py checks the page); with no caption
+    from the draw function the caption says the controls' values."""
+    import anywidget
+
     slider = widgets.FloatSlider(value=1.0, min=0, max=3, description="slope")
     box = live_figure(draw_line, slope=slider)
     caption = box.children[2]
-    assert 'role="status"' in caption.value and 'aria-live="polite"' in caption.value
-    assert ">slope 1.0<" in caption.value
+    assert isinstance(caption, anywidget.AnyWidget) and caption.value == "slope 1.0"
+    for needle in ('role", "status"', 'aria-live", "polite"', 'aria-atomic", "true"', "textContent",
+                   'model.on("change:value"'):
+        assert needle in caption._esm, needle
+    assert "innerHTML" not in caption._esm  # the region itself is never replaced
+    assert "font-family" in caption._css and "monospace" in caption._css
     slider.value = 2.5
-    assert ">slope 2.5<" in caption.value
+    assert caption.value == "slope 2.5" and repr(caption) == "Caption(value='slope 2.5')"
 
     def silent(fig, w, b):
         fig.subplots().plot([0, 1], [b, w + b])
 
     box = live_figure(silent, w=widgets.FloatSlider(value=0.5, description="weight"), b=widgets.IntSlider(value=2))
-    assert ">weight = 0.5, b = 2<" in box.children[2].value
+    assert box.children[2].value == "weight = 0.5, b = 2"
+
+
+def test_the_caption_is_text_not_markup():
+    """A caption is shown as typed: '<' and '&' reach the screen reader as such (textContent, no escaping)."""
+    box = live_figure(lambda fig, k: f"J < {k} & rising", k=widgets.IntSlider(value=3))
+    assert box.children[2].value == "J < 3 & rising"
 
 
 def test_live_frames_are_jpeg_and_single_frames_png():

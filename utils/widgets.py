@@ -22,7 +22,6 @@ browser. Two ways to draw:
 import asyncio
 import base64
 import functools
-import html
 import io
 import time
 
@@ -236,9 +235,45 @@ def caption_text(text, controls):
                      for name, control in controls.items())
 
 
-def caption_html(text):
-    """A caption in a polite live region, so that a screen reader says the new state after every move."""
-    return f'<div role="status" aria-live="polite" aria-atomic="true"><pre>{html.escape(text)}</pre></div>'
+# The caption's view: one live region, made once; a change of the text sets its textContent, so a screen
+# reader hears each new state (ipywidgets.HTML would re-create the region on every move, and a region
+# that has just appeared is usually not announced).
+CAPTION_ESM = """
+function render({ model, el }) {
+  const region = document.createElement("div");
+  region.className = "labs-caption";
+  region.setAttribute("role", "status");
+  region.setAttribute("aria-live", "polite");
+  region.setAttribute("aria-atomic", "true");
+  const show = () => { region.textContent = model.get("value"); };
+  show();
+  model.on("change:value", show);
+  el.appendChild(region);
+  return () => model.off("change:value", show);
+}
+export default { render };
+"""
+CAPTION_CSS = """
+.labs-caption { font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px);
+                line-height: var(--jp-code-line-height, 1.3077); white-space: pre-wrap; margin: 2px 0 0; }
+"""
+
+
+@functools.cache
+def _caption_class():
+    """The caption widget: its `value` (synced) is the text a screen reader hears after every move."""
+    import anywidget
+    import traitlets
+
+    class Caption(anywidget.AnyWidget):
+        _esm = CAPTION_ESM
+        _css = CAPTION_CSS
+        value = traitlets.Unicode("").tag(sync=True)
+
+        def __repr__(self):  # anywidget's default names the object's address
+            return f"Caption(value={self.value!r})"
+
+    return Caption
 
 
 def _spoken(value):
@@ -265,7 +300,7 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
         if hasattr(control, "continuous_update"):
             control.continuous_update = True  # the figure follows the slider while it is dragged
     image = widgets.Image(format="jpeg")
-    caption = widgets.HTML()
+    caption = _caption_class()()
     frames = Frames(draw, figsize, dpi, image_format="jpeg")
     spoken = {}
 
@@ -274,7 +309,7 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
         picture, text = frames.render(**values)
         image.value = picture
         spoken["text"] = caption_text(text, controls)
-        caption.value = caption_html(spoken["text"])
+        caption.value = spoken["text"]
 
     live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False}
     request = latest_wins(redraw)

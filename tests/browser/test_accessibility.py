@@ -211,3 +211,55 @@ def test_every_explorer_works_with_the_keyboard_alone(lab, lab_server, lab_pages
         assert not problems, f"{name}:\n" + "\n".join(problems)
     finally:
         lab_pages.close(run)
+
+
+# ---------------------------------------------------------------- an explorer's caption, as a screen reader meets it
+
+CAPTION_LAB = "07_derivatives.ipynb"  # quick to run, and its explorer's caption says the slider's value
+LIVE_REGION = ':scope > * [role="status"][aria-live="polite"]'
+
+
+def test_an_explorer_caption_is_one_live_region_whose_text_changes(browser, lab_server, lab_pages):
+    """A screen reader announces a change inside a live region that is already in the page; a region made
+    anew on each move is, in most screen readers, not announced. So a slider moved with the keyboard must
+    leave the very same region element (tagged with a JS property before the move) holding the new text."""
+    run = run_all(lab_pages, lab_server, CAPTION_LAB)
+    page = run.page
+    page.bring_to_front()
+    try:
+        figure = page.locator(f".jp-NotebookPanel .jp-OutputArea-output {FIGURE}:has(.noUi-handle)").first
+        region = figure.locator(LIVE_REGION)
+        page.wait_for_function("(figure) => figure.querySelector('[role=\"status\"]')?.textContent.trim()",
+                               arg=figure.element_handle(), timeout=30_000)
+        assert region.count() == 1, f"{CAPTION_LAB}: {region.count()} live regions in the explorer, not one"
+        assert region.get_attribute("aria-atomic") == "true"
+        before = region.evaluate("element => { element.labsTag = 'before the move'; return element.textContent; }")
+        handle = figure.locator(".noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        changed = False
+        for key in ("ArrowRight", "ArrowLeft", "ArrowLeft"):
+            page.keyboard.press(key)
+            try:
+                page.wait_for_function("([figure, text]) => figure.querySelector('[role=\"status\"]')"
+                                       "?.textContent !== text", arg=[figure.element_handle(), before],
+                                       timeout=10_000, polling=100)
+                changed = True
+                break
+            except Exception:
+                continue
+        assert changed, f"{CAPTION_LAB}: the caption still reads {before!r} after the slider moved"
+        now = region.evaluate("element => [element.labsTag ?? null, element.textContent, element.isConnected]")
+        assert region.count() == 1 and now[0] == "before the move" and now[2], (
+            f"{CAPTION_LAB}: the live region was replaced by a new element (screen readers may stay silent)")
+        assert now[1].strip() and now[1] != before
+        assert page.evaluate("() => document.activeElement.classList.contains('noUi-handle')"), \
+            "focus left the slider"
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            from site_server import axe_source
+            page.add_script_tag(content=axe_source())
+        found = region.evaluate("""async (element) => (await axe.run(element, {resultTypes: ['violations']}))
+            .violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)""")
+        assert not found, f"{CAPTION_LAB}: the caption has axe violations {found}"
+    finally:
+        lab_pages.close(run)
