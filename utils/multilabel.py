@@ -479,7 +479,7 @@ SCENE_LAYERS = [Layer("Dense", units=32, activation="relu"), Layer("Dense", unit
 def parameter_cases():
     """The layer sizes count_parameters is tried on: [inputs, units of each Dense layer]."""
     return [
-        Case("the blob network", args=([2, 2, 4],)),
+        Case("a tiny network (2 inputs, 2 hidden units, 4 outputs)", args=([2, 2, 4],)),
         Case("the digit network", args=([64, 64, 10],)),
         Case("softmax regression (no hidden layer)", args=([64, 10],)),
         Case("one unit with three inputs", args=([3, 1],)),
