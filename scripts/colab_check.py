@@ -6,7 +6,8 @@
    `tensorflow` wheel (not tensorflow-cpu), NumPy, Keras, matplotlib, ipywidgets, scikit-learn,
    sympy, ipykernel, nbclient. Python 3.12 (Colab's) when this machine has it.
 2. The `utils` wheel built from the repository; pip's dry run must plan to install that package
-   and nothing else (no swap of Colab's packages); then it is installed.
+   and, at most, the new packages in COLAB_ADDS (anywidget, for the explorers' captions), never a
+   swap of Colab's packages; then they are installed.
 3. Every lab of the answer key, with the Colab editions' install cell, runs in a fresh kernel whose
    working directory is an empty folder: no error, no stderr or warning text in any output, the
    install cell finds utils and installs nothing (pip freeze unchanged). The answer key, not the
@@ -34,6 +35,8 @@ REPORT = ROOT / "build" / "colab-check.json"
 KERNEL_LOG = ROOT / "build" / "colab-kernels.log"
 COLAB_SET = ["tensorflow", "numpy", "keras", "matplotlib", "ipywidgets", "scikit-learn", "sympy",
              "ipykernel", "nbclient"]
+# what the wheel may add to Colab's set (new packages only: no restart): anywidget and its psygnal
+COLAB_ADDS = {"anywidget", "psygnal"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in IPython's error text
 UNREACHABLE = "http://127.0.0.1:9/nobody/nn-training-labs"  # refused at once, on this machine
 WARNING_TEXT = re.compile(r"Traceback|\b[A-Z]\w*Warning\b|^WARNING|^E0000|^W0000|^I0000", re.M)
@@ -84,9 +87,12 @@ def install_wheel(python):
     report = json.loads(run([str(python), "-m", "pip", "install", "--dry-run", "--quiet", "--report", "-",
                              str(wheel)]))
     planned = sorted(item["metadata"]["name"] for item in report["install"])
-    if planned != [DIST]:
+    installed = {item["name"].lower() for item in json.loads(run([str(python), "-m", "pip", "list", "--format",
+                                                                  "json"]))}
+    others = [name for name in planned if name != DIST and (name.lower() in installed or name not in COLAB_ADDS)]
+    if others or DIST not in planned:
         sys.exit(f"installing the wheel would also install or replace {planned}: Colab's packages would change")
-    run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)])
+    run([str(python), "-m", "pip", "install", "--quiet", str(wheel)])
     return wheel
 
 
