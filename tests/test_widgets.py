@@ -267,5 +267,20 @@ def test_the_displayed_output_keeps_the_first_frame_as_a_png_with_alt_text():
     data, metadata = box._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data and "text/plain" in data
     assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
-    assert metadata["image/png"]["alt"] == "The explorer's first picture. slope 1.0"
+    assert metadata["image/png"]["alt"] == "The explorer's first picture: x across. slope 1.0"
     assert "slope 2.5" in box.children[2].value
+
+
+def test_a_figure_outline_reads_the_titles_and_axis_labels():
+    from matplotlib.figure import Figure
+
+    from utils.widgets import figure_outline
+
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    left.set(title="Cost $J(w)$", xlabel="w", ylabel="J")
+    right.set(title="Its slope")
+    right.set_axis_off()
+    fig.suptitle("Nudging w")
+    assert figure_outline(fig) == "Nudging w. panel 1: Cost J(w), w across, J up; panel 2: Its slope"
+    assert figure_outline(Figure()) == "a figure without titles or axis labels"

@@ -276,6 +276,25 @@ def _caption_class():
     return Caption
 
 
+def figure_outline(fig):
+    """What a figure shows, from its own texts: its title, then each panel's title and axis labels."""
+    def clean(text):
+        return " ".join(text.replace("$", "").split())
+
+    panels = []
+    for ax in fig.axes:
+        parts = [clean(ax.get_title())] if ax.get_title().strip() else []
+        if ax.axison and ax.get_xlabel().strip():
+            parts.append(f"{clean(ax.get_xlabel())} across")
+        if ax.axison and ax.get_ylabel().strip():
+            parts.append(f"{clean(ax.get_ylabel())} up")
+        if parts:
+            panels.append(", ".join(parts))
+    title = clean(fig.get_suptitle())
+    outline = "; ".join(f"panel {i}: {p}" for i, p in enumerate(panels, 1)) if len(panels) > 1 else "".join(panels)
+    return ". ".join(part for part in (title, outline) if part) or "a figure without titles or axis labels"
+
+
 def _spoken(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
@@ -320,7 +339,9 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
     del LIVE_FIGURES[:-32]  # a kernel that re-runs its cells keeps only the newest figures
     box = _live_box_class()([widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
                              image, caption])
-    box.first_frame = (_encode(frames.last_canvas, "png"), f"The explorer's first picture. {spoken['text']}")
+    first = frames.last_canvas
+    box.first_frame = (_encode(first, "png"), f"The explorer's first picture: {figure_outline(first.figure)}. "
+                                              f"{spoken['text']}")
     return box
 
 
