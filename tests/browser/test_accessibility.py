@@ -8,7 +8,8 @@
   JupyterLab, not to the labs. Headings in order with one H1 there too.
 - Every explorer (utils.widgets.live_figure) of every lab, after Run All: each control is reached with
   Tab from the one before it, and keys alone (arrows on a slider, Alt+ArrowDown then arrows and Enter on a
-  list, Space on a box or a button) change the control's value and redraw the figure.
+  list, Space on a box or a button) change the control's value and redraw the figure; its caption's live
+  region stays the same element meanwhile (Lab 07's explorer: that region then holds the new text).
 """
 import json
 import re
@@ -28,6 +29,7 @@ LABS = sorted((ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
 INTERFACE_RULES = {"aria-input-field-name", "aria-required-children", "button-name", "aria-allowed-attr"}
 CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"
 FIGURE = ".widget-vbox:has(> .widget-hbox):has(> img.widget-image)"
+LIVE_REGION = ':scope > * [role="status"][aria-live="polite"]'  # an explorer's caption, inside FIGURE
 # what a student tabs to in an explorer's controls: a slider's handle, then its editable readout, a list, a box,
 # a button, a text field
 CONTROLS = (".noUi-handle, .widget-readout, select, input[type=checkbox], button, input[type=text], "
@@ -191,6 +193,9 @@ def test_every_explorer_works_with_the_keyboard_alone(lab, lab_server, lab_pages
             controls = figure.locator(f":scope > .widget-hbox :is({CONTROLS})")
             count = controls.count()
             assert count, f"{name}: explorer {nth + 1} has no control"
+            region = figure.locator(LIVE_REGION)
+            region.first.wait_for(timeout=30_000)
+            region.first.evaluate("element => { element.labsTag = 'before the keys'; }")
             controls.first.scroll_into_view_if_needed()
             controls.first.focus()  # where a student's Tab presses arrive from the cell above
             for index in range(count):
@@ -208,6 +213,9 @@ def test_every_explorer_works_with_the_keyboard_alone(lab, lab_server, lab_pages
                     continue  # a slider's readout takes a typed value: the same setting as its handle
                 if not press_until_redrawn(page, image, key_attempts(tag, kind)):
                     problems.append(f"explorer {nth + 1}, control {index + 1} ({tag}): keys did not redraw it")
+            if region.count() != 1 or region.first.evaluate("element => element.labsTag ?? null") != "before the keys":
+                problems.append(f"explorer {nth + 1}: its caption's live region was replaced by another element "
+                                "(a screen reader may not announce the new state)")
         assert not problems, f"{name}:\n" + "\n".join(problems)
     finally:
         lab_pages.close(run)
@@ -216,7 +224,6 @@ def test_every_explorer_works_with_the_keyboard_alone(lab, lab_server, lab_pages
 # ---------------------------------------------------------------- an explorer's caption, as a screen reader meets it
 
 CAPTION_LAB = "07_derivatives.ipynb"  # quick to run, and its explorer's caption says the slider's value
-LIVE_REGION = ':scope > * [role="status"][aria-live="polite"]'
 
 
 def test_an_explorer_caption_is_one_live_region_whose_text_changes(browser, lab_server, lab_pages):
