@@ -167,6 +167,25 @@ def slope_figure():
                  "flat regions.")
 
 
+def loss_figure(losses, base_loss, good_share):
+    """The training loss per epoch of each network in losses ({activation: [loss, ...]}), with the loss of
+    predicting good_share for every roast as a dotted line; (fig, alt)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    for name, curve in losses.items():
+        ax.plot(np.arange(1, len(curve) + 1), curve, color=COLOURS[name], lw=2.5, marker="o", markersize=4,
+                label=f"{name} hidden units")
+    ax.axhline(base_loss, color="0.5", ls=":", lw=1.5,
+               label=f"{base_loss:.4f}: predicting {good_share:.3f} for every roast")
+    ax.set(xlabel="epoch (25 steps each)", ylabel="training loss (binary cross-entropy)",
+           title="Same network, same start, same steps: only the hidden activation differs")
+    ax.legend(loc="center right")
+    ends = "; ".join(f"with {name} hidden units it ends at {curve[-1]:.3f}" for name, curve in losses.items())
+    return fig, (f"Line plot of the training loss over {max(map(len, losses.values()))} epochs, with a dotted line at "
+                 f"{base_loss:.4f} (predicting {good_share:.3f} for every roast): {ends}.")
+
+
 def network_figure(name):
     """The drawing of the lab's network `name` ("demand" or "coffee") and its alt text."""
     import matplotlib.pyplot as plt
