@@ -112,7 +112,24 @@ def test_an_input_changed_in_place_is_a_problem():
         x *= 2
         return x
 
-    assert "changed its input array in place" in messages(in_place)[0]
+    message = messages(in_place)[0]
+    assert "changed its input array in place: `x[0]` is now" in message and "`x = x - ...` or `x.copy()`" in message
+
+
+def test_a_nudge_put_back_by_subtraction_is_named_as_rounding():
+    """Nudging params[i] up by eps and back down can leave a float a hair off: say so, with the argument's name."""
+    def nudge_and_restore(params, eps=0.1):
+        total = 0.0
+        for i in range(len(params)):
+            params[i] += eps
+            total += params[i]
+            params[i] -= eps
+        return total
+
+    result = run_check("nudge", nudge_and_restore, None, [Case("", (np.array([0.2, 0.7]),), expected=1.1)])
+    message = result.messages()[0]
+    assert "`params[0]` is now 0.20000000000000004, it was 0.2" in message
+    assert "keep the entry's old value and put that value back" in message
 
 
 def test_numpy_warnings_fail_a_check_in_every_lab_unless_switched_off():

@@ -9,6 +9,7 @@ with hints. Under a grader it prints the same and then raises `CheckFailed`, so 
 exercise is 0 (`grading()` says when: nbgrader sets NBGRADER_EXECUTION while it autogrades or
 validates). Checks return their result, so code (and tests) can read it.
 """
+import inspect
 import os
 import traceback
 import warnings
@@ -435,8 +436,37 @@ def _copy_inputs(case):
 
 
 def _changed(case, used):
-    return any(isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True)
-               for a, b in zip(case.args, used.args, strict=True))
+    """(position, index of the first changed entry or None, the array now) of the first input array the
+    student's function changed, or None."""
+    for position, (a, b) in enumerate(zip(case.args, used.args, strict=True)):
+        if not isinstance(a, np.ndarray) or np.array_equal(a, b, equal_nan=True):
+            continue
+        if a.shape != np.shape(b):
+            return position, None, np.asarray(b)
+        same = (a == b) | (np.isnan(a) & np.isnan(b)) if a.dtype.kind in "fc" else a == b
+        return position, tuple(int(i) for i in np.argwhere(~same)[0]), np.asarray(b)
+    return None
+
+
+def _changed_input(fn, case, changed):
+    """The problem and the hint for a function that changed its input array."""
+    position, index, after = changed
+    try:
+        name = list(inspect.signature(fn).parameters)[position]
+    except (TypeError, ValueError, IndexError):
+        name = f"argument {position + 1}"
+    before = case.args[position]
+    if index is None:
+        return (f"right values, but your function changed its input array in place: `{name}` had shape "
+                f"{before.shape}, now {after.shape}"), ["work on a copy so the caller's array stays as it was"]
+    where = f"{name}[{index[0] if len(index) == 1 else ', '.join(map(str, index))}]" if index else name
+    what = (f"right values, but your function changed its input array in place: `{where}` is now "
+            f"{after[index].item()!r}, it was {before[index].item()!r}")
+    rounding = np.isclose(after[index], before[index], rtol=1e-9, atol=1e-12)
+    hint = ("adding a number and then subtracting it does not always give back the same float: keep the "
+            "entry's old value and put that value back, or nudge a copy" if rounding else
+            f"work on a copy (`{name} = {name} - ...` or `{name}.copy()`), so the caller's array stays as it was")
+    return what, [hint]
 
 
 def call_student(fn, case, watch_warnings=False):
@@ -498,9 +528,7 @@ def run_check(name, fn, reference, cases, *, atol=1e-6, rtol=1e-5, compare=None,
             result.problems.append(Problem(case.describe(), f"your result {difference}",
                                            safe_hints(diagnose, case, got, expected)))
         elif changed:
-            result.problems.append(Problem(case.describe(), "right values, but your function changed its "
-                                           "input array in place (z -= ... or z[...] = ...)",
-                                           ["write z = z - ... so the caller's array stays as it was"]))
+            result.problems.append(Problem(case.describe(), *_changed_input(fn, case, changed)))
         elif warned:
             result.problems.append(Problem(case.describe(), f"right values, but NumPy warned: {warned}",
                                            safe_hints(warning_hint, warned)
