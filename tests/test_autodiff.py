@@ -306,7 +306,7 @@ def test_check_passes_the_correct_rule(capsys):
     (_swapped, "swapped"),
     (_no_out_grad, "the chain rule is missing"),
     (_addition_rule, "rule of addition"),
-    (_one_number, "return two numbers"),
+    (_one_number, "is one number: return the two gradients, one per input"),
     (_returns_none, "returned None"),
     (_raises, "raised ZeroDivisionError"),
     (_text, "expected an array of numbers"),
@@ -549,3 +549,43 @@ def test_the_likely_slips_of_dJ_dd_get_their_own_message(dJ_dd, fragment):
     result = evaluate_backward_values(table)
     assert not result.passed and fragment in result.text(), result.text()
     assert "d = -3" not in result.text()
+
+
+def test_forward_values_typed_into_the_backward_table_get_their_own_ladder(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()
+    typed = {"d": -3.0, "a": -2.0, "c": -6.0, "b": 4.0, "w": 3.0}  # c, a, d of Exercise 1 and the inputs
+    check_backward_values(typed)
+    first = capsys.readouterr().out
+    check_backward_values(typed)
+    second = capsys.readouterr().out
+    assert "are the values of a, c, b, w, not their derivatives" in first and "how far J moves" in first
+    assert "c and b feed a" in second and "c and b feed a" not in first
+    assert "engine" not in first and "6.0" not in first + second
+
+
+def test_the_doubled_dJ_dd_gets_a_more_specific_second_step(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()
+    doubled = {**RIGHT_BACKWARD, "d": -6.0, "a": -6.0, "c": -6.0, "b": -6.0, "w": 12.0}
+    check_backward_values(doubled)
+    first = capsys.readouterr().out
+    check_backward_values(doubled)
+    second = capsys.readouterr().out
+    assert "twice too large" in first and "½ · 2d" in second and "½ · 2d" not in first
+
+
+def test_the_hand_checks_do_not_speak_of_the_engine_before_it_is_introduced(capsys):
+    check_forward_values({**RIGHT_FORWARD, "c": 9.0})
+    check_backward_values({**RIGHT_BACKWARD, "w": 1.0})
+    out = capsys.readouterr().out
+    assert "your value 9 is not right" in out and "engine" not in out
+
+
+def test_one_product_returned_is_said_once_in_plain_words(capsys):
+    check_mul_backward(_one_number)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ mul_backward: your rule's result is one number: return the two gradients, one per input")
+    assert "shape" not in out and out.count("\n") == 1

@@ -22,7 +22,17 @@ from utils.widgets import Frames, live_figure, render_png
 
 
 def _texts(ax):
-    return [t.get_text() for t in ax.texts if t.get_text()]  # (arrows are annotations without text)
+    """Every label's text on one line (a level arrow's label is stacked in two; arrows have no text)."""
+    return [t.get_text().replace("\n", " ") for t in ax.texts if t.get_text()]
+
+
+def test_a_level_arrows_label_is_stacked_so_it_fits_between_the_boxes():
+    ax = Figure().subplots()
+    v = course_example()
+    v["J"].backward()
+    draw_graph(ax, v["J"], layout=COURSE_LAYOUT, formulas=COURSE_FORMULAS)
+    labels = {t.get_text() for t in ax.texts}
+    assert "∂J/∂d\n= −3" in labels and "∂c/∂w = −2" in labels  # level d → J stacked, slanted w → c not
 
 
 def test_unnamed_steps_fold_into_one_edge_with_the_chained_local_derivative():

@@ -108,13 +108,30 @@ MUL_HINTS = {
 }
 
 
-def _diagnose_mul(case, got, expected):
+TWO_GRADIENTS = "return the two gradients, one per input, as a pair: (dJ/da, dJ/db)"
+
+
+def _not_two_numbers(got):
+    """What is wrong when got holds numbers but not exactly two of them, else None."""
+    if got is None or isinstance(got, (str, bool)):
+        return None  # compare_arrays says what these are
     try:
-        got = np.asarray(got, dtype=float).ravel()
+        size = np.asarray(got, dtype=float).size
     except (TypeError, ValueError):
         return None
-    if got.shape != (2,):
-        return "return two numbers, one gradient per input: `return grad_a, grad_b`"
+    if size == 2:
+        return None
+    return f"is one number: {TWO_GRADIENTS}" if size == 1 else f"has {size} numbers: {TWO_GRADIENTS}"
+
+
+def _compare_mul(got, expected, case):
+    return _not_two_numbers(got) or compare_arrays(got, expected, atol=1e-9, rtol=1e-5)
+
+
+def _diagnose_mul(case, got, expected):
+    if _not_two_numbers(got) is not None:
+        return None
+    got = np.asarray(got, dtype=float).ravel()
     return expectations.recorded_mistakes(case, got, MUL_HINTS, rtol=1e-5, atol=1e-8)[:1] or None
 
 
@@ -163,8 +180,11 @@ def evaluate_mul_backward(mul_backward):
     The engine cases run only once the rule itself is right, and are counted only then.
     """
     cases = expectations.with_expected(LAB, "mul_backward", MUL_CASES)
-    result = run_check("mul_backward", mul_backward, None, cases, atol=1e-9,
-                       diagnose=_diagnose_mul)
+    result = run_check("mul_backward", mul_backward, None, cases, compare=_compare_mul, diagnose=_diagnose_mul)
+    sizes = {problem.what for problem in result.problems if TWO_GRADIENTS in problem.what}
+    if len(sizes) == 1 and len(result.problems) == len(cases):  # the same count everywhere: say it once
+        result.problems = [Problem("", f"your rule's result {sizes.pop()[len('your result '):]}")]
+        return result
     if result.passed:
         result.problems = _engine_problems(mul_backward)
         result.checked += len(ENGINE_CASES)
@@ -271,7 +291,7 @@ def _evaluate_by_hand(name, given, steps, right, label, hints, on_pass, note):
         return result
     for key in steps:
         if key in numbers and not _near(numbers[key], right[key]):
-            result.problems.append(Problem(label(key), f"your value {numbers[key]:g} is not the engine's",
+            result.problems.append(Problem(label(key), f"your value {numbers[key]:g} is not right",
                                            hints(key, numbers[key], numbers)))
     result.on_pass = on_pass
     result.note = note if result.problems else None
@@ -284,7 +304,7 @@ def evaluate_forward_values(forward):
     return _evaluate_by_hand(
         "forward", forward, FORWARD_STEPS, values, STEP_NAMES.get,
         lambda key, got, numbers: _forward_hints(key, got, numbers, values),
-        "the engine's forward pass computes the same four values",
+        "the code below computes the same four values",
         "Hint: work left to right, one step at a time, with w = 3, x = -2, b = 4, y = 1.")
 
 
@@ -307,10 +327,12 @@ def _backward_hints(key, got, mine, values, grads):
                                       "the derivative of d² is 2d; then take the ½ into account")),
                  (2 * values["d"], ("twice too large: that is the derivative of d² alone; J is ½ d², and the "
                                     "½ scales the derivative too",
-                                    "nudge d by a small ε in J = ½ d² and watch how far J moves")),
+                                    "J = ½ · d², so dJ/dd = ½ · (the derivative of d²) = ½ · 2d: simplify, then "
+                                    "put in your d")),
                  (0.5 * values["d"] ** 2, ("that is J itself, the value of the cost; dJ/dd is how fast J changes "
                                            "when d moves",
-                                           "nudge d by a small ε in J = ½ d² and watch how far J moves"))]
+                                           "differentiate J = ½ d² with respect to d (the derivative of d² is "
+                                           "2d), then put in your d"))]
     else:
         local = values["x"] if key == "w" else 1.0
         up = UPSTREAM[key]
@@ -329,14 +351,35 @@ def _backward_hints(key, got, mine, values, grads):
     return hints[:1]  # the first fitting slip: a local derivative left alone explains a carried value too
 
 
+FORWARD_IN_BACKWARD = Mistake("backward: the forward values", (
+    "backward[\"a\"] is ∂J/∂a, how far J moves when a grows by 1; start at the top row, ∂J/∂d, the slope "
+    "of J = ½ d² at your d",
+    "each row below multiplies the table's local derivative by the derivative found for the step's output: "
+    "a feeds d, c and b feed a, w feeds c"))
+
+
+def _forward_values_typed(result, numbers, grads):
+    """One problem instead of many when the wrong entries are the course graph's values, not derivatives."""
+    slip = expectations.expected(LAB, "backward_values")[0]["forward_values"]
+    wrong = [key for key in BACKWARD_STEPS if key in numbers and not _near(numbers[key], grads[key])]
+    if len(wrong) >= 2 and all(_near(numbers[key], slip[key]) for key in wrong):
+        result.problems = [Problem("", f"your {', '.join(f'dJ/d{key}' for key in wrong)} are the values of "
+                                       f"{', '.join(wrong)}, not their derivatives", [FORWARD_IN_BACKWARD])]
+        result.note = None
+
+
 def evaluate_backward_values(backward):
     """The CheckResult of the student's dJ/d(value) for {"d", "a", "c", "b", "w"}, against the engine's backward()."""
     values, grads = _course_values()
-    return _evaluate_by_hand(
+    result = _evaluate_by_hand(
         "backward", backward, BACKWARD_STEPS, grads, lambda key: f"dJ/d{key}",
         lambda key, got, numbers: _backward_hints(key, got, numbers, values, grads),
-        "J.backward() finds the same five derivatives",
+        "section 3's engine finds the same five derivatives",
         "Hint: go right to left; each value is its local derivative times the value of the row above it.")
+    if result.problems and isinstance(backward, dict):
+        numbers, _, _ = _read_numbers("backward", backward, BACKWARD_STEPS)
+        _forward_values_typed(result, numbers or {}, grads)
+    return result
 
 
 def check_backward_values(backward):

@@ -135,8 +135,9 @@ def _graph_artists(ax, root, layout=None, formulas=None, wrt="J", show_grads=Tru
         if show_local:  # beside the middle of the arrow, on its upper-left side
             dx, dy = x1 - x0, y1 - y0
             nx, ny = -dy / np.hypot(dx, dy), dx / np.hypot(dx, dy)
+            stacked = abs(ny) > 0.99  # a level arrow's gap is narrow: the label in two short lines
             texts["local"][parent.name, child.name] = ax.text(
-                (x0 + x1) / 2 + 0.06 * nx, (y0 + y1) / 2 + 0.06 * ny, _local_label(parent, child, local),
+                (x0 + x1) / 2 + 0.06 * nx, (y0 + y1) / 2 + 0.06 * ny, _local_label(parent, child, local, stacked),
                 ha="center" if abs(nx) < 0.3 else ("right" if nx < 0 else "left"),
                 va="bottom" if ny > 0.3 else ("top" if ny < -0.3 else "center"),
                 fontsize=9, color="0.25", zorder=4)
@@ -164,8 +165,8 @@ def _grad_label(v, wrt):
     return f"∂{wrt}/∂{_shown(v.name)} = {_fmt(v.grad)}"
 
 
-def _local_label(parent, child, local):
-    return f"∂{_shown(child.name)}/∂{_shown(parent.name)} = {_fmt(local)}"
+def _local_label(parent, child, local, stacked=False):
+    return f"∂{_shown(child.name)}/∂{_shown(parent.name)}{chr(10) if stacked else ' '}= {_fmt(local)}"
 
 
 def _default_formula(v):
@@ -231,7 +232,8 @@ class CourseGraphExplorer(Explorer):
             self.texts["value"][node.name].set_text(_value_label(node))
             self.texts["grad"][node.name].set_text(_grad_label(node, "J"))
         for parent, child, local in edges:
-            self.texts["local"][parent.name, child.name].set_text(_local_label(parent, child, local))
+            label = self.texts["local"][parent.name, child.name]
+            label.set_text(_local_label(parent, child, local, stacked="\n" in label.get_text()))
         g = {name: value.grad for name, value in v.items()}
         return (f"J = {v['J'].data:.4g}.  Chain rule: dJ/dd = d = {g['d']:.4g};  dJ/da = dJ/dd·1 = {g['a']:.4g};  "
                 f"dJ/db = dJ/da·1 = {g['b']:.4g};  dJ/dc = dJ/da·1 = {g['c']:.4g};  "

@@ -6,7 +6,7 @@ everything on the visible checks' cases (utils.engine_vs_tensorflow) for utils/e
 import numpy as np
 import tensorflow as tf
 
-from utils.engine_vs_tensorflow import COURSE_INPUTS, MUL_CASES, NETWORK_INPUTS, RELU_CASES
+from utils.engine_vs_tensorflow import BACKWARD_STEPS, COURSE_INPUTS, MUL_CASES, NETWORK_INPUTS, RELU_CASES
 
 
 def course_graph():
@@ -17,6 +17,12 @@ def course_graph():
     d = a - y
     values = {"c": c, "a": a, "d": d, "J": 0.5 * d**2}
     return values, {"d": d, "a": d, "c": d, "b": d, "w": d * x}
+
+
+def forward_for_backward():
+    """The backward table's usual slip: each entry holds the value itself (forward or input), not dJ/d(value)."""
+    values, _ = course_graph()
+    return {key: {**COURSE_INPUTS, **values}[key] for key in BACKWARD_STEPS}
 
 
 def network_graph():
@@ -81,7 +87,7 @@ def record():
     values, grads = course_graph()
     network_values, network_grads = network_graph()
     return {"forward_values": [{"expected": values}],
-            "backward_values": [{"expected": grads}],
+            "backward_values": [{"expected": grads, "forward_values": forward_for_backward()}],
             "network_values": [{"expected": network_values}],
             "network_grads": [{"expected": network_grads}],
             "mul_backward": _entries(mul_backward, MUL_MISTAKES, MUL_CASES),
