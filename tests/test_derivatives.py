@@ -21,9 +21,11 @@ from utils.derivatives import (
     evaluate_central_difference,
     evaluate_numerical_gradient,
     example,
+    explorer_caption,
     linear_model_cost,
     linear_model_tape_gradient,
     nudge,
+    nudge_error_table,
     secant_and_tangent,
     three_ways,
 )
@@ -97,7 +99,7 @@ def test_tangent_explorer_renders_every_slider_corner(name, w, epsilon):
     png, caption = render_png(TangentExplorer, function=name, w=w, epsilon=epsilon)
     assert png[:4] == b"\x89PNG"
     s = secant_and_tangent(name, w, epsilon)
-    assert f"{s['tangent']:.4f}" in caption and f"{s['secant']:.4f}" in caption
+    assert f"{s['tangent']:.4g}" in caption and f"{s['secant']:.4g} × ε" in caption
 
 
 def _pixels(png):
@@ -133,8 +135,9 @@ def test_tangent_explorer_draws_the_curve_tangent_secant_and_triangle():
     assert ax.get_xlim() == W_RANGE
     pad = 0.1 * (4.5**3 - 0.4**3)
     np.testing.assert_allclose(ax.get_ylim(), (0.4**3 - pad, 4.5**3 + pad))
-    assert caption == ("J(2.00) = 8.0000, J(2.00 + 0.5) = 15.6250: J changed by +7.6250 = 15.2500 × ε\n"
-                       "exact dJ/dw = 12.0000; the nudge estimate is off by +3.2500")
+    assert caption == ("Dashed line, slope 15.25: J(2.00) = 8.000, J(2.00 + 0.5) = 15.625, a change of +7.625 "
+                       "= 15.25 × ε\nSolid tangent at w = 2.00: exact slope dJ/dw = 12; "
+                       "the dashed slope is off by +3.25")
 
 
 def test_tangent_explorer_moved_shows_what_one_drawing_shows(plot_style):
@@ -431,7 +434,39 @@ def test_a_tangent_left_as_a_formula_for_float_gets_a_ladder(capsys):
 @pytest.mark.parametrize("w", [0.5, 1.35, 2.0, 3.5])
 def test_the_caption_of_a_straight_line_never_says_minus_zero(w):
     _, caption = Frames(TangentExplorer).render(function="w", w=w, epsilon=0.01)
-    assert caption.endswith("off by +0.0000"), caption
+    assert caption.endswith("off by +0"), caption
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+@pytest.mark.parametrize(("w", "epsilon"), [(0.5, 0.001), (3.0, 0.001), (3.5, 0.001), (2.0, 0.3), (3.5, 1.0)])
+def test_the_caption_arithmetic_reads_true(name, w, epsilon):
+    """J's two printed values differ by the printed change, and slope × ε gives it to the shown digits
+    (the trial read 'J changed by -0.0001 = -0.0816 × ε' at ε = 0.001)."""
+    import re
+
+    caption = explorer_caption(w, epsilon, secant_and_tangent(name, w, epsilon))
+    J0, J1, change, slope = re.search(r"= (\S+), J\(.*\) = (\S+), a change of (\S+) = (\S+) × ε", caption).groups()
+    decimals = len(change.split(".")[1])
+    assert len(J0.split(".")[1]) == len(J1.split(".")[1]) == decimals
+    assert float(J1) - float(J0) == pytest.approx(float(change), abs=1.01 * 10**-decimals)
+    assert float(slope) * epsilon == pytest.approx(float(change), rel=2e-3)
+    assert len(change.lstrip("+-0.")) >= 3  # at least three significant digits of the change are shown
+
+
+def test_the_error_table_reports_each_tenfold_step_from_the_data(capsys):
+    def both_ways(J, w, e):
+        return (J(w + e) - J(w - e)) / (2 * e)
+
+    one, both = nudge_error_table(lambda w: w**3, 2.0, 12.0, [0.1, 0.01, 0.001], both_ways)
+    np.testing.assert_allclose(both, [1e-2, 1e-4, 1e-6], rtol=1e-4)
+    rows = capsys.readouterr().out.splitlines()
+    assert [row.split()[-1] for row in rows[2:4]] == ["100", "100"] and rows[2].split()[2] == "10.1"
+    # an epsilon added in between is one third of a tenfold step: still reported per tenfold step
+    nudge_error_table(lambda w: w**3, 2.0, 12.0, [0.1, 0.03, 0.01], both_ways)
+    assert [row.split()[-1] for row in capsys.readouterr().out.splitlines()[2:4]] == ["100", "100"]
+    # an exact estimate (error 0) and a repeated epsilon give "-", not a division by zero
+    nudge_error_table(lambda w: 5 * w, 1.0, 5.0, [0.5, 0.5, 0.25], both_ways)
+    assert all(row.split()[-1] == "-" for row in capsys.readouterr().out.splitlines()[2:4])
 
 
 # ------------------------------------------------------------------ the demonstrations the lab runs

@@ -75,6 +75,30 @@ def epsilon_sweep(J, w, exact, epsilons, estimate=nudge_estimate):
     return estimates, np.abs(estimates - exact)
 
 
+def nudge_error_table(J, w, exact, epsilons, both_ways):
+    """Print, for each epsilon, the errors of the one-sided nudge and of both_ways(J, w, epsilon) (the
+    student's central_difference), each with how many times smaller it got per tenfold step of epsilon
+    since the row above. Returns (one-sided errors, both-ways errors) as NumPy arrays."""
+    epsilons = [float(e) for e in epsilons]
+    one_sided = epsilon_sweep(J, w, exact, epsilons)[1]
+    both = epsilon_sweep(J, w, exact, epsilons, estimate=both_ways)[1]
+
+    def per_tenfold(errors, row):
+        if row == 0:
+            return ""
+        steps = np.log10(epsilons[row - 1] / epsilons[row]) if epsilons[row] > 0 < epsilons[row - 1] else 0.0
+        if steps == 0 or errors[row] == 0 or not np.isfinite(errors[row - 1] / errors[row]):
+            return "-"
+        return f"{(errors[row - 1] / errors[row]) ** (1 / steps):.3g}"
+
+    rows = [f"{'epsilon':>8}  {'one-sided error':>15}  {'÷ per 10x':>9}  {'both-ways error':>15}  {'÷ per 10x':>9}"]
+    rows += [f"{e:>8g}  {one_sided[i]:>15.2e}  {per_tenfold(one_sided, i):>9}  {both[i]:>15.2e}  "
+             f"{per_tenfold(both, i):>9}" for i, e in enumerate(epsilons)]
+    rows.append("÷ per 10x: how many times smaller the error got per tenfold step of epsilon, from the row above")
+    print("\n".join(row.rstrip() for row in rows))
+    return one_sided, both
+
+
 # ----------------------------------------------------------------------------- tangent-line widget
 
 W_RANGE = (0.4, 4.5)  # every example is smooth here (1/w and 1/w**2 blow up at 0)
@@ -143,9 +167,20 @@ class TangentExplorer(Explorer):
         self.labels[1].set_text(f"tangent at w = {w:.2f}: slope {s['tangent']:.3f}")
         self.labels[2].set_text(f"through the nudged point: slope {s['secant']:.3f}")
         self.title.set_text(f"{ex.label}: slope at w = {w:.2f}, nudged by ε = {epsilon:.3g}")
-        return (f"J({w:.2f}) = {s['J0']:.4f}, J({w:.2f} + {epsilon:.3g}) = {s['J1']:.4f}: "
-                f"J changed by {s['rise']:+.4f} = {s['secant']:.4f} × ε\n"
-                f"exact dJ/dw = {s['tangent']:.4f}; the nudge estimate is off by {round(s['gap'], 4) + 0.0:+.4f}")
+        return explorer_caption(w, epsilon, s)
+
+
+def explorer_caption(w, epsilon, s):
+    """The explorer's two caption lines for secant_and_tangent's dict s, with as many decimals as make the
+    arithmetic read true: J's two values and the rise share their decimals (the rise to 4 significant
+    digits), and the slope is the rise over ε to 4 significant digits."""
+    rise = s["rise"]
+    decimals = min(12, max(3, int(np.ceil(-np.log10(abs(rise)))) + 3)) if rise else 3
+    gap = s["gap"] if abs(s["gap"]) > 1e-9 * max(1.0, abs(s["tangent"])) else 0.0  # not float rounding
+    return (f"Dashed line, slope {s['secant']:.4g}: J({w:.2f}) = {s['J0']:.{decimals}f}, J({w:.2f} + {epsilon:.3g}) = "
+            f"{s['J1']:.{decimals}f}, a change of {rise:+.{decimals}f} = {s['secant']:.4g} × ε\n"
+            f"Solid tangent at w = {w:.2f}: exact slope dJ/dw = {s['tangent']:.4g}; "
+            f"the dashed slope is off by {gap:+.3g}")
 
 
 # ----------------------------------------------------------------------------- shared by the checks
@@ -365,8 +400,8 @@ def evaluate_numerical_gradient(fn):
     """The CheckResult of fn(J, params, epsilon): one partial derivative (nudged both ways) per parameter."""
     return run_check(getattr(fn, "__name__", "numerical_gradient"), fn, None, _gradient_cases(),
                      atol=1e-9, rtol=1e-7, diagnose=_gradient_hints, explain_exception=_gradient_exception,
-                     note="Hint: a partial derivative nudges one parameter both ways and holds the others "
-                          "where they are")
+                     note="Hint: for entry i, J sees params with entry i moved up by ε, then down by ε, and "
+                          "every other entry where it was; params itself must come back exactly as it was")
 
 
 def check_numerical_gradient(fn):
