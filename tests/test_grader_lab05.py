@@ -4,7 +4,7 @@ import pytest
 from grader_support import blank, grade_in_process, with_answer
 
 LAB = "05_adam"
-KEYS = ("first_step", "adam_settings", "adam_step")  # adam_step is optional (0 points): graded here all the same
+KEYS = ("first_step", "adam_settings", "adam_step")  # first_step is optional (0 points): graded here all the same
 
 
 def first_step(body):
@@ -48,6 +48,7 @@ STEP_PAPER_EPSILON = adam_step(
 STEP_NO_CORRECTION = adam_step("    return w - alpha * m / (np.sqrt(v) + epsilon), m, v")
 STEP_T_PLUS_ONE = adam_step(KERAS.replace("**t", "**(t + 1)"))
 STEP_SWAPPED = adam_step(KERAS.replace(", m, v", ", v, m"))
+STEP_CORRECTED_MOMENTS = adam_step(KERAS.replace(", m, v", ", m / (1 - beta1**t), v / (1 - beta2**t)"))
 STEP_LISTS = adam_step("    w = w - alpha * np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + epsilon)\n"
                        "    return [np.asarray(w).tolist(), np.asarray(m).tolist(), np.asarray(v).tolist()]")
 FIRST_LIST = first_step("    scale = 1.0 if bias_correction else (1 - beta1) / np.sqrt(1 - beta2)\n"
@@ -85,10 +86,12 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("adam_settings", settings("0.05, 0.5"), "it never gets below 0.01"),
     ("adam_settings", settings("0.3, 1.0"), "beta1 = 1: beta1 must be from 0"),
     ("adam_settings", settings("0.3"), "expected two numbers"),
+    ("adam_settings", settings('"0.3", "0.5"'), "expected two numbers"),
     ("adam_step", STEP_PAPER_EPSILON, "w: wrong value"),
     ("adam_step", STEP_NO_CORRECTION, "w: wrong value"),
     ("adam_step", STEP_T_PLUS_ONE, "w: wrong value"),
     ("adam_step", STEP_SWAPPED, "m: wrong value"),
+    ("adam_step", STEP_CORRECTED_MOMENTS, "m: "),
     ("adam_step", STEP_DEFAULT_BETAS, "(step t="),
 ])
 def test_mistakes_fail_that_exercise_only(notebook, tmp_path, key, code, why):

@@ -248,7 +248,7 @@ def test_widget_redraws_when_a_slider_moves():
     assert image.value != previous
 
 
-# ------------------------------------------------------------------ Exercise 1: the first step
+# ------------------------------------------------------------------ Going further's exercise: the first step
 
 def first_step_sign(g, alpha=0.001, beta1=0.9, beta2=0.999, bias_correction=True):
     factor = 1.0 if bias_correction else (1 - beta1) / np.sqrt(1 - beta2)
@@ -394,7 +394,10 @@ def test_settings_mistakes_are_named(settings, hint):
     (None, "returned None"),
     ((0.3,), "tuple of length 1"),
     ((0.3, 0.5, 0.999), "tuple of length 3"),
-    (("fast", "low"), "not two numbers"),
+    (("fast", "low"), "must be numbers"),
+    (("0.25", "0.5"), '0.25, not "0.25"'),
+    ((0.25, "0.5"), "must be numbers"),
+    ((True, 0.5), "must be numbers"),
     ((-0.3, 0.5), "must be a positive number"),
     ((0.3, 1.0), "up to (not including) 1"),
     ((0.3, -0.1), "up to (not including) 1"),
@@ -577,3 +580,30 @@ def test_digit_losses_start_from_the_same_weights():
     again = opt.digit_losses(tf.keras.optimizers.SGD(learning_rate=0.01), epochs=1)
     assert first == again and len(first) == 1
     assert opt.describe_losses("SGD", [1.0, 0.5], 0.6) == "SGD: loss after 2 epochs 0.500; below 0.6 from epoch 2"
+
+
+def test_digit_setup_and_labels_are_read_from_the_objects():
+    """Trial: the lab's prose named numbers no output showed, and a label said 0.01 after the rate changed."""
+    assert opt.describe_digit_setup() == ("data: 1,000 handwritten digits of 8x8 pixels; network: 64 -> 32 ReLU -> 10 "
+                                          "(units per layer); mini-batches of 20, 8 epochs")
+    assert opt.optimizer_label(tf.keras.optimizers.SGD()) == "SGD, learning rate 0.01"
+    assert opt.optimizer_label(tf.keras.optimizers.Adam()) == "Adam, learning rate 0.001"
+    assert opt.optimizer_label(tf.keras.optimizers.SGD(learning_rate=0.3)) == "SGD, learning rate 0.3"
+
+
+def test_returning_the_corrected_moments_is_named_whatever_w_is(capsys, monkeypatch):
+    """Trial: m_hat and v_hat returned in place of m and v got numbers only, even on a second run."""
+    from utils import checks
+
+    def keras_w_corrected_moments(w, g, m, v, t, alpha=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7):
+        m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g**2
+        w = w - alpha * np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + epsilon)
+        return w, m / (1 - beta1**t), v / (1 - beta2**t)
+
+    for wrong in (keras_w_corrected_moments, ADAM_STEP_MISTAKES["corrected moments"]):
+        monkeypatch.setattr(checks, "_TIMES_SHOWN", {})  # a fresh kernel for each
+        opt.check_adam_step(wrong)
+        first = capsys.readouterr().out
+        opt.check_adam_step(wrong)
+        second = capsys.readouterr().out
+        assert opt.CORRECTED_MOMENTS.steps[0] in first and opt.CORRECTED_MOMENTS.steps[1] in second

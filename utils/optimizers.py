@@ -10,6 +10,7 @@ Keras 3 adds epsilon to the uncorrected sqrt(v) (keras/src/optimizers/adam.py), 
 floats alpha, beta1 and beta2 into float32 numbers for the bias correction, even for float64 weights;
 `keras_adam` passes them as float64 tensors instead, so the optimizer computes the exact formula.
 """
+import numbers
 from functools import cache
 
 import numpy as np
@@ -324,20 +325,51 @@ def settings_figure(alpha, beta1):
 
 # ------------------------------------------------------------------ section 5: the digit network
 
-def digit_losses(optimizer, epochs=8):
-    """Training loss per epoch of a fresh 64 -> 32 ReLU -> 10 network (the same initial weights every
-    call) on 1,000 of the 8x8 digits, 20-example batches, trained with `optimizer`."""
-    import tensorflow as tf
+DIGIT_EXAMPLES, DIGIT_HIDDEN, DIGIT_BATCH, DIGIT_EPOCHS = 1000, 32, 20, 8
 
+
+def _digit_data():
+    """The first DIGIT_EXAMPLES 8x8 digit images as rows of 64 pixels in [0, 1], and their labels."""
     from utils.data import load_digits_images
 
     images, labels = load_digits_images()
-    X, y = images.reshape(len(images), 64)[:1000] / 16.0, labels[:1000]
+    return images.reshape(len(images), -1)[:DIGIT_EXAMPLES] / 16.0, labels[:DIGIT_EXAMPLES]
+
+
+def _digit_model():
+    """A fresh pixels -> DIGIT_HIDDEN ReLU -> 10 network, the same initial weights every call."""
+    import tensorflow as tf
+
     tf.keras.utils.set_random_seed(1)
-    model = tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(32, activation="relu"),
-                                 tf.keras.layers.Dense(10)])
+    return tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(DIGIT_HIDDEN, activation="relu"),
+                                tf.keras.layers.Dense(10)])
+
+
+def digit_losses(optimizer, epochs=DIGIT_EPOCHS):
+    """Training loss per epoch of `_digit_model` on `_digit_data`, mini-batches of DIGIT_BATCH, with `optimizer`."""
+    import tensorflow as tf
+
+    X, y = _digit_data()
+    model = _digit_model()
     model.compile(optimizer=optimizer, loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return model.fit(X, y, epochs=epochs, batch_size=20, verbose=0).history["loss"]
+    return model.fit(X, y, epochs=epochs, batch_size=DIGIT_BATCH, verbose=0).history["loss"]
+
+
+def describe_digit_setup():
+    """One line read from the data and the model digit_losses trains: examples, image size, layers, batches."""
+    X, _ = _digit_data()
+    model = _digit_model()
+    side = int(np.sqrt(X.shape[1]))
+    layers = " -> ".join([str(X.shape[1])] + [
+        f"{layer.units}{' ReLU' if layer.activation.__name__ == 'relu' else ''}"
+        for layer in model.layers])
+    return (f"data: {X.shape[0]:,} handwritten digits of {side}x{side} pixels; network: {layers} "
+            f"(units per layer); mini-batches of {DIGIT_BATCH}, {DIGIT_EPOCHS} epochs")
+
+
+def optimizer_label(optimizer):
+    """'SGD, learning rate 0.01': the optimizer's class and the learning rate it actually holds."""
+    return f"{type(optimizer).__name__}, learning rate {float(optimizer.learning_rate):g}"
 
 
 def describe_losses(name, losses, target):
@@ -431,6 +463,14 @@ class RaceExplorer(Explorer):
 # (utils/expected/05_adam.json). The first that reproduces the student's result names the mistake.
 # Each is a ladder (utils.checks.Mistake): what is wrong and why first, more specific when the same
 # mistake comes back; no step is the line to write.
+# Recognised from m and v alone (w may be right or not): the recorded mistake of the same name.
+CORRECTED_MOMENTS = Mistake("corrected moments", (
+    "the m and v you return are the bias-corrected m_hat and v_hat. Keras keeps m and v uncorrected: "
+    "the next step's running averages start from them, and the correction enters only the move of w, "
+    "through alpha_t.",
+    "if you compute m_hat and v_hat at all, give them other names, so that the m and v you return are "
+    "section 2's running averages m_t and v_t.",
+))
 ADAM_STEP_HINTS = {
     "paper epsilon": Mistake("paper epsilon", (
         "your step is Algorithm 1's: epsilon added to the corrected sqrt(v_hat). Keras adds epsilon "
@@ -472,6 +512,7 @@ ADAM_STEP_HINTS = {
         "a gradient squared, and the step comes out the wrong size.",
         "Adam divides by the square root of the second moment, the gradient's typical size.",
     )),
+    "corrected moments": CORRECTED_MOMENTS,
     "plus sign": Mistake("plus sign", (
         "the step goes uphill: w moves with the gradient instead of against it.",
     )),
@@ -564,7 +605,8 @@ def _explain(t, got, want, recorded):
     if all(_same(got[i], want[j]) for i, j in zip(range(3), (0, 2, 1), strict=True)):
         return WRONG_ORDER
     for name, explanation in ADAM_STEP_HINTS.items():
-        if all(_same(got[i], recorded[name][t - 1][i]) for i in range(3)):
+        parts = (1, 2) if explanation is CORRECTED_MOMENTS else range(3)  # whatever w is
+        if all(_same(got[i], recorded[name][t - 1][i]) for i in parts):
             return explanation
     wrong_parts = [names[i] for i in range(3) if not _close(got[i], want[i])]
     if wrong_parts == ["w"]:
@@ -796,10 +838,10 @@ def _settings_problem(values):
         size = f" of length {len(values)}" if isinstance(values, (tuple, list)) else ""
         return Problem("", f"returned a {type(values).__name__}{size}; expected two numbers, "
                            "`return alpha, beta1`")
-    try:
-        alpha, beta1 = (float(x) for x in values)
-    except (TypeError, ValueError):
-        return Problem("", "returned something that is not two numbers: `return alpha, beta1`")
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)) for x in values):
+        return Problem("", f"returned {tuple(values)!r}: alpha and beta1 must be numbers, written without "
+                           "quotes (0.25, not \"0.25\")")
+    alpha, beta1 = (float(x) for x in values)
     if not np.isfinite(alpha) or alpha <= 0:
         return Problem("", f"alpha = {alpha:g}: the learning rate must be a positive number")
     if not 0 <= beta1 < 1:

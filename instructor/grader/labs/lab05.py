@@ -1,4 +1,4 @@
-"""Lab 05, Adam: first_step, adam_step and adam_settings (all three in the core path)."""
+"""Lab 05, Adam: adam_step and adam_settings (the core path) and first_step (Going further, 0 points)."""
 import numpy as np
 
 from instructor.grader.exercises import FunctionExercise, differs, is_number
