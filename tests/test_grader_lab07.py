@@ -61,6 +61,20 @@ def numerical_gradient(J, params, epsilon):
     params -= 0.1 * gradient          # a gradient step on the caller's array
     return gradient
 '''
+RESTORES_OLD_VALUE = '''
+def numerical_gradient(J, params, epsilon):
+    params = np.asarray(params, dtype=float)
+    gradient = []
+    for i in range(params.size):
+        old = params[i]
+        params[i] = old + epsilon
+        up = J(params)
+        params[i] = old - epsilon
+        down = J(params)
+        params[i] = old                 # exactly where it was
+        gradient.append((up - down) / (2 * epsilon))
+    return gradient                     # a list: accepted where an array is asked
+'''
 RESTORES_BY_ARITHMETIC = '''
 def numerical_gradient(J, params, epsilon):
     params = np.asarray(params, dtype=float)
@@ -132,8 +146,16 @@ def central_difference(J, w, epsilon):
 
 
 @pytest.mark.parametrize("seed", [8, 9])
-def test_restoring_params_by_arithmetic_and_a_list_pass(notebook, tmp_path, seed):
-    assert grade(with_answer(notebook, "numerical_gradient", RESTORES_BY_ARITHMETIC), tmp_path, seed)[
+def test_restoring_params_by_arithmetic_fails_as_the_lab_says(notebook, tmp_path, seed):
+    """The lab asks for params exactly as they were, and its check refuses float drift: so does the grader."""
+    result = grade(with_answer(notebook, "numerical_gradient", RESTORES_BY_ARITHMETIC), tmp_path, seed)[
+        "numerical_gradient"]
+    assert result.status == "failed" and "does not always give back the same float" in result.reason
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_putting_the_old_value_back_and_a_list_pass(notebook, tmp_path, seed):
+    assert grade(with_answer(notebook, "numerical_gradient", RESTORES_OLD_VALUE), tmp_path, seed)[
         "numerical_gradient"].status == "passed"
 
 

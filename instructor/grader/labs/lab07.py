@@ -145,9 +145,9 @@ class NumericalGradient(Exercise):
             if not (isinstance(got, tuple) and len(got) == 2):  # only our helper's own answer
                 return "the grader's helper returned something unexpected (was _grader_numerical_gradient changed?)"
             estimates, after = got
-            if not (isinstance(after, np.ndarray) and after.shape == params.shape
-                    and np.allclose(after, params, rtol=1e-12, atol=1e-12)):
-                return "changed the caller's params: nudge a copy, params.copy()"
+            if not (isinstance(after, np.ndarray) and np.array_equal(after, params)):  # exactly, as the lab asks
+                return ("changed the caller's params (adding epsilon and subtracting it again does not always "
+                        "give back the same float): nudge copies, or put each old value back")
             J, point, eps = exact_cost(cost, c), [_exact(v) for v in params.tolist()], _exact(epsilon)
 
             def moved(i, step):
