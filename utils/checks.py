@@ -148,9 +148,9 @@ class CheckResult:
         """The printed feedback; ladder=True shows each mistake's step due now (show() does this)."""
         exercise = self.name if ladder else None
         if self.not_written is not None:
-            return (f"{TODO} {self.name}: not written yet. Write it in the exercise cell above "
-                    "(replace `raise NotImplementedError`), then run this check again; if you are "
-                    "stuck, open the hints below.")
+            return (f"{TODO} {self.name}: not written yet, or its `raise NotImplementedError` line is still "
+                    "there. Write your code in the exercise cell above, delete that line, run the cell, then "
+                    "this check again; if you are stuck, open the hints below.")
         if self.passed:
             meaning = f" ({self.on_pass})" if self.on_pass else ""
             count = "the check passed" if self.checked == 1 else f"all {self.checked} checks passed"
