@@ -337,7 +337,8 @@ GRADIENT_HINTS = {  # the usual slips, named as in the recorded outputs, each a 
     "left_in_place": Mistake("left_in_place", (
         "a nudge was left in place: after entry i, the parameters were not back where they started, so the "
         "next partial derivatives were measured from a moved point (and the caller's params changed)",
-        "nudge a fresh copy for each entry, or put entry i back before moving on")),
+        "nudge a fresh copy for each entry, or keep entry i's old value and put that value back before moving on "
+        "(adding ε and subtracting it again can leave a rounding error)")),
     "one_sided": Mistake("one_sided", (
         "that is the one-sided nudge: nudge each parameter both ways, as in Exercise 1",
         "compare the points with params[i] moved up by ε and moved down by ε")),
