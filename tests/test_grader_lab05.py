@@ -77,9 +77,9 @@ def test_blank_is_not_written(notebook, tmp_path):
 
 
 @pytest.mark.parametrize("key, code, why", [
-    ("first_step", FIRST_UPHILL, "wrong value"),
-    ("first_step", FIRST_GRADIENT_DESCENT, "wrong value"),
-    ("first_step", FIRST_NAN_AT_ZERO, "got nan, expected 0 (a 2-D array with a zero gradient; first_step("),
+    ("first_step", FIRST_UPHILL, "differs"),
+    ("first_step", FIRST_GRADIENT_DESCENT, "differs"),
+    ("first_step", FIRST_NAN_AT_ZERO, "expected 0 (a 2-D array with a zero gradient; first_step("),
     ("first_step", FIRST_ALWAYS_CORRECTED, "(no bias correction, default betas; first_step("),
     ("first_step", FIRST_DEFAULT_BETAS, "(no bias correction, its own betas; first_step("),
     ("adam_settings", settings("0.15, 0.9"), "first gets below 0.01 at step 37 and is back above at step 40"),
@@ -87,10 +87,10 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("adam_settings", settings("0.3, 1.0"), "beta1 = 1: beta1 must be from 0"),
     ("adam_settings", settings("0.3"), "expected two numbers"),
     ("adam_settings", settings('"0.3", "0.5"'), "expected two numbers"),
-    ("adam_step", STEP_PAPER_EPSILON, "w: wrong value"),
-    ("adam_step", STEP_NO_CORRECTION, "w: wrong value"),
-    ("adam_step", STEP_T_PLUS_ONE, "w: wrong value"),
-    ("adam_step", STEP_SWAPPED, "m: wrong value"),
+    ("adam_step", STEP_PAPER_EPSILON, "w: differs"),
+    ("adam_step", STEP_NO_CORRECTION, "w: differs"),
+    ("adam_step", STEP_T_PLUS_ONE, "w: differs"),
+    ("adam_step", STEP_SWAPPED, "m: differs"),
     ("adam_step", STEP_CORRECTED_MOMENTS, "m: "),
     ("adam_step", STEP_DEFAULT_BETAS, "(step t="),
 ])

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from instructor.grader.wire import Opaque
+from utils.checks import compare_arrays
 
 
 @dataclass
@@ -104,24 +105,11 @@ def is_number(x):
 
 
 def differs(got, expected, atol=1e-6, rtol=1e-5):
-    """None when got matches expected (numbers or arrays of numbers, lists accepted), else why not."""
-    if got is None:
-        return "returned None (is a `return` missing?)"
+    """None when got matches expected, else why not: the checks' own comparison (one rule for the
+    feedback a student sees in the lab and the grade), plus a value the sandbox could not send back."""
     if isinstance(got, Opaque):
         return f"returned {got!r}, expected numbers"
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"returned a {type(got).__name__} that is not an array of numbers"
-    exp_arr = np.asarray(expected, dtype=float)
-    if got_arr.shape != exp_arr.shape:
-        return f"returned shape {got_arr.shape}, expected {exp_arr.shape}"
-    close = np.isclose(got_arr, exp_arr, atol=atol, rtol=rtol, equal_nan=True)
-    if close.all():
-        return None
-    index = tuple(int(i) for i in np.argwhere(~close)[0])
-    where = f" at index {index}" if index else ""
-    return f"wrong value{where}: got {got_arr[index]:.6g}, expected {exp_arr[index]:.6g}"
+    return compare_arrays(got, expected, atol=atol, rtol=rtol)
 
 
 class FunctionExercise(Exercise):
