@@ -161,7 +161,7 @@ def test_a_placeholder_repository_makes_no_launch_link(capsys):
     assert "placeholder" in capsys.readouterr().err
 
 
-def test_explorers_show_a_line_saying_what_they_explore(site):
+def test_explorers_show_their_first_picture_and_a_line_saying_what_they_explore(site):
     source = site.with_name(site.name + "-source")
     for path in LABS:
         lab = nbformat.read(path, as_version=4)
@@ -171,6 +171,9 @@ def test_explorers_show_a_line_saying_what_they_explore(site):
         for i in widgets:
             notes = [output for output in page.cells[i].outputs if "site-explorer" in output.data.get("text/html", "")]
             assert len(notes) == 1 and "When the lab runs" in notes[0].data["text/html"], f"{path.name} cell {i}"
+            pictures = [output for output in page.cells[i].outputs
+                        if "alt=\"The explorer&#x27;s first picture:" in output.data.get("text/html", "")]
+            assert len(pictures) == 1, f"{path.name} cell {i}: the explorer's first picture, with its alt text"
 
 
 def test_nbconvert_gives_a_shown_figure_its_alt_text(monkeypatch):
