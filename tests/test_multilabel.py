@@ -142,8 +142,11 @@ def test_metrics_table_layout():
     text = metrics_table({"all": (0.5, np.array([0.9, 1.0, 0.8]), np.array([0.7, 0.95, 0.6]))})
     lines = text.splitlines()
     assert lines[0].split() == list(LABELS)
-    assert lines[1].split()[-3:] == ["0.50", "0.50", "0.50"]
+    assert lines[1].split()[-3:] == ["0.500", "0.500", "0.500"]
     assert lines[3].split()[-3:] == ["0.700", "0.950", "0.600"]
+    # rounded down, never up: the bus's 0.7198 reaches 95 % recall where 0.72 does not
+    lines = metrics_table({"x": (np.array([0.7198, 0.2289, 0.5]), np.ones(3), np.ones(3))}).splitlines()
+    assert lines[1].split()[-3:] == ["0.719", "0.228", "0.500"] and "rounded down" in lines[-1]
 
 
 # ----------------------------------------------------------------------------- figures
@@ -157,6 +160,19 @@ def test_hidden_unit_figure_has_a_panel_per_unit_and_the_hidden_space():
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[0].startswith("hidden unit 1") and titles[1].startswith("hidden unit 2")
     assert "output layer" in titles[-1] or any("output layer" in t for t in titles)
+    # the hidden space: classes as pixels (no contour blending a false class between two), boundaries as lines
+    assert len(fig.axes[2].images) == 1 and fig.axes[2].images[0].get_interpolation() == "nearest"
+    assert fig.axes[2].collections
+
+
+def test_threshold_explorer_says_its_scenes_are_the_ones_it_is_given():
+    import matplotlib.pyplot as plt
+
+    from utils.multilabel import ThresholdExplorer
+
+    fig = plt.figure()
+    ThresholdExplorer(np.eye(3)[[0, 1, 2, 0]], np.full((4, 3), 0.6)).setup(fig)
+    assert fig.axes[0].get_ylabel() == "precision, recall (validation scenes)"
 
 
 def test_misclassified_gallery():
@@ -294,8 +310,28 @@ def test_the_same_parameter_mistake_twice_climbs_its_ladder(capsys):
     first = capsys.readouterr().out
     check_count_parameters(no_biases)
     second = capsys.readouterr().out
-    assert "each unit also has a bias" in first and "closer look" in second and "count the entries of w" in second
+    assert "each unit also has a bias" in first and "closer look" in second
+    # the second step is more specific than the first: it works the shown case, [2, 2, 4], in numbers
+    assert "12, is the weights alone" in second and "2 x 4" in second and "each still need their bias" in second
     assert "zip(" not in first + second
+
+
+def test_a_count_printed_instead_of_returned_gets_only_the_return_hint(capsys):
+    """Review (trial): print instead of return got 'start with one unit', which says the counting is off."""
+    def prints(layer_sizes):
+        print(sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:], strict=False)))
+
+    result = evaluate_count_parameters(prints)
+    text = "\n".join(result.messages())
+    assert "returned None" in text and "Hint" not in text and "start with one unit" not in text
+
+
+def test_the_tuple_case_is_named_by_its_sizes_and_shown_as_written():
+    from utils.multilabel import parameter_cases
+
+    tuple_case = next(case for case in parameter_cases() if isinstance(case.args[0], tuple))
+    assert tuple_case.describe() == "a tuple, (4, 3, 1): 4 inputs, 3 hidden units, 1 output"
+    assert not any("awareness" in case.describe() for case in parameter_cases())
 
 
 def test_every_layer_reading_the_inputs_is_named_and_its_second_step_does_not_confirm_it(capsys):
@@ -383,7 +419,7 @@ def test_scene_model_check_passes_the_right_model(capsys):
         (lambda: _scene_model(loss="no_logits"), ["(the last layer is linear", "outputs logits, but the loss"]),
         (lambda: _scene_model(units=(32, 1)), ["units=1, expected 3", "answers three at once"]),
         (lambda: _scene_model(units=(32, 4)), ["units=4, expected 3", "not an extra output"]),
-        (lambda: _scene_model(loss="sparse"), ["sparse_categorical_crossentropy", "vector of three 0/1 labels"]),
+        (lambda: _scene_model(loss="sparse"), ["sparse_categorical_crossentropy", "several of them 1 at once"]),
         (lambda: _scene_model(input_shape=(10, 10), flatten=True), ["has 3 layers, expected 2"]),
         (lambda: _scene_model(input_shape=(10, 10)), ["input shape is (10, 10), expected (100,)", "flattened"]),
         (lambda: _model(), ["input shape is (64,), expected (100,)", "units=64, expected 32"]),
@@ -403,6 +439,17 @@ def test_the_softmax_scene_model_is_not_told_its_last_layer_is_linear(capsys):
     check_build_scene_model(lambda: _scene_model(activations=("relu", "softmax"), loss="no_logits"))
     out = capsys.readouterr().out
     assert "from_logits=False, expected from_logits=True" in out and "the last layer is linear" not in out
+
+
+@pytest.mark.parametrize("loss", ["categorical", "sparse"])
+def test_a_wrong_scene_loss_is_explained_without_naming_the_answer(loss, capsys):
+    """Review (trial): 'expected binary_crossentropy' gave the exercise's point away in the first message."""
+    for _ in range(3):  # every step of the ladder
+        check_build_scene_model(lambda: _scene_model(loss=loss))
+        out = capsys.readouterr().out
+        assert "binary" not in out.lower() and "BinaryCrossentropy" not in out
+        assert "does not judge each label on its own (several can be true at once)" in out
+    assert "Lab 03" in out and "two-class" in out  # the last step: where to look
 
 
 def test_scene_model_stub_is_not_written_yet(capsys):

@@ -119,15 +119,22 @@ def label_metrics(Y, P, thresholds=0.5):
     return np.array([p for p, _ in pairs]), np.array([r for _, r in pairs])
 
 
+def rounded_down(threshold, digits=3):
+    """A threshold rounded down to `digits` decimals: a rounded-down threshold flags every scene the exact one
+    does, so the recall it reached still holds (rounding 0.7198 to 0.72 could lose it)."""
+    return np.floor(np.asarray(threshold, dtype=float) * 10 ** digits) / 10 ** digits
+
+
 def metrics_table(rows):
-    """Format {name: (thresholds, precision, recall)} as a fixed-width table, one line per label."""
+    """Format {name: (thresholds, precision, recall)} as a fixed-width table, one line per label; thresholds
+    rounded down to 3 decimals (see rounded_down)."""
     lines = [f"{'':<22}" + "".join(f"{name:>12}" for name in LABELS)]
     for name, (thresholds, precision, recall) in rows.items():
-        t = np.broadcast_to(np.asarray(thresholds, dtype=float), (len(LABELS),))
-        lines.append(f"{name + ': threshold':<22}" + "".join(f"{v:>12.2f}" for v in t))
+        t = rounded_down(np.broadcast_to(np.asarray(thresholds, dtype=float), (len(LABELS),)))
+        lines.append(f"{name + ': threshold':<22}" + "".join(f"{v:>12.3f}" for v in t))
         lines.append(f"{name + ': precision':<22}" + "".join(f"{v:>12.3f}" for v in precision))
         lines.append(f"{name + ': recall':<22}" + "".join(f"{v:>12.3f}" for v in recall))
-    return "\n".join(lines)
+    return "\n".join(lines + ["(thresholds rounded down to 3 decimals)"])
 
 
 # ---------------------------------------------------------------------------- figures
@@ -146,7 +153,7 @@ def plot_hidden_units(X, y, hidden, output, class_names=None, resolution=80):
     """
     import matplotlib.pyplot as plt
 
-    from utils.plots import decision_grid, plot_data, plot_decision_boundary
+    from utils.plots import decision_grid, plot_data
 
     n_units = np.asarray(hidden(np.asarray(X[:1], dtype="float32"))).shape[1]
     fig, axes = plt.subplots(1, n_units + 1, figsize=(4.2 * (n_units + 1), 3.8), layout="constrained")
@@ -154,15 +161,43 @@ def plot_hidden_units(X, y, hidden, output, class_names=None, resolution=80):
         ax = axes[j]
         xx, yy, zz = decision_grid(lambda g, j=j: np.asarray(hidden(g))[:, j], X, resolution=resolution)
         filled = ax.contourf(xx, yy, zz, levels=12, cmap="Greens")
-        ax.contour(xx, yy, zz, levels=[1e-6], colors="black", linewidths=1.2, linestyles="--")
+        # the line where the unit switches off, from a finer grid: straight, not a staircase of cells
+        fine = decision_grid(lambda g, j=j: np.asarray(hidden(g))[:, j], X, resolution=max(resolution, 400))
+        ax.contour(*fine, levels=[1e-6], colors="black", linewidths=1.2, linestyles="--")
         fig.colorbar(filled, ax=ax, label=f"$a_{j + 1}$")
         plot_data(X, y, ax=ax, class_names=class_names, title=f"hidden unit {j + 1}: $a_{j + 1}$ = ReLU(...)")
         ax.get_legend().remove()
     A = np.asarray(hidden(np.asarray(X, dtype="float32")))
-    plot_decision_boundary(output, A[:, :2], y, ax=axes[-1], class_names=class_names, resolution=resolution,
-                           feature_names=("$a_1$", "$a_2$"), title="the data as the output layer sees it")
+    _linear_regions(output, A[:, :2], axes[-1])
+    plot_data(A[:, :2], y, ax=axes[-1], class_names=class_names, feature_names=("$a_1$", "$a_2$"),
+              title="the data as the output layer sees it")
     axes[-1].legend(loc="upper right", fontsize=8)
     return fig
+
+
+def _linear_regions(output, A, ax, resolution=400):
+    """Shade the class the linear output layer picks over the (a_1, a_2) plane, and draw each boundary
+    where two logits tie and beat the others: pixels with no blending of class numbers (no false strip of
+    a third class between two), and boundary lines that are exactly straight."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    lo, hi = A.min(axis=0), A.max(axis=0)
+    lo, hi = lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo)
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    logits = np.asarray(output(np.column_stack([xx.ravel(), yy.ravel()]).astype("float32")))
+    n = logits.shape[1]
+    logits = logits.reshape(*xx.shape, n)
+    picked = logits.argmax(axis=-1)
+    colours = [plt.rcParams["axes.prop_cycle"].by_key()["color"][i % 8] for i in range(n)]
+    ax.imshow(picked, origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]), aspect="auto", interpolation="nearest",
+              cmap=ListedColormap(colours), vmin=-0.5, vmax=n - 0.5, alpha=0.25)
+    top_two = np.sort(np.argsort(logits, axis=-1)[..., -2:], axis=-1)
+    for i in range(n):
+        for j in range(i + 1, n):
+            tie = np.where((top_two[..., 0] == i) & (top_two[..., 1] == j), logits[..., i] - logits[..., j], np.nan)
+            if np.isfinite(tie).any() and np.nanmin(tie) < 0 < np.nanmax(tie):
+                ax.contour(xx, yy, tie, levels=[0], colors="black", linewidths=1)
 
 
 def plot_misclassified(images, y_true, probs, max_shown=10, columns=5):
@@ -213,7 +248,7 @@ def plot_misclassified(images, y_true, probs, max_shown=10, columns=5):
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("Misclassified test digits; under each, its probabilities for the digits 0 to 9\n"
-                 "(bar height: probability, on the 0 to 1 scale at its left; green: true digit, red: predicted)")
+                 "(bar height: probability, on the 0 to 1 scale at its left; green: true digit, orange: predicted)")
     return fig
 
 
@@ -387,7 +422,7 @@ def confusion_figure(y_true, predicted):
     ax.set_title(f"Digits test set: {np.trace(matrix) / matrix.sum():.1%} correct")
     return fig, (f"Confusion matrix of the {matrix.sum()} test digits, true digit (rows) against predicted digit "
                  f"(columns), 0 to 9: {np.trace(matrix)} on the diagonal, {off_diagonal.sum()} off it, at most "
-                 f"{off_diagonal.max()} in any one cell.")
+                 f"{off_diagonal.max()} in any one off-diagonal cell.")
 
 
 # ---------------------------------------------------------------------------- explorers
@@ -410,7 +445,7 @@ class DigitExplorer(Explorer):
         ax_bar.set_ylim(0, 1.05)
         ax_bar.set_xlabel("digit")
         ax_bar.set_ylabel("softmax probability")
-        ax_bar.set_title("green = true digit, red = a wrong prediction", y=1.0)
+        ax_bar.set_title("green = true digit, orange = a wrong prediction", y=1.0)
         self.moving = [self.image, self.title, *self.bars]
 
     def update(self, index):
@@ -452,7 +487,7 @@ class ThresholdExplorer(Explorer):
             dots, = ax.plot([0.5] * 2, [np.nan] * 2, "o", color="black")
             self.markers.append((line, dots, ax.set_title(" ", y=1.0)))
             ax.set_xlabel("threshold")
-        axes[0].set_ylabel("precision, recall (test scenes)")
+        axes[0].set_ylabel("precision, recall (validation scenes)")
         axes[0].legend(loc="lower left")
         self.moving = [artist for marker in self.markers for artist in marker]
 
@@ -483,7 +518,7 @@ def parameter_cases():
         Case("the digit network", args=([64, 64, 10],)),
         Case("softmax regression (no hidden layer)", args=([64, 10],)),
         Case("one unit with three inputs", args=([3, 1],)),
-        Case("a tuple, the awareness network", args=((4, 3, 1),)),
+        Case("a tuple, (4, 3, 1): 4 inputs, 3 hidden units, 1 output", args=((4, 3, 1),), show_input=False),
         Case("two hidden layers", args=([5, 8, 8, 2],)),
     ]
 
@@ -492,7 +527,8 @@ PARAMETER_MISTAKES = {
     "no_biases": Mistake("no_biases", (
         "your count is short by exactly the number of units: each unit also has a bias b, one number of its own "
         "beside its weights.",
-        "a unit computes w . x + b: count the entries of w and then b, for every unit of every layer.")),
+        "in [2, 2, 4] your count, 12, is the weights alone: 2 x 2 into the hidden layer and 2 x 4 into the "
+        "outputs. The 2 hidden units and the 4 output units each still need their bias.")),
     "input_biases": Mistake("input_biases", (
         "your count has one extra number per input: the inputs are the data, not units, so they have no bias "
         "and no weights of their own.",
@@ -516,12 +552,14 @@ PARAMETER_MISTAKES = {
 _PARAMETER_START = Mistake("parameter_start", (
     "start with one unit: with n inputs it computes w . x + b; how many numbers are in w and b? Then a layer "
     "of such units, then the layers one after another.",
-    "count the awareness network [4, 3, 1] by hand, one layer at a time (two Dense layers, each with its "
-    "weights and biases), and compare with what your function returns."))
+    "count the network (4, 3, 1) by hand (4 inputs, 3 hidden units, 1 output), one layer at a time (two Dense "
+    "layers, each with its weights and biases), and compare with what your function returns."))
 
 
 def _parameter_mistakes(case, got, expected):
     """The typical mistake a wrong parameter count shows (recorded values in case.about), or a first step."""
+    if got is None:
+        return None  # the check already says a `return` is missing; a counting hint would mislead
     got = np.asarray(got)
     if got.shape != ():
         return "return one whole number, the total over all the layers"
@@ -586,24 +624,40 @@ def _scene_hints(model):
             "count the labels in LABELS.")))
     if name == "categorical_crossentropy":
         hints.append(Mistake("categorical_loss", (
-            "categorical cross-entropy is the multiclass loss: it puts one softmax over all the outputs, so the "
-            "labels compete. Here each label is a yes/no question of its own.",
-            "Lab 03's table names the loss of a yes/no output (two classes); it works label by label.")))
+            "categorical cross-entropy is the multiclass loss: it puts one softmax over the three outputs, so the "
+            "labels compete for one unit of probability. A scene can hold a car and a bus at once, so the loss must "
+            "judge each label alone, as a yes/no question of its own.",
+            _ONE_LABEL_ALONE)))
     elif name == "sparse_categorical_crossentropy":
         hints.append(Mistake("sparse_loss", (
-            "the sparse loss expects one class number per example; a scene has a vector of three 0/1 labels, "
-            "one yes/no question each.",
-            "Lab 03's table names the loss of a yes/no output (two classes); it works label by label.")))
+            "the sparse loss expects one class number per example, as for the digits; a scene has three 0/1 labels, "
+            "several of them 1 at once, so the loss must judge each label alone, as a yes/no question of its own.",
+            _ONE_LABEL_ALONE)))
+    elif name and name != "binary_crossentropy":
+        hints.append(Mistake("other_loss", (
+            "several labels can be true at once, so the loss must judge each label alone, as a yes/no question "
+            "answered by a probability; this loss does not score probabilities that way.",
+            _ONE_LABEL_ALONE)))
     return hints
+
+
+_ONE_LABEL_ALONE = ("one label alone, say the car, is a two-class (yes/no) problem, like logistic regression: look up "
+                    "its loss in Lab 03's table. Keras applies it to each of the three outputs and averages.")
 
 
 def evaluate_build_scene_model(build_model):
     """The CheckResult of the multi-label scene model: 100 pixels -> 32 ReLU -> 3 logits, binary cross-entropy."""
     import keras
 
-    return evaluate_built_model("build_scene_model", build_model, SCENE_LAYERS, (100,),
-                                keras.losses.BinaryCrossentropy(from_logits=True), _scene_hints,
-                                optimizer=("Adam", 0.005))
+    result = evaluate_built_model("build_scene_model", build_model, SCENE_LAYERS, (100,),
+                                  keras.losses.BinaryCrossentropy(from_logits=True), _scene_hints,
+                                  optimizer=("Adam", 0.005))
+    for problem in result.problems:  # choosing the loss is the exercise: say what is wrong, not the answer
+        if problem.what.startswith("compiled with loss ") and ", expected " in problem.what:
+            got = problem.what.split(", expected ")[0]
+            problem.what = got + (", which does not judge each label on its own (several can be true at once)"
+                                  if "categorical" in got else ", not a loss for yes/no answers given as probabilities")
+    return result
 
 
 def check_build_scene_model(build_model):
