@@ -9,6 +9,7 @@ from instructor.references.lab06 import reference_conv1d, reference_conv1d_size
 from utils.convolution import (
     SlidingWindowExplorer,
     check_conv1d,
+    check_parameter_counts,
     connection_matrix,
     evaluate_parameter_counts,
     layer_table,
@@ -177,6 +178,11 @@ def padded(x, kernel, bias, stride=1):
     return loop_solution(x, kernel, bias, stride)
 
 
+def stride_in_count_only(x, kernel, bias, stride=1):
+    k = kernel.shape[0]
+    return loop_solution(x, kernel, bias, 1)[:(len(x) - k) // stride + 1]
+
+
 def crashes(x, kernel, bias, stride=1):
     raise IndexError("index 12 is out of bounds")
 
@@ -196,6 +202,7 @@ def test_correct_solutions_pass(capsys):
     (transposed, "one row per window"),
     (first_channel, "over every input channel"),
     (padded, "valid padding"),
+    (stride_in_count_only, "the stride moves every window"),
     (crashes, "raised IndexError"),
 ])
 def test_typical_mistakes_fail_with_a_specific_hint(wrong, hint, capsys):
@@ -242,10 +249,26 @@ def _size(windows, params, adds):
     (_size("right", "(k * c + 1) * f", "k * c * f"), "in EVERY window"),
     (_size("right", "(k * c + 1) * f", "right * k * f"), "samples of every channel"),
     (_size("n - k + 1", "(k * c + 1) * f", "(n - k + 1) * k * c * f"), "off because the number of windows"),
+    (_size("(n - k) // s", "((n - k) // s) * (k * c + 1) * f", "((n - k) // s) * k * c * f"), "windows share"),
 ])
 def test_conv1d_size_mistakes_are_named(fn, hint):
     result = evaluate_conv1d_size(fn)
     assert not result.passed and any(hint in m for m in result.messages()), result.messages()
+
+
+def test_conv1d_size_names_only_what_is_wrong():
+    """Trial: windows one short with parameters times windows was told its channels were wrong."""
+    fn = _size("(n - k) // s", "((n - k) // s) * (k * c + 1) * f", "((n - k) // s) * k * c * f")
+    messages = " ".join(evaluate_conv1d_size(fn).messages())
+    assert "one is missing" in messages and "windows share" in messages
+    assert "every channel" not in messages
+
+
+def test_check_messages_name_the_arguments():
+    messages = " ".join(evaluate_conv1d_size(lambda *a: (0, 0, 0)).messages())
+    assert "conv1d_size(steps=13, channels=3, kernel_size=3, filters=4, stride=3)" in messages
+    messages = " ".join(evaluate_parameter_counts(lambda *a: (0, 0, 0)).messages())
+    assert "parameter_counts(steps=24, kernel_size=5)" in messages
 
 
 @pytest.mark.parametrize("fn, message", [
@@ -314,6 +337,7 @@ def test_parameter_counts_reference_passes_and_matches_keras():
     (lambda n, k: ((n - k + 1) * n, (n - k + 1) * k, k), "the biases are missing"),
     (lambda n, k: (n + 1, (n - k + 1) * (k + 1), k + 1), "that is one unit's weights"),
     (lambda n, k: (n * (n + 1), n * (k + 1), k + 1), "one unit per sample"),
+    (lambda n, k: ((n - k + 1) * n + 1, (n - k + 1) * k + 1, k + 1), "one bias for the whole layer"),
 ])
 def test_parameter_counts_mistakes_are_named(wrong, hint):
     result = evaluate_parameter_counts(wrong)
@@ -323,15 +347,37 @@ def test_parameter_counts_mistakes_are_named(wrong, hint):
 
 # ------------------------------------------------------------------------- the lab's demonstrations
 
+def test_parameter_counts_no_bias_is_a_ladder(capsys, monkeypatch):
+    from utils import checks
+
+    monkeypatch.setattr(checks, "_TIMES_SHOWN", {})
+    no_bias = lambda n, k: ((n - k + 1) * n, (n - k + 1) * k, k)  # noqa: E731
+    outputs = []
+    for _ in range(3):
+        check_parameter_counts(no_bias)
+        outputs.append(capsys.readouterr().out)
+    assert len(set(outputs)) == 3 and "this came up before" in outputs[1]
+
+
 def test_keras_parameter_counts_prints_keras_next_to_the_students_counts(capsys):
     from instructor.references.lab06 import reference_parameter_counts
     from utils.convolution import keras_parameter_counts
 
-    dense_matrix, conv_matrix = keras_parameter_counts(reference_parameter_counts, steps=24, kernel_size=5)
+    keras_parameter_counts(reference_parameter_counts, steps=24, kernel_size=5)
     out = capsys.readouterr().out
-    assert dense_matrix.shape == conv_matrix.shape == (20, 24)
-    assert "your parameter_counts(24, 5): (500, 120, 6); Keras: (500, 120, 6)" in out
-    assert "shifted one column per row: True" in out and "17,976" in out
+    assert "Dense(20) on 24 inputs:   500 parameters" in out and "6 parameters" in out
+    assert "counted from the connection matrix: 100 weights + 20 biases = 120 parameters" in out
+    assert "shifted one column per row: True" in out and "17,976" in out and "windows of 5" in out
+
+
+@pytest.mark.parametrize("fn", [lambda n, k: None, lambda n, k: (n * k, n, k), None])
+def test_keras_parameter_counts_shows_no_answer_before_the_exercise_passes(fn, capsys):
+    from utils.convolution import keras_parameter_counts
+
+    keras_parameter_counts(fn, steps=24, kernel_size=5)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "once parameter_counts passes its check" in out
+    assert "500" not in out and "120" not in out
 
 
 def test_figure_helpers_label_their_axes_and_write_alt_text():
@@ -339,12 +385,10 @@ def test_figure_helpers_label_their_axes_and_write_alt_text():
 
     from utils.convolution import comparison_figure, ecg_network_figure, weight_matrices_figure, windows_figure
 
-    layer = tf.keras.layers.Conv1D(1, 5)
-    layer.build((None, 24, 1))
     signal = np.sin(np.arange(60) / 3)
     outputs = np.convolve(signal, np.ones(9), "valid")
     history = type("History", (), {"history": {"loss": [0.5, 0.2, 0.1]}})()
-    figures = [weight_matrices_figure(np.ones((20, 24)), connection_matrix(layer, 24), 5),
+    figures = [weight_matrices_figure(steps=24, kernel_size=5),
                windows_figure(signal, outputs, {"a": 3, "b": 20, "c": 40}, width=9),
                ecg_network_figure(),
                comparison_figure({"one": history, "two": history}, {"one": (1, 2, 1.0, 0.9), "two": (3, 4, 1.0, 0.8)})]
@@ -355,6 +399,7 @@ def test_figure_helpers_label_their_axes_and_write_alt_text():
                 assert ax.get_ylabel()
         plt.close(fig)
     assert "z_{3}" not in figures[1][1] and "a at 3" in figures[1][1]
+    assert "input sample (0 to 23)" in figures[0][1] and "x0 to x299" in figures[2][1]
 
 
 def test_compare_networks_prints_accuracy_of_logit_models(capsys):

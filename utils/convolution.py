@@ -208,6 +208,11 @@ CONV1D_HINTS = {
     "bias_per_channel": Mistake("bias_per_channel", (
         "the bias is added once per channel; a filter's bias is added once to each of its outputs.",
     )),
+    "stride_in_count_only": Mistake("stride_in_count_only", (
+        "the number of windows is right, but with stride > 1 your windows start one sample apart: "
+        "the stride moves every window, not only the count.",
+        "window j starts stride × j samples into the signal; print your window starts for stride 2.",
+    )),
 }
 
 
@@ -230,8 +235,8 @@ def _diagnose_conv1d(case, got, expected):
             return CONV1D_HINTS["last_missing"]
         if got.shape[0] > n_out:
             return CONV1D_HINTS["too_many"]
-    # with one channel, first_channel and bias_per_channel give the right result: recorded_mistakes skips them
-    names = ("no_bias", "flipped", "first_channel", "bias_per_channel")
+    # where a mistake gives the right result (one channel, stride 1), recorded_mistakes skips it
+    names = ("no_bias", "flipped", "first_channel", "bias_per_channel", "stride_in_count_only")
     found = expectations.recorded_mistakes(case, got, {name: CONV1D_HINTS[name] for name in names},
                                            expected, rtol=1e-5, atol=1e-6)
     return found[0] if found else None
@@ -241,8 +246,9 @@ def evaluate_conv1d(fn):
     """The CheckResult of a student's conv1d(x, kernel, bias, stride) against Keras's Conv1D arithmetic."""
     cases = expectations.with_expected("06_convolution", "conv1d", conv1d_cases(), np.asarray)
     return run_check("conv1d", fn, None, cases, diagnose=_diagnose_conv1d,
-                     note="Try your function by hand on a kernel of ones with stride 1: each output should be "
-                          "the sum of one window's samples, over every channel, plus the bias.")
+                     note="Try your function by hand on a kernel of ones: each output should be the sum of "
+                          "one window's samples, over every channel, plus the bias; with stride 2 the windows "
+                          "start at samples 0, 2, 4, ...")
 
 
 def check_conv1d(fn):
@@ -255,14 +261,16 @@ def check_conv1d(fn):
 def conv1d_size_cases():
     """The visible cases of conv1d_size: its inputs (the results are recorded in utils/expected/)."""
     def case(label, steps, channels, k, filters, stride):
-        return Case(label, args=(steps, channels, k, filters, stride),
-                    about=dict(steps=steps, channels=channels, k=k, filters=filters, stride=stride))
+        call = f"steps={steps}, channels={channels}, kernel_size={k}, filters={filters}, stride={stride}"
+        return Case(f"{label}: conv1d_size({call})", args=(steps, channels, k, filters, stride),
+                    about=dict(steps=steps, channels=channels, k=k, filters=filters, stride=stride),
+                    show_input=False)
 
     return [
-        case("section 1's layer: 24 samples, 1 channel, window 5, 1 filter, stride 1", 24, 1, 5, 1, 1),
-        case("window 3, 4 filters on 3 channels, stride 3 (a sample left over)", 13, 3, 3, 4, 3),
-        case("a window as long as the signal: 9 samples, 2 channels, 5 filters", 9, 2, 9, 5, 1),
-        case("16 samples, 2 channels, window 4, 3 filters, stride 2", 16, 2, 4, 3, 2),
+        case("section 1's layer", 24, 1, 5, 1, 1),
+        case("3 channels, stride 3, a sample left over", 13, 3, 3, 4, 3),
+        case("a window as long as the signal", 9, 2, 9, 5, 1),
+        case("2 channels, stride 2", 16, 2, 4, 3, 2),
     ]
 
 
@@ -323,25 +331,26 @@ def _diagnose_conv1d_size(case, got, expected):
         elif params == a["parameters_one_filter"] and f > 1:
             hints.append(Mistake("parameters_one_filter", (
                 f"parameters: that is one filter; the layer has {f}, each with its own weights and bias.",)))
-        elif params == a["parameters_per_window"]:
+        elif params in (a["parameters_per_window"], windows * expected[1]):   # right or the student's windows
             hints.append(Mistake("parameters_per_window", (
                 "parameters: your count grows with the windows, but the windows share their filter's "
                 "weights: the layer stores them once.",)))
     if adds != expected[2]:
-        one_channel = a["adds_per_window_one_channel"]
-        if adds == a["adds_bias_multiplied"]:
+        # judged per window, with the right number of windows or the student's own
+        per_window = {adds / n for n in {right_windows, windows} if n > 0}
+        if adds == a["adds_bias_multiplied"] or (windows > 0 and adds == windows * expected[1]):
             hints.append(Mistake("adds_bias_multiplied", (
                 "multiply-adds: the bias is added, not multiplied; count the products only.",)))
         elif adds in a["adds_one_window"]:
             hints.append(Mistake("adds_one_window", (
                 "multiply-adds: that is one window's work: every weight is used again in EVERY window.",)))
-        elif adds in (right_windows * one_channel, windows * one_channel) and c > 1:
-            hints.append(Mistake("adds_one_channel", (
-                "multiply-adds: each output multiplies the samples of every channel in its window, not of "
-                "one channel.",)))
         elif adds == windows * a["adds_per_window"] and windows != right_windows:
             hints.append(Mistake("adds_windows_off", (
                 "multiply-adds: right per window; the total is off because the number of windows is.",)))
+        elif c > 1 and a["adds_per_window_one_channel"] in per_window:
+            hints.append(Mistake("adds_one_channel", (
+                "multiply-adds: each output multiplies the samples of every channel in its window, not of "
+                "one channel.",)))
     return hints
 
 
@@ -363,21 +372,29 @@ def check_conv1d_size(fn):
 def parameter_counts_cases():
     """The visible cases of parameter_counts(steps, kernel_size): the results are recorded in utils/expected/."""
     def case(label, steps, k):
-        return Case(label, args=(steps, k))
+        return Case(f"{label}: parameter_counts(steps={steps}, kernel_size={k})", args=(steps, k), show_input=False)
 
     return [
-        case("section 1's signal: 24 samples, window 5", 24, 5),
-        case("the ECG record: 300 samples, window 9", 300, 9),
-        case("a window as long as the signal: 10 samples, window 10", 10, 10),
-        case("a window of one sample: 50 samples, window 1", 50, 1),
+        case("section 1's signal", 24, 5),
+        case("an ECG record", 300, 9),
+        case("a window as long as the signal", 10, 10),
+        case("a window of one sample", 50, 1),
     ]
 
 
 COUNT_NAMES = ("dense", "locally connected", "convolutional")
 PARAMETER_COUNT_HINTS = {
     "no_bias": Mistake("no_bias", (
-        "the biases are missing: every unit of the dense and the locally connected layers has a bias of "
-        "its own, and the convolutional filter has one too.",
+        "the biases are missing: your counts are the weights only. A unit learns a bias too.",
+        "every unit of the dense and of the locally connected layer has a bias of its own; the "
+        "convolutional filter has one bias, shared by its units.",
+        "one unit's numbers are its weights plus 1; count them for one unit of each layer, then the units "
+        "that store their own.",
+    )),
+    "one_bias": Mistake("one_bias", (
+        "dense and locally connected: one bias for the whole layer; in these layers every unit has a bias "
+        "of its own, as it has weights of its own.",
+        "count one unit's weights plus its bias, then multiply by the number of units.",
     )),
     "shared_per_window": Mistake("shared_per_window", (
         "convolutional: your count grows with the number of windows, as if each window had weights of its "
@@ -454,46 +471,53 @@ def check_parameter_counts(fn):
 
 # ------------------------------------------------------------------------- the lab's demonstrations
 
-def keras_parameter_counts(parameter_counts, steps=24, kernel_size=5):
-    """Print Keras's counts for a Dense layer and a one-filter Conv1D next to the student's
-    `parameter_counts`, then the student's counts for longer signals.
-
-    Returns (dense_matrix, conv_matrix): each layer as its (outputs, inputs) weight matrix.
-    """
+def _dense_and_conv(steps, kernel_size):
+    """A Dense layer with one unit per window and a one-filter Conv1D, built for `steps` inputs, as
+    (outputs, inputs) weight matrices: (dense, conv, dense_matrix, conv_matrix)."""
     import tensorflow as tf
 
-    units = steps - kernel_size + 1
-    dense = tf.keras.layers.Dense(units)
+    dense = tf.keras.layers.Dense(output_length(steps, kernel_size))
     dense.build((None, steps))
     conv = tf.keras.layers.Conv1D(filters=1, kernel_size=kernel_size)
     conv.build((None, steps, 1))
-    dense_matrix = dense.kernel.numpy().T
-    conv_matrix = connection_matrix(conv, steps)
+    return dense, conv, dense.kernel.numpy().T, connection_matrix(conv, steps)
+
+
+def keras_parameter_counts(parameter_counts, steps=24, kernel_size=5):
+    """Once `parameter_counts` passes its check: Keras's counts for a Dense layer and a one-filter Conv1D,
+    the locally connected layer's counted from the Conv1D's connection matrix, then the student's counts
+    for longer signals. Before that, one line (the counts are the exercise's answer)."""
+    if not evaluate_parameter_counts(parameter_counts).passed:
+        print("Keras's counts appear here once parameter_counts passes its check (Exercise 1).")
+        return
+    units = output_length(steps, kernel_size)
+    dense, conv, dense_matrix, conv_matrix = _dense_and_conv(steps, kernel_size)
     weights = conv.kernel.numpy()[:, 0, 0]
     connections = int(np.count_nonzero(conv_matrix))
     local = connections + units                      # a weight per connection, a bias per unit
-    print(f"Dense({units}) on {steps} inputs:      {dense.count_params():>4} parameters, "
+    print(f"Keras Dense({units}) on {steps} inputs:  {dense.count_params():>4} parameters, "
           f"{dense_matrix.size:>3} multiply-adds")
-    print(f"locally connected, windows of {kernel_size}: {local:>4} parameters, {connections:>3} multiply-adds")
-    print(f"Conv1D(1 filter, window {kernel_size}):     {conv.count_params():>4} parameters, "
+    print(f"Keras Conv1D(1 filter, window {kernel_size}): {conv.count_params():>4} parameters, "
           f"{units * kernel_size:>3} multiply-adds")
     shifted = all(np.allclose(conv_matrix[j, j:j + kernel_size], weights) for j in range(units))
-    print(f"every row of the conv matrix holds the same {kernel_size} weights, shifted one column per row:",
-          shifted and connections == units * kernel_size)
-    print(f"your parameter_counts({steps}, {kernel_size}): {parameter_counts(steps, kernel_size)}; "
-          f"Keras: {(dense.count_params(), local, conv.count_params())}")
-    print(f"\n{'samples':>8} {'dense':>12} {'locally connected':>18} {'convolutional':>14}   (your counts)")
+    print(f"the Conv1D's connection matrix: every row holds the same {kernel_size} weights, shifted one column "
+          f"per row: {shifted and connections == units * kernel_size}")
+    print(f"locally connected (not in Keras 3), counted from the connection matrix: {connections} weights "
+          f"+ {units} biases = {local} parameters")
+    print(f"\nyour parameter_counts with windows of {kernel_size}:")
+    print(f"{'samples':>8} {'dense':>12} {'locally connected':>18} {'convolutional':>14}")
     for longer in (steps, 300, 3000):
         counts = parameter_counts(longer, kernel_size)
-        cells = zip(counts, (12, 18, 14), strict=False)     # the student's counts: not checked here
-        print(f"{longer:>8} " + " ".join(f"{count:>{width},}" for count, width in cells))
-    return dense_matrix, conv_matrix
+        print(f"{longer:>8} " + " ".join(f"{int(count):>{width},}" for count, width in
+                                          zip(counts, (12, 18, 14), strict=True)))
 
 
-def weight_matrices_figure(dense_matrix, conv_matrix, kernel_size):
-    """The dense and the convolutional weight matrix side by side; returns (fig, alt)."""
+def weight_matrices_figure(steps=24, kernel_size=5):
+    """A Dense layer's and a one-filter Conv1D's weight matrices side by side, for one unit per window of
+    `kernel_size` samples of a `steps`-sample signal; returns (fig, alt)."""
     import matplotlib.pyplot as plt
 
+    _, _, dense_matrix, conv_matrix = _dense_and_conv(steps, kernel_size)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     limit = np.abs(np.concatenate([dense_matrix.ravel(), conv_matrix.ravel()])).max()
     for ax, matrix, title in [
@@ -508,7 +532,7 @@ def weight_matrices_figure(dense_matrix, conv_matrix, kernel_size):
         ax.set_yticks(range(0, matrix.shape[0], 4))
         ax.grid(False)
     fig.colorbar(shown, ax=axes, label="weight from input $i$ to unit $j$ (white = 0, no connection)")
-    units, steps = dense_matrix.shape
+    units = dense_matrix.shape[0]
     alt = (f"Two weight matrices, output unit (0 to {units - 1}) down and input sample (0 to {steps - 1}) "
            f"across: the dense layer's is filled with {dense_matrix.size} different weights; the convolutional "
            f"layer's is white except a diagonal band {kernel_size} wide holding the same {kernel_size} weights "
@@ -550,16 +574,16 @@ def ecg_network_figure():
 
     fig, ax = plt.subplots(figsize=(11, 4.6))
     draw_network(ax, [
-        input_layer(300, name="ECG record"),
+        input_layer([f"$x_{{{i}}}$" for i in range(300)], name="ECG record"),   # x_0 ... x_299, as in the formulas
         box_layer("conv1\nConv1D\n8 filters\nwindow 9\nstride 2\nReLU\n→ 146 × 8"),
         box_layer("conv2\nConv1D\n8 filters\nwindow 9\n× 8 channels\nstride 2\nReLU\n→ 69 × 8"),
         box_layer("Flatten\n→ 552\nnumbers"),
         dense_layer(1, labels=["logit: abnormal\nif > 0"], name="output", detail="1 unit\nlinear"),
     ], title="The convolutional network for the ECG records",
        caption="Each box is a whole layer; the output unit sees all 552 numbers of the second layer.", fontsize=9)
-    alt = ("Diagram of the convolutional network, left to right: 300 input samples (a few drawn), a Conv1D box "
-           "(8 filters, window 9, stride 2, output 146 by 8), a second Conv1D box (output 69 by 8), a Flatten box "
-           "(552 numbers) and one linear output unit whose logit says abnormal when positive.")
+    alt = ("Diagram of the convolutional network, left to right: 300 input samples x0 to x299 (a few drawn), "
+           "a Conv1D box (8 filters, window 9, stride 2, output 146 by 8), a second Conv1D box (output 69 by 8), "
+           "a Flatten box (552 numbers) and one linear output unit whose logit says abnormal when positive.")
     return fig, alt
 
 

@@ -37,6 +37,9 @@ CONV1D_MISTAKES = {
     "flipped": lambda x, kernel, bias, stride: reference_conv1d(x, kernel[::-1], bias, stride),
     "first_channel": lambda x, kernel, bias, stride: reference_conv1d(x[:, :1], kernel[:, :1], bias, stride),
     "bias_per_channel": lambda x, kernel, bias, stride: reference_conv1d(x, kernel, kernel.shape[1] * bias, stride),
+    # the right number of windows, but window j starts at sample j instead of j * stride
+    "stride_in_count_only": lambda x, kernel, bias, stride:
+        reference_conv1d(x, kernel, bias, 1)[:output_length(len(x), kernel.shape[0], stride)],
 }
 
 
@@ -79,6 +82,7 @@ def parameter_counts_mistakes(steps, kernel_size):
     windows = output_length(n, k)
     return {
         "no_bias": [windows * n, windows * k, k],
+        "one_bias": [windows * n + 1, windows * k + 1, k + 1],
         "shared_per_window": [windows * (n + 1), windows * (k + 1), windows * (k + 1)],
         "local_shared": [windows * (n + 1), k + 1, k + 1],
         "dense_one_unit": [n + 1, windows * (k + 1), k + 1],
