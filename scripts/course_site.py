@@ -139,9 +139,8 @@ def html_image(png, alt):
 
 def explorer_note(output, launch_hint):
     """A widget's output as the site shows it: its stored picture, if any, and a line saying what it does."""
-    text = "".join(output.get("data", {}).get("text/plain", ""))
-    controls = list(dict.fromkeys(re.findall(r"description='([^']+)'", text)))
-    what = (f"sliders for {', '.join(controls[:-1]) + ' and ' if len(controls) > 1 else ''}{controls[-1]}"
+    controls = output.get("metadata", {}).get(WIDGET, {}).get("controls") or []
+    what = (f"the controls for {', '.join(controls[:-1]) + ' and ' if len(controls) > 1 else ''}{controls[-1]}"
             if controls else "its controls")
     note = (f'<p class="site-explorer"><strong>Explorer.</strong> When the lab runs, {html.escape(what)} '
             f"redraw the figure here as you move them. {launch_hint}</p>")

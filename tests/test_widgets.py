@@ -268,6 +268,8 @@ def test_the_displayed_output_keeps_the_first_frame_as_a_png_with_alt_text():
     assert "application/vnd.jupyter.widget-view+json" in data and "text/plain" in data
     assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert metadata["image/png"]["alt"] == "The explorer's first picture: x across. slope 1.0"
+    assert data["text/plain"] == "Explorer with a control for slope: x across"
+    assert metadata["application/vnd.jupyter.widget-view+json"] == {"controls": ["slope"]}
     assert "slope 2.5" in box.children[2].value
 
 

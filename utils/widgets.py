@@ -340,27 +340,43 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
     box = _live_box_class()([widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
                              image, caption])
     first = frames.last_canvas
-    box.first_frame = (_encode(first, "png"), f"The explorer's first picture: {figure_outline(first.figure)}. "
-                                              f"{spoken['text']}")
+    outline = figure_outline(first.figure)
+    names = [control_name(name, control) for name, control in controls.items()]
+    box.first_frame = (_encode(first, "png"), f"The explorer's first picture: {outline}. {spoken['text']}")
+    box.described = (f"Explorer with {'a control' if len(names) == 1 else 'controls'} for {_listed(names)}: "
+                     f"{outline}", names)
     return box
+
+
+def control_name(name, control):
+    """What a control is called on screen (its description without a trailing '='), else its keyword."""
+    return (getattr(control, "description", "") or name).rstrip("= ").strip() or name
+
+
+def _listed(names):
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @functools.cache
 def _live_box_class():
-    """A VBox whose displayed output also holds its first frame as a PNG with alt text: a front end
-    without the kernel's widgets (the course site, a stored notebook, nbconvert) shows that picture."""
+    """A VBox whose displayed output also holds its first frame as a PNG with alt text, a text/plain line
+    saying what it explores, and its controls' names (metadata): a front end without the kernel's widgets
+    (the course site, a stored notebook, nbconvert, a text-only reader) shows those."""
     import ipywidgets as widgets
 
     class LiveFigureBox(widgets.VBox):
         first_frame = None  # (PNG bytes, alt text)
+        described = None  # (one line for text-only front ends, the controls' names)
 
         def _repr_mimebundle_(self, **kwargs):
             bundle = super()._repr_mimebundle_(**kwargs)
             if self.first_frame is None or not bundle:
                 return bundle
             png, alt = self.first_frame
+            text, names = self.described
             bundle["image/png"] = base64.b64encode(png).decode("ascii")
-            return bundle, {"image/png": {"alt": alt}}
+            bundle["text/plain"] = text
+            return bundle, {"image/png": {"alt": alt}, "application/vnd.jupyter.widget-view+json": {"controls": names}}
 
     return LiveFigureBox
 
