@@ -57,7 +57,8 @@ def test_batch_mistakes_take_one_max_or_one_sum_of_the_whole_batch():
 def test_chance_mistakes():
     values = {name: mistake(4) for name, mistake in CHANCE_MISTAKES.items()}
     assert values == pytest.approx({"negative": -np.log(4), "probability": 0.25, "log10": np.log10(4),
-                                    "log2": 2.0, "all_classes": 4 * np.log(4), "one_minus": 0.75})
+                                    "log2": 2.0, "all_classes": 4 * np.log(4), "one_minus": 0.75,
+                                    "floor_division": np.inf})
 
 
 def test_nan_and_inf_are_recorded_as_text_that_the_checks_read_back():

@@ -135,7 +135,7 @@ def test_forgetting_the_max_is_named(capsys):
     (whole_batch_sum_softmax, "one total for the whole batch"),
     (no_keepdims_softmax, "do not line up with the rows"),
     (min_shift_softmax, "not the smallest one to 0"),
-    (list_unfriendly_softmax, "turn it into an array first"),
+    (list_unfriendly_softmax, "Make a NumPy array from z"),
     (in_place_softmax, "changed its input array in place"),
 ])
 def test_typical_mistakes_fail_with_a_specific_hint(fn, phrase):
@@ -215,8 +215,48 @@ def test_the_same_chance_mistake_twice_climbs_its_ladder(capsys):
     check_chance_loss(negative)
     second = capsys.readouterr().out
     assert "never negative" in first and "closer look" not in first
-    assert "closer look" in second and "compare the sign" in second
-    assert "np.log(n" not in first + second
+    assert "closer look" in second and "the share each class gets" in second
+    assert "np.log(n" not in first + second and "log(1 / n" not in first + second
+
+
+def test_minus_log_n_floor_division_and_an_uncompiled_model_are_named(capsys):
+    """-log(n) (n in place of 1/n) is told to ask whether n is a probability; 1 // n is named; no compile is said."""
+    import tensorflow as tf
+
+    check_chance_loss(lambda n: -np.log(n))
+    out = capsys.readouterr().out
+    assert "is n_classes itself a probability?" in out and "compare the sign" not in out
+    with np.errstate(divide="ignore"):
+        check_chance_loss(lambda n: -np.log(1 // n))
+    assert "// is floor division" in capsys.readouterr().out
+    uncompiled = lambda: tf.keras.Sequential([tf.keras.Input(shape=(64,)), tf.keras.layers.Dense(10)])  # noqa: E731
+    check_build_softmax_regression(uncompiled)
+    out = capsys.readouterr().out
+    assert "your model is not compiled" in out and "NoneType" not in out and "learning rate nan" not in out
+
+
+def test_an_axis_missing_for_a_vector_and_a_list_get_their_own_ladders(capsys):
+    """axis=1 on a vector leads to the last axis (never the line), first step first; a list input is told to
+    become an array without the line being written."""
+    def axis_one(z):
+        z = np.asarray(z, dtype=float)
+        e = np.exp(z - np.max(z, axis=1, keepdims=True))
+        return e / np.sum(e, axis=1, keepdims=True)
+
+    def list_method(z):
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    for fn, first_words, second_words in [(axis_one, "the last axis", "counts axes from the end"),
+                                          (list_method, "plain Python list", "help(np.asarray)")]:
+        check_my_softmax(fn)
+        first = capsys.readouterr().out
+        check_my_softmax(fn)
+        second = capsys.readouterr().out
+        assert first_words in first and "closer look" not in first and "(3, 4)" not in first
+        assert second_words in second and "closer look" in second
+        for code in ("axis=-1", "np.asarray(z", "np.array(z", "= np.as"):
+            assert code not in "\n".join(line for line in (first + second).splitlines() if "Hint" in line), code
 
 
 def _softmax_regression(output=None, loss=None, optimizer=None):
@@ -243,7 +283,7 @@ def test_softmax_twice_and_a_relu_output_with_adam_are_named(capsys):
     sparse = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     check_build_softmax_regression(_softmax_regression([tf.keras.layers.Dense(10, activation="softmax")], sparse))
     out = capsys.readouterr().out
-    assert "softmax is applied twice" in out and "detour" not in out
+    assert "the code says softmax twice" in out and "detour" not in out
     check_build_softmax_regression(_softmax_regression([tf.keras.layers.Dense(10, activation="relu")], sparse,
                                                        optimizer="adam"))
     out = capsys.readouterr().out
@@ -255,7 +295,7 @@ def test_softmax_regression_check_explains_the_typical_mistakes(capsys):
 
     from instructor.references.lab03 import SOFTMAX_REGRESSION_MISTAKES
 
-    phrases = {"softmax_layer": "the detour this lab warns about", "probabilities_expected": "outputs logits, but",
+    phrases = {"softmax_layer": "the detour through probabilities", "probabilities_expected": "outputs logits, but",
                "one_hot_loss": "one-hot rows", "hidden_layer": "no hidden layer", "units": "one logit per class"}
     for key, build in SOFTMAX_REGRESSION_MISTAKES().items():
         check_build_softmax_regression(build)

@@ -264,8 +264,25 @@ def _show(values):
     return np.array2string(np.asarray(values), precision=4, separator=", ", threshold=6)
 
 
+AXIS_MISSING = Mistake("axis_missing", (
+    "that axis does not exist for this input: a vector (one example) has one axis, a batch two. The classes "
+    "of one example always lie along the last axis, so name the axis in a way that means 'the last one' "
+    "whatever z's number of axes.",
+    "NumPy counts axes from the end too, as Python counts list positions from the end: which axis number "
+    "always means the last one, for a vector and for a batch?"))
+LIST_INPUT = Mistake("list_input", (
+    "z can be a plain Python list, which has no .max() and no array arithmetic. Make a NumPy array from z "
+    "at the start of your function and work on that array.",
+    "help(np.asarray) shows the NumPy function that makes an array from a list (for an array it returns the "
+    "array itself): give its result a name and use that name below."))
+
+
 def _softmax_exception(exc, case):
-    if isinstance(exc, np.exceptions.AxisError) or "broadcast" in str(exc):
+    if isinstance(exc, np.exceptions.AxisError):
+        return AXIS_MISSING
+    if isinstance(exc, (TypeError, AttributeError)) and "list" in str(exc):
+        return LIST_INPUT
+    if "broadcast" in str(exc):
         return UNALIGNED
     return None
 
@@ -300,9 +317,11 @@ def chance_loss_cases():
 # The typical wrong answers (their values are recorded per case), each with its feedback ladder.
 CHANCE_MISTAKES = {
     "negative": Mistake("negative", (
-        "your loss is negative. A probability is at most 1, so its log is at most 0, and the loss is minus "
-        "that log: it is never negative.",
-        "compare the sign of what you return with the sign in section 2's formula, loss = -log a_y.")),
+        "your loss is negative. The loss is minus the log of a probability, and a probability is at most 1, so "
+        "the loss is never negative. What you take the log of must be the probability of the true class: with "
+        "n_classes classes, is n_classes itself a probability?",
+        "first work out the share each class gets (two classes: a half each), then take minus its log; minus "
+        "the log of anything above 1 is negative.")),
     "probability": Mistake("probability", (
         "that is the probability the true class gets, a_y, which is the right first step; the exercise asks "
         "for the loss, the cost the model pays for that probability.",
@@ -324,6 +343,10 @@ CHANCE_MISTAKES = {
         "that is 1 - a_y, the probability the true class misses. The cross-entropy loss is a logarithm: it "
         "grows without limit as a_y goes to 0, as in section 2's figure.",
         "use section 2's formula with a_y the probability every class gets.")),
+    "floor_division": Mistake("floor_division", (
+        "your loss is infinite: you took the log of 0. Each class's share lies between 0 and 1 and is never 0; "
+        "// is floor division, which rounds down to a whole number, so 1 // 4 is 0.",
+        "Python's / divides exactly (1 / 4 = 0.25); // keeps only the whole part (1 // 4 = 0).")),
 }
 _CHANCE_START = Mistake("chance_start", (
     "if all n_classes classes get the same probability, what is that probability? The loss is then minus the "
@@ -431,14 +454,16 @@ def _softmax_regression_hints(model):
             "keep only the output layer in the Sequential, after the Input.")))
     if activation == "softmax" and from_logits:
         hints.append(Mistake("softmax_twice", (
-            "softmax is applied twice: your output layer turns the logits into probabilities, and from_logits=True "
-            "tells the loss to apply softmax again to those. The loss would be computed from the wrong numbers.",
-            "keep from_logits=True, and let the output layer hand over the logits themselves: which activation "
-            "leaves them as they are?")))
+            "your output layer applies softmax, while from_logits=True tells the loss that it receives logits: the "
+            "code says softmax twice. Keras 3 notices its own softmax and uses the layer's logits instead (it warns, "
+            "but this lab hides Keras's warnings; Going further shows the rescue), yet the recommended model does "
+            "not rely on that: its output layer hands over the logits themselves.",
+            "keep from_logits=True; which activation leaves a layer's outputs as they are?")))
     elif activation == "softmax":
         hints.append(Mistake("softmax_layer", (
-            "your output layer applies softmax, so the model outputs probabilities and the loss must take "
-            "their log: the detour this lab warns about. The recommended model outputs the logits themselves.",
+            "your output layer applies softmax, so the model outputs probabilities and the loss is given those: "
+            "the detour through probabilities this lab warns about (Keras 3 quietly undoes it for its own softmax, "
+            "see Going further, but a model should not rely on that). The recommended model outputs the logits.",
             "an output layer that outputs logits has no activation (it is linear); softmax then happens inside "
             "the loss.")))
     elif activation == "relu":
@@ -474,7 +499,12 @@ def _softmax_regression_hints(model):
             "section 2 names the loss that takes integer labels.")))
     optimizer = getattr(model, "optimizer", None)
     rate = float(np.asarray(getattr(optimizer, "learning_rate", np.nan)))
-    if type(optimizer).__name__ != "SGD" or not np.isclose(rate, 0.5):
+    if optimizer is None:
+        hints.append(Mistake("not_compiled", (
+            "your model is not compiled, so it has no loss and no optimizer yet: fit could not train it. Compile "
+            "it inside your function, before you return it, with your loss and the exercise's optimizer.",
+            "Lab 01 compiled its models: model.compile takes the loss and the optimizer as arguments.")))
+    elif type(optimizer).__name__ != "SGD" or not np.isclose(rate, 0.5):
         hints.append(Mistake("optimizer", (
             f"the exercise fixes the optimizer, SGD with learning rate 0.5; yours is {type(optimizer).__name__} "
             f"(learning rate {rate:.3g}), so your numbers would differ from the lab's.",

@@ -50,14 +50,20 @@ SOFTMAX_MISTAKES = {
     "one_max_one_sum": lambda z: _exp_shifted(z, True) / _exp_shifted(z, True).sum(),
 }
 
+def _minus_log(x):
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the mistake's result
+        return 0.0 - float(np.log(x))
+
+
 # chance_loss: what each typical mistake returns for n classes
 CHANCE_MISTAKES = {
-    "negative": lambda n: float(np.log(1 / n)),
+    "negative": lambda n: float(np.log(1 / n)),  # the minus left out, or -log(n): n in place of 1/n (same number)
     "probability": lambda n: 1 / n,
     "log10": lambda n: float(np.log10(n)),
     "log2": lambda n: float(np.log2(n)),
     "all_classes": lambda n: n * float(np.log(n)),
     "one_minus": lambda n: 1 - 1 / n,
+    "floor_division": lambda n: _minus_log(1 // n),  # 1 // n is 0 for n > 1: the loss is inf
 }
 
 
