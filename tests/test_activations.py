@@ -227,6 +227,43 @@ def test_max_over_an_axis_is_not_called_the_negative_part(capsys):
     assert "np.maximum" not in out  # the idea, not the function that is the whole answer
 
 
+def test_python_max_on_an_array_gets_a_closer_second_step(capsys):
+    """Trial: max(0, z) checked twice gave the same text; the second step is closer (not the line)."""
+    def my_relu(z):
+        return max(0, z)
+
+    check_relu(my_relu)
+    first = fails(capsys, "Python's own max()")
+    check_relu(my_relu)
+    second = fails(capsys, "a closer look", "element-wise twin")
+    assert "element-wise twin" not in first and "np.maximum" not in first + second
+
+
+def test_np_max_with_z_as_its_axis_has_its_own_ladder(capsys):
+    """Trial: np.max(0, z) got only the generic text; its error text is recorded and named."""
+    def my_relu(z):
+        return np.max(0, z)
+
+    check_relu(my_relu)
+    fails(capsys, "np.max(0, z) does not compare 0 with z", "the axis to reduce along")
+    check_relu(my_relu)
+    out = fails(capsys, "a closer look", "np.max is the wrong tool")
+    assert "np.maximum" not in out
+
+
+def test_sigmoid_dividing_by_an_underflowed_exp_is_named(capsys):
+    """Trial: 1 / (1 + 1 / small) got only 'run without NumPy warnings'."""
+    def my_sigmoid(z):
+        small = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + small), 1 / (1 + 1 / small))
+
+    check_sigmoid(my_sigmoid)
+    fails(capsys, "divide by zero", "underflows to exactly 0")
+    check_sigmoid(my_sigmoid)
+    out = fails(capsys, "a closer look", "multiplying the top and the bottom")
+    assert "small / (1 + small)" not in out
+
+
 def test_check_sigmoid_passes_the_stable_form_and_tensorflow(capsys):
     check_sigmoid(reference_sigmoid)
     passes(capsys)
@@ -273,6 +310,26 @@ def test_fold_ladder_never_gives_the_formula(capsys):
     check_fold_linear_layers(last_bias)
     out = fails(capsys, "a closer look", "passes through every later layer's kernel")
     assert "b @ kernel + bias" not in out
+
+
+def test_fold_bias_from_the_updated_W_is_not_called_a_wrong_order(capsys):
+    """Trial: W = W @ kernel; b = b @ W + bias was told to change the (right) order of the kernels."""
+    def my_fold(weights):
+        W, b = None, None
+        for kernel, bias in weights:
+            if W is None:
+                W, b = kernel, bias
+            else:
+                W = W @ kernel
+                b = b @ W + bias
+        return W, b
+
+    check_fold_linear_layers(my_fold)
+    out = fails(capsys, "already includes the new layer's kernel", "the order of the kernels in W is right")
+    assert "in the order the layers apply them" not in out
+    check_fold_linear_layers(my_fold)
+    out = fails(capsys, "a closer look", "before W changes")
+    assert "b @ kernel" not in out
 
 
 def test_fold_for_three_layers_only_is_told_to_fold_any_number(capsys):
@@ -359,7 +416,7 @@ def test_output_choices_explain_each_wrong_answer():
     answers["whether an email is spam (1) or not (0)"] = "softmax"
     answers["the temperature inside a freezer tomorrow, in °C (always below zero)"] = "relu"
     problems = "\n".join(evaluate_output_choices(answers))
-    assert "you chose 'linear', which does not fit this target" in problems and "a price is never negative" in problems
+    assert "you chose 'linear', which does not fit this target" in problems and "-$5,000" in problems
     assert "which of the three ranges contains negative numbers" in problems
     assert "not answered yet" in problems
     assert "'softmax' is not one of" in problems
@@ -372,7 +429,8 @@ def test_output_choice_ladder_asks_before_it_explains(capsys):
     first = fails(capsys, "linear outputs any number")
     assert "ReLU" not in first and "relu" not in first.split("Hint")[1]
     check_output_choices(answers)
-    second = fails(capsys, "a closer look", "a price is never negative")
+    second = fails(capsys, "a closer look", "prices a house could sell for")
+    assert "starts at 0" not in second and "no upper limit" not in second  # the target's values, not the answer's range
     assert "ReLU" not in second and "relu" not in second.split("Hint")[1]  # leads to the idea, names no choice
 
 

@@ -371,8 +371,18 @@ BOTH_BRANCHES = Mistake("where computes both", (
     "positive"))
 
 
+DIVIDE_BY_ZERO = Mistake("divide by zero", (
+    "divide by zero: for large |z| (about 745 and up) np.exp of a negative number underflows to exactly 0, and "
+    "your function divides by such an exp (as in 1 / small)",
+    "write the form so that its exp never stands alone under a division line: multiplying the top and the "
+    "bottom of a fraction by the same number gives the same value in another form"))
+
+
 def _overflow_hint(message, fn=None):
-    """The overflow ladder; a second, different one when the function already picks with np.where."""
+    """The overflow ladder (a second, different one when the function already picks with np.where), or the
+    divide-by-zero one (a form that divides by an exp that underflowed to 0)."""
+    if "divide by zero" in message:
+        return DIVIDE_BY_ZERO
     if "overflow" not in message:
         return None
     return BOTH_BRANCHES if "where" in _source(fn) else OVERFLOW
@@ -399,6 +409,32 @@ MAX_REDUCES = Mistake("np.max reduces", (
     "number, negative or not",
     "ReLU needs, for each element on its own, the larger of two values, 0 and that element: look for the NumPy "
     "function that compares two arrays (or an array and a number) element by element"))
+MAX_AXIS = Mistake("np.max axis", (
+    "np.max(0, z) does not compare 0 with z: np.max reduces one array (here the number 0) to its largest entry, "
+    "and its second argument is the axis to reduce along, a whole number, so an array z there is refused",
+    "ReLU needs, for each element on its own, the larger of two values, 0 and that element: np.max is the wrong "
+    "tool; NumPy's function for that takes two arrays (or an array and a number) and compares them element by "
+    "element"))
+PYTHON_MAX = Mistake("python max", (
+    "Python's own max(), like `if z > 0:`, works on one number at a time: given the array z it must ask "
+    "whether z > 0 for the whole array at once, which has no single answer. Work on the whole array with a "
+    "NumPy element-wise function",
+    "max(0, z) is right for one number; for an array you need NumPy's element-wise twin of it, a function that "
+    "takes 0 and the array and gives an array of the same shape (np.max is not it: it reduces an array to one "
+    "entry)"))
+
+
+def _explain_relu_exception(exc, case, source=""):
+    """The np.max(0, z) mistake (its error text is recorded) and Python's max on an array."""
+    if f"{type(exc).__name__}: {exc}" == (case.about or {}).get("np_max_axis") and "max(" in source:
+        return MAX_AXIS
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    line = frames[-1].line or "" if frames else ""
+    if "truth value of an array" in str(exc) and "max(" in line and " for " not in line:  # not a loop's test
+        return PYTHON_MAX
+    return None
 
 
 def _source(fn):
@@ -457,6 +493,7 @@ def check_relu(fn):
     """Exercise check of a NumPy relu(z) on vectors, a batch, one number and very large values."""
     return show(run_check(getattr(fn, "__name__", "relu"), fn, None, with_expected(LAB, "relu", z_cases()),
                           diagnose=lambda case, got, right: _diagnose_relu(case, got, right, _source(fn)),
+                          explain_exception=lambda exc, case: _explain_relu_exception(exc, case, _source(fn)),
                           watch_warnings=True, warning_hint=_overflow_hint,
                           note="Hint: relu(z) is max(0, z) element by element."))
 
@@ -562,9 +599,15 @@ def _diagnose_fold(case, got, right):
             f"W has shape {W.shape}, but the stack takes {np.shape(right[0])[0]} inputs to "
             f"{np.shape(right[0])[1]} outputs",
             "multiply the kernels in the order the layers apply them: (inputs x units) @ (units x next units)"))
-    return recorded_mistakes(case, b, BIAS_MISTAKES, right[1], rtol=1e-5, atol=1e-8)[:1] or None
+    mistakes = {name: hint for name, hint in BIAS_MISTAKES.items() if not isinstance(case.about.get(name), str)}
+    return recorded_mistakes(case, b, mistakes, right[1], rtol=1e-5, atol=1e-8)[:1] or None
 
 
+BIAS_FROM_NEW_W = Mistake("bias from the new W", (
+    "b is carried through the W that already includes the new layer's kernel, so the earlier biases pass "
+    "through the earlier kernels a second time; the order of the kernels in W is right",
+    "b is the bias at the output of the layers so far: the new layer applies only its own kernel to it, then "
+    "adds its own bias. Compute the new b before W changes, or from that kernel alone"))
 BIAS_MISTAKES = {  # a stack where a mistake cannot happen has None recorded for it: never matched
     "last_bias": Mistake("last_bias", (
         "b is only the last layer's bias, but the earlier layers' biases reach the output too",
@@ -576,6 +619,7 @@ BIAS_MISTAKES = {  # a stack where a mistake cannot happen has None recorded for
     "no_new_bias": Mistake("no_new_bias", (
         "b carries the earlier biases through the kernels but leaves out each new layer's own bias",
         "each layer adds its own bias after its kernel")),
+    "bias_from_new_W": BIAS_FROM_NEW_W,
 }
 
 
@@ -588,6 +632,8 @@ FIXED_DEPTH = Mistake("a fixed number of layers", (
 
 
 def _explain_fold_exception(exc, case):
+    if f"{type(exc).__name__}: {exc}" == (case.about or {}).get("bias_from_new_W"):
+        return BIAS_FROM_NEW_W
     if isinstance(exc, ValueError) and "values to unpack" in str(exc) or isinstance(exc, IndexError):
         return FIXED_DEPTH
     if "broadcast" in str(exc):

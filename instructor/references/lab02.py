@@ -60,6 +60,24 @@ MISTAKES = {
     "sigmoid": {"sign_slip": sign_slip_sigmoid},
 }
 
+
+def np_max_relu(z):
+    """np.max(0, z): np.max reduces the array 0, and its second argument is an axis, so z cannot be one."""
+    return np.max(0, z)
+
+
+# mistakes that raise: the record holds their error text ("TypeError: ..."), which the check matches
+RAISING_MISTAKES = {"relu": {"np_max_axis": np_max_relu}}
+
+
+def error_text(mistake, *args):
+    """The 'ErrorType: message' a mistake raises on args (None if it returns)."""
+    try:
+        mistake(*args)
+    except Exception as exc:  # noqa: BLE001 - any error is what the mistake does
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
 # ----------------------------------------------------------------------------- fold_linear_layers
 
 
@@ -73,18 +91,33 @@ def reference_fold_linear_layers(weights):
 
 
 def fold_mistakes(weights):
-    """The b each typical mistake gives (W right): None where the mistake cannot run on these shapes."""
+    """The b each typical mistake gives (W right): None where the mistake cannot run on these shapes; for
+    bias_from_new_W (W = W @ kernel, then b = b @ W + bias) the error text where it raises."""
     kernels = [np.asarray(k, dtype=float) for k, _ in weights]
     biases = [np.asarray(c, dtype=float) for _, c in weights]
     if len(weights) == 1:  # one layer: every mistake gives the right answer
-        return dict.fromkeys(("last_bias", "biases_added", "no_new_bias"))
+        return dict.fromkeys(("last_bias", "biases_added", "no_new_bias", "bias_from_new_W"))
     carried = biases[0]
     for kernel in kernels[1:]:
         carried = carried @ kernel
     same = len({c.shape for c in biases}) == 1
     return {"last_bias": biases[-1],  # b = bias in the loop
             "biases_added": sum(biases) if same else None,  # b = b + bias
-            "no_new_bias": carried}  # b = b @ kernel
+            "no_new_bias": carried,  # b = b @ kernel
+            "bias_from_new_W": error_text(bias_from_new_W, weights) or bias_from_new_W(weights)}
+
+
+def bias_from_new_W(weights):
+    """The b of a fold that updates W first and then carries b through the new W: b = b @ W + bias."""
+    W, b = None, None
+    for kernel, bias in weights:
+        kernel, bias = np.asarray(kernel, dtype=float), np.asarray(bias, dtype=float)
+        if W is None:
+            W, b = kernel, bias
+        else:
+            W = W @ kernel
+            b = b @ W + bias
+    return b
 
 
 # ----------------------------------------------------------------------------- output activations
@@ -93,23 +126,22 @@ def fold_mistakes(weights):
 # which values the target can take and asks which range fits them, never naming the activation)
 OUTPUT_TARGETS = {
     "whether an email is spam (1) or not (0)":
-        ("sigmoid", "the model should give the probability of a 1, a number between 0 and 1: which of the three "
-                    "ranges keeps inside that interval?"),
+        ("sigmoid", "the target is 0 or 1, and the model should give the probability of a 1: could that ever be "
+                    "1.3, or -0.2? Which of the three ranges keeps out both?"),
     "the price a house sells for, in dollars":
-        ("relu", "a price is never negative, but it has no upper limit: which range starts at 0 and goes up "
-                 "without a limit?"),
+        ("relu", "think of prices a house could sell for: $90,000? $4,000,000? -$5,000? Which of these can "
+                 "happen, and which range holds every possible price but no impossible one?"),
     "the temperature inside a freezer tomorrow, in °C (always below zero)":
-        ("linear", "every value of this target is below zero: which of the three ranges contains negative numbers "
-                   "at all?"),
+        ("linear", "every value of this target is below zero, such as -18: which of the three ranges contains "
+                   "negative numbers at all?"),
     "the fraction of a phone's battery left after an hour, from 0 to 1":
-        ("sigmoid", "a fraction lies between 0 and 1: a range with no upper limit could predict 1.3, one with "
-                    "negative numbers -0.2; which range stays between 0 and 1?"),
+        ("sigmoid", "a fraction lies between 0 and 1: could the target be 1.3, or -0.2? Which range keeps out "
+                    "both?"),
     "tomorrow's change in a share price, in dollars":
-        ("linear", "a change can be up or down, so the target takes negative and positive values: which range "
-                   "has both?"),
+        ("linear", "a change can be up or down, say +$2 or -$3: which range holds both?"),
     "the number of visitors a website gets tomorrow":
-        ("relu", "a count is never negative and has no upper limit: which range allows exactly that, so that no "
-                 "impossible negative count can come out?"),
+        ("relu", "think of visitor counts: 0? 40? 3 million? -5? Which of these can happen, and which range "
+                 "holds every possible count but no impossible one?"),
 }
 
 
@@ -117,6 +149,7 @@ OUTPUT_TARGETS = {
 
 def _entries(check, answer, cases):
     return [{"expected": answer(*case.args)} | {name: mistake(*case.args) for name, mistake in MISTAKES[check].items()}
+            | {name: error_text(mistake, *case.args) for name, mistake in RAISING_MISTAKES.get(check, {}).items()}
             for case in cases]
 
 
