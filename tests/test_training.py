@@ -71,11 +71,12 @@ def test_coffee_explorer_trains_once_and_moves_to_the_nearest_snapshot():
     assert png.startswith(b"\x89PNG") and caption.startswith("epochs 100: cost")
     _, losses, _ = explorer.run(3.0)
     np.testing.assert_array_equal(explorer.all_line.get_ydata(), losses)
-    assert explorer.loss_title.get_text() == "learning rate 3"
+    assert explorer.loss_title.get_text() == "learning rate 3: epochs 1-100 in colour"  # no grey part left
     _, later = frames.render(learning_rate=3.0, epochs=60)  # snapshots every 50 epochs: 50 is nearest
     assert later.startswith("epochs 50") and len(explorer._runs) == 1
     np.testing.assert_array_equal(explorer.shown_line.get_ydata(), losses[:50])
-    assert explorer.shown_label.get_text() == "first 50" and explorer.data_title.get_text() == "after 50 epochs"
+    assert explorer.loss_title.get_text() == "learning rate 3: epochs 1-50 in colour, 51-100 grey"
+    assert explorer.data_title.get_text() == "after 50 epochs"
     low, high = explorer.loss_ax.get_ylim()
     assert low < losses.min() and losses.max() < high  # the whole run fits the fixed scale
 
@@ -115,6 +116,35 @@ def student_column(p, threshold=0.5):
 
 def student_fixed(p, threshold=0.5):
     return (np.asarray(p, dtype=float).reshape(-1) >= 0.5).astype(int)
+
+
+def test_coffee_explorer_table_reads_its_snapshots():
+    explorer = small_explorer()
+    lines = explorer.table(epochs=(50, 100)).splitlines()
+    good = np.mean(explorer.y)
+    assert f"calling every roast good scores {good:.1%}" in lines[0]
+    _, _, probabilities = explorer.snapshot(3.0, 100)
+    assert lines[2].startswith("3 ") and f"{np.mean((probabilities >= 0.5) == explorer.y):.1%}" in lines[2]
+    assert lines[2].endswith(f"{probabilities.min():.3f} to {probabilities.max():.3f}")
+
+
+def test_predict_labels_ladders_for_lists_and_booleans(capsys):
+    def no_array(p, threshold=0.5):
+        return (p.reshape(-1) >= threshold).astype(int)
+
+    def booleans(p, threshold=0.5):
+        return np.asarray(p, dtype=float).reshape(-1) >= threshold
+
+    check_predict_labels(no_array)
+    first = capsys.readouterr().out
+    check_predict_labels(no_array)
+    second = capsys.readouterr().out
+    assert "make the input a NumPy array before anything else" in first and "np.asarray(" not in first
+    assert "np.asarray turns a list" in second
+    check_predict_labels(booleans)  # named before the shared advice (which suggests floats)
+    out = capsys.readouterr().out
+    assert "right labels, but as True/False values" in out and "integers 0 and 1" in out
+    assert ".astype(float)" not in out and ".astype(int)" not in out
 
 
 def test_predict_labels_check(capsys):
@@ -161,6 +191,30 @@ def test_digits_model_check(capsys):
     assert "has 793 parameters (12 hidden units); the exercise asks for 661" in out and " 10 " not in out
     check_build_model(good())
     assert "pass the function itself" in capsys.readouterr().out
+
+
+def test_build_model_names_why_without_the_answer_and_counts_in_the_same_run(capsys):
+    import keras
+
+    def regression():  # a linear output, MSE and 11 units: three problems, one run
+        model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(11, activation="sigmoid"),
+                                  keras.layers.Dense(1)])
+        model.compile(loss=keras.losses.MeanSquaredError(), optimizer=keras.optimizers.SGD(learning_rate=0.5))
+        return model
+
+    def not_compiled():
+        return keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(10, activation="sigmoid"),
+                                 keras.layers.Dense(1, activation="sigmoid")])
+
+    check_build_model(regression)
+    out = capsys.readouterr().out
+    assert "probability between 0 and 1" in out and "0/1 label" in out and "has 727 parameters" in out
+    assert "expected 'sigmoid'" not in out and "binary_crossentropy" not in out and "BinaryCrossentropy" not in out
+    check_build_model(not_compiled)
+    first = capsys.readouterr().out
+    check_build_model(not_compiled)
+    second = capsys.readouterr().out
+    assert "not compiled" in first and first != second and "compile method" in second
 
 
 # ------------------------------------------------------------- train_by_hand: the loop fit runs

@@ -234,19 +234,20 @@ class CoffeeExplorer(Explorer):
         for rate in self.learning_rates:
             self.run(rate)
         self.loss_ax, data_ax = loss_ax, data_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
-        self.all_line, = loss_ax.plot([], [], color="0.7", label="all epochs")
-        self.shown_line, = loss_ax.plot([], [], label="first 0")
+        self.all_line, = loss_ax.plot([], [], color="0.75")  # the whole run, under the epochs shown
+        self.shown_line, = loss_ax.plot([], [])
         loss_ax.set_xlim(*_padded(1, self.max_epochs))
         loss_ax.set_xlabel("epoch")
         loss_ax.set_ylabel("cost J (binary cross-entropy)")
-        self.loss_title = loss_ax.set_title(" ")
-        legend = loss_ax.legend(loc="upper right", frameon=True)  # readable over a jagged curve
-        self.shown_label = legend.get_texts()[1]
+        self.loss_title = loss_ax.set_title(" ", fontsize=10)
 
         model = self.run(self.learning_rates[0])[0]
         plot_decision_boundary(self._predict(model), self.X, self.y, ax=data_ax, feature_names=COFFEE_FEATURES,
                                class_names=["bad roast", "good roast"], title=" ", resolution=self.resolution)
         self.shading, self.boundary = [c for c in data_ax.collections if isinstance(c, ContourSet)]
+        handles, labels = data_ax.get_legend_handles_labels()  # below the axes, off the data points
+        data_ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(labels),
+                       frameon=False)
         self.grid_x, self.grid_y, _ = decision_grid(lambda points: np.zeros(len(points)), self.X,
                                                     resolution=self.resolution)
         self.data_title = data_ax.title
@@ -257,8 +258,8 @@ class CoffeeExplorer(Explorer):
         self.all_line.set_data(np.arange(1, len(losses) + 1), losses)
         self.loss_ax.set_ylim(*_padded(losses.min(), losses.max()))  # one scale per learning rate, not per step
         self.shown_line.set_data(np.arange(1, shown + 1), losses[:shown])
-        self.shown_label.set_text(f"first {shown}")
-        self.loss_title.set_text(f"learning rate {learning_rate:g}")
+        self.loss_title.set_text(f"learning rate {learning_rate:g}: epochs 1-{shown} in colour"
+                                 + (f", {shown + 1}-{len(losses)} grey" if shown < len(losses) else ""))
         self.data_title.set_text(f"after {shown} epochs")
         for contours in (self.shading, self.boundary):
             contours.set_paths(_contour_paths(self.grid_x, self.grid_y, grid, contours.levels, contours.filled))
@@ -266,15 +267,31 @@ class CoffeeExplorer(Explorer):
         cost = binary_cross_entropy(self.y, probabilities)
         return f"epochs {shown}: cost {cost:.4f}, training accuracy {accuracy:.1%}"
 
+    def table(self, epochs=(50, 100, 200, 300, 400, 1000)):
+        """Each learning rate's training accuracy after these epoch counts, and its outputs at the end."""
+        good = float(np.mean(self.y))
+        lines = [f"training accuracy after … epochs ({good:.1%} of the {len(self.y)} roasts are good: calling every "
+                 f"roast good scores {good:.1%})",
+                 "rate  " + "".join(f"{e:>8}" for e in epochs) + "   probabilities after the last epoch"]
+        for rate in self.learning_rates:
+            cells = []
+            for e in epochs:
+                _, _, probabilities = self.snapshot(rate, e)
+                cells.append(f"{np.mean((probabilities >= 0.5) == self.y):8.1%}")
+            lines.append(f"{rate:<6g}" + "".join(cells) + f"   {probabilities.min():.3f} to {probabilities.max():.3f}")
+        return "\n".join(lines)
+
 
 # ------------------------------------------------------------------------- Lab 01 checks
 
 def _compare_labels(got, expected, case):
-    difference = compare_arrays(got, expected)
-    if difference is None and np.asarray(got).dtype.kind not in "iu":
-        kind = np.asarray(got).dtype
-        return f"has the right 0s and 1s, but as {kind} values; the exercise asks for integers"
-    return difference
+    """None when got holds the right labels as integers; booleans and floats are named here, before the
+    shared comparison (whose advice for booleans, floats, is not this exercise's)."""
+    kind = np.asarray(got).dtype.kind if got is not None else None
+    if kind in ("b", "f") and np.shape(got) == np.shape(expected) and np.array_equal(np.asarray(got, dtype=float),
+                                                                                       expected):
+        return f"has the right labels, but as {'True/False' if kind == 'b' else 'float'} values"
+    return compare_arrays(got, expected)
 
 
 NOT_FLAT = Mistake("not flat", (
@@ -288,9 +305,19 @@ FIXED_HALF = Mistake("fixed half", (
     "your labels stay the same when the threshold changes: the threshold argument is not used",
     "compare with the function's threshold parameter, not with a number written into the code"))
 NOT_INTEGERS = Mistake("not integers", (
-    "a comparison gives True/False values (or floats, after arithmetic); the exercise asks for the integers 0 "
-    "and 1",
-    "NumPy arrays convert their type with .astype(...)"))
+    "the exercise asks for the integers 0 and 1: a comparison gives True/False (and arithmetic on it gives "
+    "floats), so change the result's type to int",
+    "a NumPy array changes its element type with one method call, named after 'as type'"))
+LIST_INPUT = Mistake("list input", (
+    "a plain Python list has no array arithmetic and no .reshape: make the input a NumPy array before "
+    "anything else",
+    "np.asarray turns a list (or an array) into a NumPy array; then reshape it to one axis"))
+
+
+def _explain_predict_labels_exception(exc, case):
+    if isinstance(exc, (TypeError, AttributeError)) and "list" in str(exc):
+        return LIST_INPUT
+    return None
 
 
 def _diagnose_predict_labels(case, got, right):
@@ -300,7 +327,7 @@ def _diagnose_predict_labels(case, got, right):
     found = recorded_mistakes(case, got, {"strict": STRICT, "fixed_half": FIXED_HALF}, right, rtol=0, atol=0)
     if found:
         return found[0]
-    if got.shape == right.shape and np.array_equal(got, right) and got.dtype.kind not in "iu":
+    if got.shape == right.shape and np.array_equal(got.astype(float), right) and got.dtype.kind not in "iu":
         return NOT_INTEGERS
     return None
 
@@ -320,12 +347,27 @@ def check_predict_labels(fn):
     """Exercise 1 check: predict_labels(probabilities, threshold=0.5) gives 1-D integer labels."""
     cases = with_expected(LAB, "predict_labels", predict_labels_cases())
     return show(run_check("predict_labels", fn, None, cases, compare=_compare_labels,
-                          diagnose=_diagnose_predict_labels))
+                          diagnose=_diagnose_predict_labels, explain_exception=_explain_predict_labels_exception))
 
 
-# The hidden layer's size is the student's to work out from the parameter budget, so it is not checked here.
-BUILD_MODEL_LAYERS = [Layer("Dense", activation="sigmoid"), Layer("Dense", units=1, activation="sigmoid")]
+# The hidden layer's size is the student's to work out from the parameter budget, so it is not checked here;
+# the activations and the loss are judged below, with the reason.
+BUILD_MODEL_LAYERS = [Layer("Dense"), Layer("Dense", units=1)]
 PARAMETER_BUDGET = 661  # the exercise's budget, given in the lab's text
+
+NOT_COMPILED = Mistake("not compiled", (
+    "the model is not compiled: build_model must return a model that fit can train, with its loss and its "
+    "optimizer chosen",
+    "after building the Sequential, call the model's compile method (Section 4's training cell shows one), "
+    "then return the model"))
+OUTPUT_NOT_PROBABILITY = Mistake("output activation", (
+    "the output unit must give a probability between 0 and 1, as the label is yes/no (0 or 1); your output "
+    "activation can give any number",
+    "which activation, used in every layer of Section 2's digits network, squeezes any z into (0, 1)?"))
+LOSS_FOR_NUMBERS = Mistake("loss", (
+    "your loss measures how far a predicted *number* is from a target number (for prices); for a 0/1 label "
+    "and a predicted probability, the loss is the one of logistic regression",
+    "Section 3 wrote that loss, -y log f - (1 - y) log(1 - f), and the Keras object that computes it"))
 
 
 def _budget_problem(model):
@@ -364,7 +406,7 @@ def evaluate_build_model(build_fn):
     """The CheckResult of build_model(): 64 inputs, Dense(sigmoid), Dense(1, sigmoid), BCE, SGD(0.5), 661 parameters."""
     import keras
 
-    result = CheckResult("build_model", len(BUILD_MODEL_LAYERS) + 3, subject=build_fn)
+    result = CheckResult("build_model", 5, subject=build_fn)
     if isinstance(build_fn, keras.Model) or not callable(build_fn):
         result.checked, result.problems = 1, [not_a_function(build_fn, "build_model")]
         return result
@@ -383,13 +425,48 @@ def evaluate_build_model(build_fn):
                                    [f"build the model inside build_model and return that one: if you named it "
                                     f"differently, return that name instead of `{outside}`"])]
         return result
-    differences = evaluate_model(model, BUILD_MODEL_LAYERS, input_shape=(64,), loss="binary_crossentropy")
-    if not differences:
-        differences = _optimizer_problems(model)
-    result.problems = [Problem("", what) for what in differences]
-    if not differences:
-        result.problems = [p for p in [_budget_problem(model)] if p]
+    differences = evaluate_model(model, BUILD_MODEL_LAYERS, input_shape=(64,))
+    if differences:
+        result.problems = [Problem("", what) for what in differences]
+        return result
+    result.problems = _build_model_problems(model)
     return result
+
+
+def _activation(layer):
+    return getattr(layer.activation, "__name__", str(layer.activation))
+
+
+def _loss_name(loss):
+    """A compiled loss's function name: 'binary_crossentropy' for the string and for BinaryCrossentropy()."""
+    import keras
+
+    if isinstance(loss, str):
+        found = keras.losses.get(loss)
+        return getattr(found, "__name__", loss)
+    return getattr(getattr(loss, "fn", loss), "__name__", type(loss).__name__)
+
+
+def _build_model_problems(model):
+    """Every problem of a two-Dense-layer model at once: activations, compile, optimizer and the budget."""
+    import keras
+
+    hidden, output = (layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer))
+    problems = []
+    if _activation(hidden) != "sigmoid":
+        problems.append(Problem("", f"the hidden layer's activation is {_activation(hidden)!r}; the exercise asks "
+                                    "for sigmoid"))
+    if _activation(output) != "sigmoid":
+        problems.append(Problem("", f"the output layer's activation is {_activation(output)!r}",
+                                [OUTPUT_NOT_PROBABILITY]))
+    if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
+        problems.append(Problem("", "build_model returns a model that is not compiled", [NOT_COMPILED]))
+    else:
+        loss = _loss_name(model.loss)
+        if loss != "binary_crossentropy":
+            problems.append(Problem("", f"the model is compiled with the loss {loss!r}", [LOSS_FOR_NUMBERS]))
+        problems += [Problem("", what) for what in _optimizer_problems(model)]
+    return problems + [p for p in [_budget_problem(model)] if p]
 
 
 def check_build_model(build_fn):
