@@ -87,7 +87,7 @@ def test_a_plain_list_error_gets_the_usual_cause():
                        [Case("a plain list", ([0.3, 0.8],))])
     text = result.text()
     assert "raised TypeError at `return (probabilities >= threshold).astype(int)`" in text
-    assert "turn it into an array first" in text
+    assert "turn it into a NumPy array of floats first" in text
 
 
 def test_a_function_that_raises_everywhere_says_so_plainly():

@@ -364,18 +364,18 @@ def _short_text(text, limit=50):
 # The usual cause of an exception raised by a student's function: (test on the exception, hint).
 EXCEPTION_HINTS = [
     (lambda e: isinstance(e, (TypeError, AttributeError)) and "list" in str(e),
-     "the input can be a plain Python list, which has no array arithmetic: turn it into an array "
-     "first, x = np.asarray(x, dtype=float)"),
+     "the input can be a plain Python list, which has no array arithmetic: turn it into a NumPy array "
+     "of floats first (NumPy has a function that makes one from a list)"),
     (lambda e: any(text in str(e) for text in ("truth value of an array", "only length-1 arrays",
                                                "only 0-dimensional arrays", "only size-1 arrays")),
      "`if z > 0:`, Python's own max() and the math module work on one number at a time: work on "
      "the whole array at once with NumPy's element-wise functions"),
     (lambda e: "broadcast" in str(e),
      "two arrays of shapes that do not fit met in one operation: print their .shape; a sum or max "
-     "over axis=-1 with keepdims=True keeps the axis, so it lines up with the rows again"),
+     "can keep the axis it reduces (see its keepdims option), so the result lines up with the rows again"),
     (lambda e: isinstance(e, np.exceptions.AxisError),
-     "that axis does not exist for this input: axis=-1 (the last axis) works for a vector and for "
-     "a batch of rows alike"),
+     "that axis does not exist for this input: NumPy also counts axes from the end, and the last axis "
+     "is there for a vector and for a batch of rows alike"),
     (lambda e: isinstance(e, NameError),
      "a name your function uses is not defined: is it spelt as above, and defined inside the "
      "function or in a cell you have run?"),
