@@ -32,6 +32,7 @@ IN_PLACE = relu("z = np.asarray(z)\n    z[z < 0] = 0\n    return z")
 NAIVE = sigmoid("return 1 / (1 + np.exp(-z))")
 OTHER_FORM = sigmoid("return np.exp(z) / (1 + np.exp(z))")
 SIGN_SLIP = sigmoid("small = np.exp(-np.abs(z))\n    return np.where(z >= 0, small / (1 + small), 1 / (1 + small))")
+NP_MAX = relu("return np.max(0, z)")  # np.max's second argument is an axis
 INTEGER_RELU = relu("return np.maximum(0, z)")  # integers in, integers out: right values
 
 FOLD = """
@@ -45,6 +46,7 @@ def fold_linear_layers(weights):
 LAST_BIAS = FOLD.format(update="W @ kernel, bias")
 NO_NEW_BIAS = FOLD.format(update="W @ kernel, b @ kernel")
 WRONG_ORDER = FOLD.format(update="kernel @ W, b @ kernel + bias")
+BIAS_FROM_NEW_W = FOLD.format(update="W @ kernel, b @ (W @ kernel) + bias")  # b through the updated W
 AS_LIST = FOLD.format(update="W @ kernel, b @ kernel + bias").replace("return W, b", "return [W, b]")
 
 CHOICES = {
@@ -95,6 +97,7 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("my_relu-my_sigmoid", ABS, "my_relu: differs"),
     ("my_relu-my_sigmoid", ONE_NUMBER, "my_relu: has shape ()"),
     ("my_relu-my_sigmoid", IN_PLACE, "my_relu: right values, but it changed its input"),
+    ("my_relu-my_sigmoid", NP_MAX, "my_relu"),
     ("my_relu-my_sigmoid", NAIVE, "my_sigmoid: right values, but NumPy warned: overflow"),
     ("my_relu-my_sigmoid", OTHER_FORM, "nan comes from inf / inf"),
     ("my_relu-my_sigmoid", SIGN_SLIP, "my_sigmoid: differs"),
@@ -105,6 +108,7 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("fold_linear_layers", LAST_BIAS, "b: differs"),
     ("fold_linear_layers", NO_NEW_BIAS, "b: differs"),
     ("fold_linear_layers", WRONG_ORDER, "fold_linear_layers"),
+    ("fold_linear_layers", BIAS_FROM_NEW_W, "fold_linear_layers"),
     ("unit_w", WRONG_SLOPE, "the sum of the three units is"),
     ("unit_w", WRONG_BEND, "the sum of the three units is"),
     ("unit_w", TWO_UNITS, "a list of three numbers"),
