@@ -368,6 +368,9 @@ LOSS_FOR_NUMBERS = Mistake("loss", (
     "your loss measures how far a predicted *number* is from a target number (for prices); for a 0/1 label "
     "and a predicted probability, the loss is the one of logistic regression",
     "Section 3 wrote that loss, -y log f - (1 - y) log(1 - f), and the Keras object that computes it"))
+OTHER_LOSS = Mistake("other loss", (
+    "for a 0/1 label and a predicted probability, the loss is the one of logistic regression",
+    LOSS_FOR_NUMBERS.steps[1]))
 
 
 def _budget_problem(model):
@@ -464,7 +467,9 @@ def _build_model_problems(model):
     else:
         loss = _loss_name(model.loss)
         if loss != "binary_crossentropy":
-            problems.append(Problem("", f"the model is compiled with the loss {loss!r}", [LOSS_FOR_NUMBERS]))
+            for_numbers = any(word in loss for word in ("squared", "absolute", "huber"))
+            problems.append(Problem("", f"the model is compiled with the loss {loss!r}",
+                                    [LOSS_FOR_NUMBERS if for_numbers else OTHER_LOSS]))
         problems += [Problem("", what) for what in _optimizer_problems(model)]
     return problems + [p for p in [_budget_problem(model)] if p]
 
