@@ -130,3 +130,24 @@ def test_detail_replaces_the_text_under_a_column():
 def test_max_units_must_leave_room_for_an_ellipsis():
     with pytest.raises(ValueError, match="at least 3"):
         draw_network(_ax(), [input_layer(2), dense_layer(1)], max_units=2)
+
+
+def test_a_box_is_wide_enough_for_its_longest_line():
+    """The box's width comes from its text's drawn width (the ECG diagram's "× 8 channels" spilled out)."""
+    import matplotlib.pyplot as plt
+
+    from utils.lab_setup import STYLE_FILE
+    from utils.network_figure import box_layer, dense_layer, draw_network, input_layer
+
+    with plt.style.context(str(STYLE_FILE)):
+        fig, ax = plt.subplots(figsize=(11, 4.6))
+        draw_network(ax, [input_layer([f"$x_{{{i}}}$" for i in range(300)]), box_layer("conv1\n8 filters"),
+                          box_layer("conv2\nConv1D\n8 filters\nwindow 9\n× 8 channels\nstride 2"),
+                          box_layer("Flatten\n→ 552\nnumbers"), dense_layer(1, labels=["logit"])], fontsize=9)
+        fig.canvas.draw()  # the labs' style lays the figure out when it is drawn
+    renderer = fig.canvas.get_renderer()
+    text = next(t for t in ax.texts if "channels" in t.get_text()).get_window_extent(renderer)
+    boxes = [p.get_window_extent(renderer) for p in ax.patches if type(p).__name__ == "FancyBboxPatch"]
+    box = min(boxes, key=lambda b: abs((b.x0 + b.x1) / 2 - (text.x0 + text.x1) / 2))
+    assert text.x0 - box.x0 > 6 and box.x1 - text.x1 > 6  # pixels of room on each side
+    plt.close(fig)

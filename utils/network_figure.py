@@ -196,16 +196,17 @@ def draw_network(ax, layers, title=None, caption=None, max_units=6, layer_gap=2.
     ys = [list((len(s) - 1) / 2 * gap - np.arange(len(s)) * gap) for s in slots]
     xs = [i * layer_gap for i in range(len(layers))]
     edges = []
+    boxes = []  # (patch, its text, its centre x) of every box layer
     texts = dict(fontsize=fontsize, zorder=4)
     right_end = xs[-1] + RADIUS
     for i, layer in enumerate(layers):
         x = xs[i]
         if layer.kind == "box":
             half_width = _box_half_width(layer, fontsize)
-            ax.add_patch(FancyBboxPatch((x - half_width, -box_half), 2 * half_width, 2 * box_half,
-                                        boxstyle="round,pad=0.02,rounding_size=0.12",
-                                        fc="#E8F1F8", ec="0.3", lw=1.2, zorder=2))
-            ax.text(x, 0, layer.text, ha="center", va="center", **texts)
+            patch = ax.add_patch(FancyBboxPatch((x - half_width, -box_half), 2 * half_width, 2 * box_half,
+                                                boxstyle="round,pad=0.02,rounding_size=0.12",
+                                                fc="#E8F1F8", ec="0.3", lw=1.2, zorder=2))
+            boxes.append((patch, ax.text(x, 0, layer.text, ha="center", va="center", **texts), x))
         else:
             r = INPUT_RADIUS if layer.kind == "input" else RADIUS
             colour = _colour(layer.activation)
@@ -247,7 +248,30 @@ def draw_network(ax, layers, title=None, caption=None, max_units=6, layer_gap=2.
         ax.set_title(title)
     ax.set_aspect("equal")
     ax.axis("off")
+    _fit_boxes_to_text(ax, boxes)
     return ax
+
+
+def _fit_boxes_to_text(ax, boxes, margin=0.2):
+    """Widen each box whose text is wider than the estimate it was drawn with (the text's real width is
+    known only once the axes has its size; the lines into the box end under it, so they need no change)."""
+    if not boxes:
+        return
+    ax.apply_aspect()
+    to_data = ax.transData.inverted()
+    canvas = ax.figure.canvas
+    if not hasattr(canvas, "get_renderer"):  # a bare Figure(): give it the canvas savefig would use
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(ax.figure)
+    renderer = canvas.get_renderer()
+    for patch, text, x in boxes:
+        extent = text.get_window_extent(renderer)
+        (left, _), (right, _) = to_data.transform([(extent.x0, 0), (extent.x1, 0)])
+        half = (right - left) / 2 + margin
+        if half > patch.get_width() / 2:
+            patch.set_x(x - half)
+            patch.set_width(2 * half)
 
 
 def _draw_activation(ax, layer, is_last, x, slots, ys, colour, fontsize, texts):
