@@ -51,9 +51,10 @@ END = re.compile(r"^[ \t]*### END SOLUTION")
 DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)")
 ASSIGN = re.compile(r"^[ \t]*(\w+)[ \t]*(?::[^=]*)?=(?!=)")
 HEADING_EXERCISE = re.compile(r"\b(Exercise[ \t]+\d+)", re.I)
-STUB_MESSAGE = "{what} is not written yet: write it above, or open its solution below."
+STUB_MESSAGE = "{what} is not written yet: write it in its exercise cell, or open the solution under that cell's hints."
 # The release edition has no reveals, so its stub points at the check and the hints only.
-RELEASE_STUB_MESSAGE = "{what} is not written yet: write it above, then run the check below (hints under it)."
+RELEASE_STUB_MESSAGE = ("{what} is not written yet: write it in its exercise cell, then run the check after it "
+                        "(hints under the check).")
 
 
 # ---------------------------------------------------------------- the transform

@@ -20,7 +20,7 @@ def _close():
 
 def test_history_from_dict_and_validation_curve():
     ax = plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]})
-    assert [line.get_label() for line in ax.get_lines()] == ["training loss (cost J)", "validation loss"]
+    assert [line.get_label() for line in ax.get_lines()] == ["training loss (epoch mean)", "validation loss"]
     assert ax.get_xlabel() == "epoch"
     assert list(ax.get_lines()[0].get_xdata()) == [1, 2, 3]
 

@@ -47,8 +47,8 @@ def test_block_becomes_a_named_stub_and_keeps_signature_docstring_and_indentatio
     blanked, names = workbook.blank_solutions(source)
     assert names == ["f"]
     assert blanked == ('def f(x):\n    """Twice x."""\n    # YOUR CODE HERE\n'
-                       '    raise NotImplementedError("f is not written yet: write it above, or open its solution '
-                       'below.")\n    return y\n')
+                       '    raise NotImplementedError("f is not written yet: write it in its exercise cell, '
+                       'or open the solution under that cell\'s hints.")\n    return y\n')
     ast.parse(blanked)
 
 
@@ -90,7 +90,8 @@ def test_release_edition_has_no_reveals():
     cells = [code(EXERCISE), code("check_g(g)")]
     nb = workbook.release_notebook(nbformat.v4.new_notebook(cells=cells))
     assert [role(c) for c in nb.cells] == ["exercise", None]
-    assert 'NotImplementedError("g is not written yet: write it above, then run the check below' in nb.cells[0].source
+    assert ('NotImplementedError("g is not written yet: write it in its exercise cell, then run the check after it'
+            in nb.cells[0].source)
     assert "solution" not in nb.cells[0].source  # no reveal to point at
 
 
@@ -135,7 +136,8 @@ def test_every_exercise_has_a_named_stub_and_a_reveal_after_its_check_and_hints(
         assert stubbed.source.count("# YOUR CODE HERE") == len(names) == len(blocks)
         for name in names:
             message = workbook.STUB_MESSAGE.format(what=name)
-            assert message == f"{name} is not written yet: write it above, or open its solution below."
+            assert message == (f"{name} is not written yet: write it in its exercise cell, "
+                               "or open the solution under that cell's hints.")
             assert f'raise NotImplementedError("{message}")' in stubbed.source
         ast.parse(stubbed.source)
         assert exercise <= check <= after

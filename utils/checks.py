@@ -249,8 +249,8 @@ def compare_arrays(got, expected, atol=1e-6, rtol=1e-5):
         return f"returned a {type(got).__name__}, expected an array of numbers"
     exp_arr = np.asarray(expected, dtype=float)
     if np.asarray(got).dtype == bool and np.asarray(expected).dtype != bool:
-        return ("holds True/False where numbers are asked: turn the comparison into numbers, "
-                "for example with .astype(float)")
+        return ("holds True/False where numbers are asked: turn the comparison's result into numbers of "
+                "the kind the task asks for")
     if got_arr.shape != exp_arr.shape:
         return f"has shape {got_arr.shape}, expected shape {exp_arr.shape}"
     if np.isnan(got_arr).any() and not np.isnan(exp_arr).any():

@@ -71,7 +71,7 @@ def plot_history(history, metrics=("loss",), ax=None, title="Training history", 
         if metric not in values:
             raise KeyError(f"no {metric!r} in the history; it has {sorted(values)}")
         epochs = np.arange(1, len(values[metric]) + 1)
-        ax.plot(epochs, values[metric], label=f"training {metric}" + (" (cost J)" if metric == "loss" else ""))
+        ax.plot(epochs, values[metric], label=f"training {metric}" + (" (epoch mean)" if metric == "loss" else ""))
         if f"val_{metric}" in values:
             ax.plot(epochs, values[f"val_{metric}"], "--", label=f"validation {metric}")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
