@@ -46,7 +46,8 @@ def test_an_unsolved_exercise_ends_its_cell_in_one_line():
             self.shown = stb
 
     shell = Shell()
-    message = "my_softmax is not written yet: write it in its exercise cell, or open the solution under that cell's hints."
+    message = ("my_softmax is not written yet: write it in its exercise cell, "
+               "or open the solution under that cell's hints.")
     assert _stub_message(shell, NotImplementedError, NotImplementedError(message), None) == shell.shown
     assert shell.shown == [f"NotImplementedError: {message}"]
 
