@@ -286,3 +286,9 @@ def test_a_figure_outline_reads_the_titles_and_axis_labels():
     fig.suptitle("Nudging w")
     assert figure_outline(fig) == "Nudging w. panel 1: Cost J(w), w across, J up; panel 2: Its slope"
     assert figure_outline(Figure()) == "a figure without titles or axis labels"
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set(xlabel="temperature", ylabel="duration")
+    fig.colorbar(ax.imshow([[0, 1]]), ax=ax, label="probability")
+    assert figure_outline(fig) == "temperature across, duration up; a colour bar for probability"

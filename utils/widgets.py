@@ -281,8 +281,12 @@ def figure_outline(fig):
     def clean(text):
         return " ".join(text.replace("$", "").split())
 
-    panels = []
+    panels, bars = [], []
     for ax in fig.axes:
+        if ax.get_label() == "<colorbar>":  # Matplotlib's name for a colour bar's axes
+            label = ax.get_ylabel().strip() or ax.get_xlabel().strip()
+            bars.append(f"a colour bar for {clean(label)}" if label else "a colour bar")
+            continue
         parts = [clean(ax.get_title())] if ax.get_title().strip() else []
         if ax.axison and ax.get_xlabel().strip():
             parts.append(f"{clean(ax.get_xlabel())} across")
@@ -292,6 +296,7 @@ def figure_outline(fig):
             panels.append(", ".join(parts))
     title = clean(fig.get_suptitle())
     outline = "; ".join(f"panel {i}: {p}" for i, p in enumerate(panels, 1)) if len(panels) > 1 else "".join(panels)
+    outline = "; ".join(part for part in (outline, *bars) if part)
     return ". ".join(part for part in (title, outline) if part) or "a figure without titles or axis labels"
 
 
