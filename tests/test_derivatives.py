@@ -203,7 +203,7 @@ BOTH_WAYS_MISTAKES = [
     (lambda J, w, e: (J(w) - J(w - e)) / e, "a nudge to the left only"),
     (lambda J, w, e: (J(w + e) - J(w - e)) / e, "twice the slope"),
     (lambda J, w, e: (J(w - e) - J(w + e)) / (2 * e), "the sign is flipped"),
-    (lambda J, w, e: (J(w + e) - J(w - e)) / 2 * e, "from left to right"),
+    (lambda J, w, e: (J(w + e) - J(w - e)) / 2 * e, "Check the order of operations"),
     (lambda J, w, e: J(w + e) - J(w - e) / (2 * e), "Python divides before it subtracts"),
     (lambda J, w, e: J(w + e) - J(w - e), "the rise alone"),
     (lambda J, w, e: (J(w + e) - J(w - e)) / 2, "divided by a number, not by the run"),
@@ -318,9 +318,28 @@ def _aliased(J, params, epsilon):  # `up, down = params, params`: one array unde
     return gradient
 
 
+def _sliced(J, params, epsilon):  # `up = params[:]`: a view of a NumPy array, not a copy
+    gradient = []
+    for i in range(len(params)):
+        up, down = params[:], params[:]
+        up[i] += epsilon
+        down[i] -= epsilon
+        gradient.append((J(up) - J(down)) / (2 * epsilon))
+    return gradient
+
+
+def copies_moved(params, i, step):
+    moved = np.array(params, dtype=float)
+    moved[i] += step
+    return moved
+
+
 GRADIENT_MISTAKES = [
     (_first_only, "`return` inside the loop"),
     (_aliased, "one and the same array"),
+    (_sliced, "[:] (it copies a list, but of a NumPy array it makes a view"),
+    (lambda J, p, e: [J(copies_moved(p, i, e)) - J(copies_moved(p, i, -e)) / (2 * e) for i in range(len(p))],
+     "only part of the rise was divided by the run: check the order of operations"),
     (_all_at_once, "all parameters were nudged at once"),
     (_left_in_place, "a nudge was left in place"),
     (_one_sided, "one-sided nudge"),
@@ -366,6 +385,8 @@ def test_tangent_check_passes_the_right_tangent_and_names_each_slip():
     for fragment, slip in slips.items():
         result = evaluate_tangent_line(slip)
         assert not result.passed and fragment in result.text(), result.text()
+    no_float = evaluate_tangent_line(lambda J, w, at: (J.diff(w), J)).text()  # float() never called
+    assert "(subs) to get a number" in no_float and "float()" not in no_float
 
 
 def test_tangent_ladder_gets_more_specific_when_the_same_slip_comes_back(capsys):
@@ -400,8 +421,8 @@ def test_a_slip_repeated_gets_a_closer_look_and_no_hint_is_the_line_to_write(cap
     second = capsys.readouterr().out
     check_central_difference(run_is_epsilon)  # a different slip starts its own ladder
     other = capsys.readouterr().out
-    assert "from left to right" in first and "needs parentheses of its own" in second
-    assert "twice the slope" in other and "parentheses" not in other
+    assert "Check the order of operations" in first and "compute it before it divides" in second
+    assert "twice the slope" in other and "order of operations" not in other
     for shown in (first, second, other):
         assert "/ (2 * epsilon)" not in shown and "(2 * e)" not in shown
 

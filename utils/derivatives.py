@@ -229,9 +229,9 @@ BOTH_WAYS_HINTS = {  # each a ladder: what is wrong and why first, then a closer
         "the sign is flipped: a slope's rise goes from the left point to the right point",
         "the rise is J at the right point minus J at the left point")),
     "times_epsilon": Mistake("times_epsilon", (
-        "your estimate is far too small: the rise was not divided by the whole run. Python evaluates / and * "
-        "from left to right",
-        "`a / 2 * e` means `(a / 2) * e`: the run needs parentheses of its own")),
+        "your estimate is far too small: the rise was not divided by the whole run. Check the order of "
+        "operations in your expression: which operation does Python do first?",
+        "the run is one quantity: Python must compute it before it divides the rise by it")),
     "no_parentheses": Mistake("no_parentheses", (
         "only part of the rise was divided by the run: Python divides before it subtracts",
         "put the whole rise in parentheses before dividing it")),
@@ -327,7 +327,8 @@ GRADIENT_CASES = [  # (cost, params, epsilon)
 GRADIENT_HINTS = {  # the usual slips, named as in the recorded outputs, each a ladder
     "aliased": Mistake("aliased", (
         "every entry is 0: your two nudged points were one and the same array. Assigning an array to a "
-        "second name does not copy it, so the nudge down undid the nudge up before J was called",
+        "second name does not copy it, nor does [:] (it copies a list, but of a NumPy array it makes a view "
+        "of the same numbers), so the nudge down undid the nudge up before J was called",
         "after moving entry i of your 'up' array, print that entry of your 'down' array: it moved too. "
         "A NumPy array is copied only when you ask for a copy")),
     "all_at_once": Mistake("all_at_once", (
@@ -348,6 +349,9 @@ GRADIENT_HINTS = {  # the usual slips, named as in the recorded outputs, each a 
     "sign": Mistake("sign", (
         "every entry has the wrong sign: the rise goes from the lower point to the higher one",
         "J with params[i] raised minus J with params[i] lowered")),
+    "no_parentheses": Mistake("no_parentheses", (
+        "only part of the rise was divided by the run: check the order of operations, as in Exercise 1",
+        "the rise is one quantity: Python must compute it before it divides it by the run")),
 }
 
 
@@ -460,7 +464,7 @@ def _pair(raw):
         return [float(v) for v in values], None
     except (TypeError, ValueError):
         return None, (f"holds {values[0]!r}, {values[1]!r}: a number is expected where a formula with w is left; "
-                      "put the point into the expression (subs) before float()")
+                      "put the point into the expression (subs) to get a number")
 
 
 def _compare_tangent(raw, expected, case):

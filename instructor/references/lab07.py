@@ -77,6 +77,8 @@ GRADIENT_MISTAKES = {
                                            for i in range(np.size(p))]),
     "run_is_epsilon": lambda J, p, e: 2 * numerical_gradient(J, p, e),
     "sign": lambda J, p, e: -numerical_gradient(J, p, e),
+    "no_parentheses": lambda J, p, e: np.array([J(_moved(p, i, e)) - J(_moved(p, i, -e)) / (2 * e)
+                                                for i in range(np.size(p))]),
 }
 
 
