@@ -589,3 +589,21 @@ def test_one_product_returned_is_said_once_in_plain_words(capsys):
     out = capsys.readouterr().out
     assert out.startswith("❌ mul_backward: your rule's result is one number: return the two gradients, one per input")
     assert "shape" not in out and out.count("\n") == 1
+
+
+def test_the_sign_slipped_dJ_dd_gets_its_own_ladder_from_its_first_step(capsys):
+    from utils import checks
+
+    checks._TIMES_SHOWN.clear()
+    doubled_alone = {"d": -6.0, "a": None, "c": None, "b": None, "w": None}
+    check_backward_values(doubled_alone)  # the first rows come first: dJ/dd's hint is shown, not hidden
+    shown = capsys.readouterr().out
+    assert shown.index("dJ/dd") < shown.index("still None") and "twice too large" in shown
+    flipped = {"d": 3.0, "a": 3.0, "c": 3.0, "b": 3.0, "w": -6.0}
+    check_backward_values(flipped)
+    first = capsys.readouterr().out
+    check_backward_values(flipped)
+    second = capsys.readouterr().out
+    assert "the sign is flipped" in first and "closer look" not in first
+    assert "closer look" in second and "slope there is negative" in second
+    assert "-3" not in first + second

@@ -293,6 +293,9 @@ def _evaluate_by_hand(name, given, steps, right, label, hints, on_pass, note):
         if key in numbers and not _near(numbers[key], right[key]):
             result.problems.append(Problem(label(key), f"your value {numbers[key]:g} is not right",
                                            hints(key, numbers[key], numbers)))
+    # in the table's order, so the first rows (whose hints matter most) are shown first
+    order = {where: i for i, step in enumerate(steps) for where in (step, label(step))}
+    result.problems.sort(key=lambda problem: order.get(problem.where, -1))
     result.on_pass = on_pass
     result.note = note if result.problems else None
     return result
@@ -304,7 +307,7 @@ def evaluate_forward_values(forward):
     return _evaluate_by_hand(
         "forward", forward, FORWARD_STEPS, values, STEP_NAMES.get,
         lambda key, got, numbers: _forward_hints(key, got, numbers, values),
-        "the code below computes the same four values",
+        "for the lab's w, b, x, y, the code below computes the same four values",
         "Hint: work left to right, one step at a time, with w = 3, x = -2, b = 4, y = 1.")
 
 
@@ -321,7 +324,12 @@ def _backward_hints(key, got, mine, values, grads):
     right = grads[key]
     hints = []
     if key == "d":
-        slips = [(values["d"] ** 2, ("that is d², the value of a square; dJ/dd is how fast ½ d² changes with d",
+        sign_slip = expectations.expected(LAB, "backward_values")[0]["sign_slip"]["d"]
+        slips = [(sign_slip, ("the sign is flipped: dJ/dd is the slope of J = ½ d² at your d, and that slope "
+                              "has the sign of d",
+                              "on the parabola ½ d², left of d = 0 the curve goes down as d grows: the slope "
+                              "there is negative")),
+                 (values["d"] ** 2, ("that is d², the value of a square; dJ/dd is how fast ½ d² changes with d",
                                      "the derivative of ½ d² is ½ · 2d")),
                  (0.5 * values["d"], ("dJ/dd is not ½ d (nor dJ/dJ = 1): differentiate ½ d² with respect to d",
                                       "the derivative of d² is 2d; then take the ½ into account")),
@@ -374,8 +382,9 @@ def evaluate_backward_values(backward):
     result = _evaluate_by_hand(
         "backward", backward, BACKWARD_STEPS, grads, lambda key: f"dJ/d{key}",
         lambda key, got, numbers: _backward_hints(key, got, numbers, values, grads),
-        "section 3's engine finds the same five derivatives",
-        "Hint: go right to left; each value is its local derivative times the value of the row above it.")
+        "for the lab's w, b, x, y, section 3's engine finds the same five derivatives",
+        "Hint: go right to left; each derivative is its local derivative times dJ/d of the node it feeds "
+        "(a feeds d, c and b feed a, w feeds c).")
     if result.problems and isinstance(backward, dict):
         numbers, _, _ = _read_numbers("backward", backward, BACKWARD_STEPS)
         _forward_values_typed(result, numbers or {}, grads)

@@ -87,7 +87,8 @@ def record():
     values, grads = course_graph()
     network_values, network_grads = network_graph()
     return {"forward_values": [{"expected": values}],
-            "backward_values": [{"expected": grads, "forward_values": forward_for_backward()}],
+            "backward_values": [{"expected": grads, "forward_values": forward_for_backward(),
+                                 "sign_slip": {key: -g for key, g in grads.items()}}],
             "network_values": [{"expected": network_values}],
             "network_grads": [{"expected": network_grads}],
             "mul_backward": _entries(mul_backward, MUL_MISTAKES, MUL_CASES),
