@@ -402,11 +402,32 @@ def test_check_fold_square_order_and_odd_results(capsys):
 RIGHT = {description: answer for description, (answer, _) in OUTPUT_TARGETS.items()}
 
 
-def test_output_choices_accept_the_right_answers_in_any_case(capsys):
+def test_output_choices_accept_only_keras_spellings(capsys):
+    """Keras refuses "ReLU" (tf.keras.activations.get fails), so the check does too, in one line naming them."""
     assert evaluate_output_choices(RIGHT) == []
-    assert evaluate_output_choices({k: f" {v.upper()} " for k, v in RIGHT.items()}) == []
+    problems = evaluate_output_choices({k: v.upper() if v == "relu" else v for k, v in RIGHT.items()})
+    assert problems and all("is not a name Keras knows" in p and "'linear', 'sigmoid', 'relu'" in p for p in problems)
+    assert all("\n" not in p for p in problems)
     check_output_choices(RIGHT)
     assert passes(capsys).strip() == "✅ output activations: all 6 checks passed."
+
+
+def test_output_choices_mistyped_key_gets_only_the_unexpected_key_message():
+    description = "the price a house sells for, in dollars"
+    answers = {(k + "s" if k == description else k): v for k, v in RIGHT.items()}
+    problems = evaluate_output_choices(answers)
+    assert len(problems) == 1 and "unexpected keys" in problems[0]
+
+
+def test_sigmoid_sign_slip_on_one_side_says_which(capsys):
+    def slip_negative(z):
+        z = np.asarray(z, dtype=float)
+        small = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + small), 1 / (1 + small))  # the negative side is sigmoid(-z)
+
+    check_sigmoid(slip_negative)
+    out = fails(capsys, "for negative z your values are sigmoid(-z)")
+    assert "for positive z" not in out
 
 
 def test_output_choices_explain_each_wrong_answer():

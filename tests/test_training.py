@@ -126,6 +126,8 @@ def test_coffee_explorer_table_reads_its_snapshots():
     _, _, probabilities = explorer.snapshot(3.0, 100)
     assert lines[2].startswith("3 ") and f"{np.mean((probabilities >= 0.5) == explorer.y):.1%}" in lines[2]
     assert lines[2].endswith(f"{probabilities.min():.3f} to {probabilities.max():.3f}")
+    losses = explorer.run(3.0)[1]
+    assert "cost over the run" in lines[1] and f"{losses.min():6.3f} to {losses.max():5.3f}" in lines[2]
 
 
 def test_predict_labels_ladders_for_lists_and_booleans(capsys):
@@ -191,6 +193,22 @@ def test_digits_model_check(capsys):
     assert "has 793 parameters (12 hidden units); the exercise asks for 661" in out and " 10 " not in out
     check_build_model(good())
     assert "pass the function itself" in capsys.readouterr().out
+
+
+def test_build_model_without_input_gets_the_idea_first(capsys):
+    import keras
+
+    def no_input():
+        model = keras.Sequential([keras.layers.Dense(10, activation="sigmoid"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.5))
+        return model
+
+    check_build_model(no_input)
+    first = capsys.readouterr().out
+    assert "must know how many numbers each example has" in first and "Input(shape" not in first
+    check_build_model(no_input)
+    assert "tf.keras.Input item" in capsys.readouterr().out
 
 
 def test_build_model_names_why_without_the_answer_and_counts_in_the_same_run(capsys):
@@ -337,4 +355,7 @@ def test_lab01_figures_carry_alt_text_from_their_values():
     history = house.fit(size, price, epochs=2, verbose=0)
     fig, alt = house_figure(size, price, house, history)
     assert fig.axes[0].get_xlabel() == "size (1000 sq ft)" and "slope 2.0 and intercept 1.0" in alt
+    assert "fit's loss per epoch (the mean of its batches' MSE)" in alt and "epoch mean" in fig.axes[1].get_ylabel()
+    history.history["loss"] = [13588.2, 2.97e28, float("nan")]  # a run that diverged
+    assert "diverged: it grew to 3.0e+28 and then became nan" in house_figure(size, price, house, history)[1]
     plt.close("all")

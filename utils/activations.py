@@ -473,11 +473,34 @@ RELU_MISTAKES = {
 }
 SIGN_SLIP = Mistake("sign slip", ("your values are sigmoid(-z): a sign is flipped",
                                   "compare the sign inside each exp with 1 / (1 + exp(-z))"))
+SIGN_SLIP_SIDE = {side: Mistake(f"sign slip, {side} z", (
+    f"for {side} z your values are sigmoid(-z): a sign is flipped in what you compute for {side} z (the other "
+    "side is right)",
+    f"write out the form you use for {side} z and turn it back into 1 / (1 + exp(-z)): which sign differs?"))
+    for side in ("negative", "positive")}
+
+
+def _sign_slip(z, got, right):
+    """SIGN_SLIP, or its one-side version, when every wrong value is sigmoid(-z) (None otherwise)."""
+    right = np.asarray(right, dtype=float)
+    if not got.shape == z.shape == right.shape:
+        return None
+    wrong = ~np.isclose(got, right, rtol=1e-5, atol=1e-8)
+    if not wrong.any() or not np.allclose(got[wrong], 1 - right[wrong], rtol=1e-5, atol=1e-8):
+        return None
+    if np.all(z[wrong] < 0):
+        return SIGN_SLIP_SIDE["negative"]
+    if np.all(z[wrong] > 0):
+        return SIGN_SLIP_SIDE["positive"]
+    return SIGN_SLIP
 
 
 def _diagnose_sigmoid(case, got, right):
     z = np.asarray(case.args[0], dtype=float)
     got = np.asarray(got, dtype=float)
+    slip = _sign_slip(z, got, right)
+    if slip is not None:
+        return slip
     if recorded_mistakes(case, got, {"sign_slip": SIGN_SLIP}, right, rtol=1e-5, atol=1e-8):
         return SIGN_SLIP
     if got.shape == z.shape:
@@ -521,22 +544,26 @@ def _choice_problems(answers):
     if not isinstance(answers, dict):
         return [Problem("", f"expected a dict {{description: activation name}}, got {type(answers).__name__}")]
     targets = output_targets()
+    extra = set(answers) - set(targets)
     problems = []
     for description, (right, why) in targets.items():
         got = answers.get(description)
         if got is None:
-            problems.append(Problem("", f"'{description}': not answered yet (still None)"))
+            if description in answers or not extra:  # a mistyped key gets only the unexpected-key message
+                problems.append(Problem("", f"'{description}': not answered yet (still None)"))
             continue
         name, refused = choice(got, ACTIVATIONS)
         if refused:
             problems.append(Problem("", f"'{description}': {refused}"))
+        elif got != name:
+            problems.append(Problem("", f"'{description}': {got!r} is not a name Keras knows: write it as Keras "
+                                        f"spells it, one of {', '.join(repr(a) for a in ACTIVATIONS)}"))
         elif name != right:
             ranges = {"sigmoid": "between 0 and 1", "relu": "0 or more", "linear": "any number"}
             question = (f"{name} outputs {ranges[name]}: which values can this target take, and does {name}'s range "
                         f"fit them, covering them and leaving out impossible ones?")
             problems.append(Problem("", f"'{description}': you chose {name!r}, which does not fit this target",
                                     [Mistake(f"{description}: {name}", (question, f"{why}"))]))
-    extra = set(answers) - set(targets)
     if extra:
         problems.append(Problem("", f"unexpected keys {sorted(extra)}: keep the descriptions exactly as given"))
     return problems

@@ -94,13 +94,23 @@ def house_figure(size, price, model, history):
                  label="network: one linear unit (fit)")
     ax_data.set(xlabel="size (1000 sq ft)", ylabel="price (1000 $)", title="One linear unit trained with MSE")
     ax_data.legend()
-    plot_history(history, ax=ax_loss, title="MSE cost during fit", log_y=True)
-    ax_loss.set_ylabel("cost J (mean squared error, log scale)")
+    plot_history(history, ax=ax_loss, title="fit's loss (MSE), mean over each epoch's batches", log_y=True)
+    ax_loss.set_ylabel("loss: epoch mean of the batches' MSE (log scale)")
     w, b = (float(v.numpy().ravel()[0]) for v in model.layers[0].weights)
-    cost = history.history["loss"]
+    loss = history.history["loss"]
+    if np.all(np.isfinite(loss)):
+        course = f"from about {_rounded(loss[0])} to about {_rounded(loss[-1])} (thousand $)²"
+    else:
+        finite = [v for v in loss if np.isfinite(v)]
+        course = ("diverged: it grew" + (f" to {max(finite):.1e}" if finite else "") + " and then became nan")
     return fig, (f"Left: scatter of {len(size)} house prices (thousand $) against size (1000 sq ft) with the "
-                 f"trained unit's straight line, slope {w:.1f} and intercept {b:.1f}. Right: the MSE cost per "
-                 f"epoch on a log scale, from {cost[0]:.0f} to {cost[-1]:.0f}.")
+                 f"trained unit's straight line, slope {w:.1f} and intercept {b:.1f}. Right: fit's loss per epoch "
+                 f"(the mean of its batches' MSE) on a log scale, {course}.")
+
+
+def _rounded(value):
+    """A loss value to two significant figures, with thousands separators (13588 -> '14,000')."""
+    return f"{float(f'{value:.2g}'):,.0f}" if abs(value) >= 1 else f"{value:.2g}"
 
 
 def build_coffee_model(X, hidden_units=3, seed=1):
@@ -268,17 +278,21 @@ class CoffeeExplorer(Explorer):
         return f"epochs {shown}: cost {cost:.4f}, training accuracy {accuracy:.1%}"
 
     def table(self, epochs=(50, 100, 200, 300, 400, 1000)):
-        """Each learning rate's training accuracy after these epoch counts, and its outputs at the end."""
+        """Each learning rate's training accuracy after these epoch counts, its cost's range over the run and its
+    outputs at the end."""
         good = float(np.mean(self.y))
         lines = [f"training accuracy after … epochs ({good:.1%} of the {len(self.y)} roasts are good: calling every "
                  f"roast good scores {good:.1%})",
-                 "rate  " + "".join(f"{e:>8}" for e in epochs) + "   probabilities after the last epoch"]
+                 "rate  " + "".join(f"{e:>8}" for e in epochs)
+                 + "   cost over the run   probabilities after the last epoch"]
         for rate in self.learning_rates:
             cells = []
             for e in epochs:
                 _, _, probabilities = self.snapshot(rate, e)
                 cells.append(f"{np.mean((probabilities >= 0.5) == self.y):8.1%}")
-            lines.append(f"{rate:<6g}" + "".join(cells) + f"   {probabilities.min():.3f} to {probabilities.max():.3f}")
+            losses = self.run(rate)[1]
+            lines.append(f"{rate:<6g}" + "".join(cells) + f"   {losses.min():6.3f} to {losses.max():5.3f}   "
+                         f"{probabilities.min():.3f} to {probabilities.max():.3f}")
         return "\n".join(lines)
 
 
@@ -389,6 +403,21 @@ def _budget_problem(model):
                        f"{PARAMETER_BUDGET}"))])
 
 
+NO_INPUT = Mistake("no input", (
+    "a model must know how many numbers each example has before it can create its weights (a hidden unit "
+    "has one weight per input): the list of layers must start by saying the input size",
+    "Section 2's digits model starts its list with a tf.keras.Input item giving the shape of one example; "
+    "here an example has 64 features"))
+
+
+def _input_shape(model):
+    """A model's input shape without the batch axis, or None when it was built without an Input."""
+    try:
+        return tuple(model.input_shape[1:])
+    except (AttributeError, ValueError):
+        return None
+
+
 def _outside_model(build_fn, model):
     """The name of the global the model came from, when build_fn returned a model built outside it."""
     names = getattr(getattr(build_fn, "__code__", None), "co_names", ())
@@ -427,6 +456,9 @@ def evaluate_build_model(build_fn):
                                        "(in an earlier cell), not the one it builds itself",
                                    [f"build the model inside build_model and return that one: if you named it "
                                     f"differently, return that name instead of `{outside}`"])]
+        return result
+    if isinstance(model, keras.Model) and _input_shape(model) is None:
+        result.problems = [Problem("", "the model does not know its input size", [NO_INPUT])]
         return result
     differences = evaluate_model(model, BUILD_MODEL_LAYERS, input_shape=(64,))
     if differences:

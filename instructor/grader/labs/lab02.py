@@ -132,9 +132,11 @@ def output_choices_problem(answers):
         got = answers.get(target)
         if got is None:
             return f"'{target}' has no answer yet"
-        name, refused = choice(got, ACTIVATIONS)  # the spellings the lab's check accepts
+        name, refused = choice(got, ACTIVATIONS)
         if refused:
             return f"'{target}': {refused}"
+        if got != name:  # Keras knows only its own spellings: tf.keras.activations.get("ReLU") fails
+            return f"'{target}': {got!r} is not a name Keras knows"
         if name != right:
             wrong.append(target)
     if wrong:
