@@ -87,13 +87,13 @@ def test_every_known_mistake_fails_with_its_own_hint(name):
 def test_paper_epsilon_fails_only_where_epsilon_matters():
     problems = opt.evaluate_adam_step(ADAM_STEP_MISTAKES["paper epsilon"]).problems
     assert len(problems) == 1 and "tiny gradients (1e-7), where epsilon matters" in problems[0].where
-    assert "parts from Keras at step t=1" in problems[0].what
+    assert "what differs from Keras at step t=1" in problems[0].what
 
 
 def test_the_first_parting_step_is_reported():
     """A step that uses the raw gradient equals Adam at t = 1 (m_hat = g) and parts at t = 2."""
     problems = opt.evaluate_adam_step(ADAM_STEP_MISTAKES["gradient instead of m"]).problems
-    assert problems and all("parts from Keras at step t=2 (step 1 matched)" in p.what for p in problems)
+    assert problems and all("what differs from Keras at step t=2 (step 1 matched)" in p.what for p in problems)
 
 
 def test_swapped_return_order_is_named(capsys):
@@ -607,3 +607,9 @@ def test_returning_the_corrected_moments_is_named_whatever_w_is(capsys, monkeypa
         opt.check_adam_step(wrong)
         second = capsys.readouterr().out
         assert opt.CORRECTED_MOMENTS.steps[0] in first and opt.CORRECTED_MOMENTS.steps[1] in second
+
+
+def test_path_verdict_follows_the_run():
+    verdicts = {rate: opt.path_verdict(opt.gradient_descent_path(rate)) for rate in (0.02, 0.19, 0.21)}
+    assert verdicts == {0.02: "too small: crawls along w₁", 0.19: "large: zig-zags across w₂",
+                        0.21: "too large: the cost grows"}

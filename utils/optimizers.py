@@ -107,6 +107,18 @@ def explorer_adam_path(alpha, beta1=0.9, beta2=0.999):
     return adam_grid()[where]
 
 
+def path_verdict(path):
+    """A few words on a gradient-descent path on the bowl: it blows up, zig-zags, crawls or arrives."""
+    end = path[-1]
+    if not np.isfinite(end).all() or bowl_cost(end) > bowl_cost(path[0]):
+        return "too large: the cost grows"
+    if np.count_nonzero(np.diff(np.sign(path[:, 1]))) >= 10:
+        return "large: zig-zags across w₂"
+    if abs(end[0]) > abs(path[0, 0]) / 2:
+        return "too small: crawls along w₁"
+    return "reaches the minimum" if bowl_cost(end) < 1e-2 else "heads for the minimum"
+
+
 def step_sizes(path):
     """|change of each parameter| at every step: array (n_steps, n_parameters)."""
     return np.abs(np.diff(np.asarray(path, dtype=float), axis=0))
@@ -512,6 +524,12 @@ ADAM_STEP_HINTS = {
         "a gradient squared, and the step comes out the wrong size.",
         "Adam divides by the square root of the second moment, the gradient's typical size.",
     )),
+    "alpha_t without sqrt": Mistake("alpha_t without sqrt", (
+        "alpha_t's factor from v is missing its square root: v's correction divides v, but the step "
+        "uses sqrt(v), so in alpha_t that correction enters through a square root too.",
+        "write sqrt(v_hat) with v and beta2**t, and see what the square root does to the divisor "
+        "(1 - beta2**t) when you move it into alpha_t.",
+    )),
     "corrected moments": CORRECTED_MOMENTS,
     "plus sign": Mistake("plus sign", (
         "the step goes uphill: w moves with the gradient instead of against it.",
@@ -618,7 +636,7 @@ def evaluate_adam_step(fn):
     """Run fn next to Keras's Adam on each case; the CheckResult holds one problem per failing case.
 
     Each case runs several steps from w, m = v = 0; the problem names the first step t where fn's
-    w, m or v parts from Keras's (relative difference above 1e-6), with the likely mistake. Every
+    w, m or v differs from Keras's (relative difference above 1e-6), with the likely mistake. Every
     step starts from Keras's state after the step before, so one slip is not counted twice.
     """
     cases = adam_step_cases()
@@ -643,7 +661,7 @@ def evaluate_adam_step(fn):
 
 
 def _first_parting(fn, label, start, gradients, hp, recorded):
-    """The Problem at the first step where fn parts from Keras on one case, None if it never does.
+    """The Problem at the first step where fn differs from Keras on one case, None if it never does.
 
     recorded: the typical mistakes' (w, m, v) at each step of the case, named in the hint when one matches.
     """
@@ -665,7 +683,7 @@ def _first_parting(fn, label, start, gradients, hp, recorded):
         bad = [i for i in range(3) if not _close(got[i], want[i])]
         if bad:
             matched = f" (steps 1 to {t - 1} matched)" if t > 2 else " (step 1 matched)" if t == 2 else ""
-            lines = [f"parts from Keras at step t={t}{matched}",
+            lines = [f"what differs from Keras at step t={t}{matched}:",
                      f"   before this step: w = {_show(w)}, gradient g = {_show(g)}"]
             lines += [f"   {'wmv'[i]}: yours {_show(got[i])}\n      Keras {_show(want[i])}" for i in bad]
             return Problem(where, "\n".join(lines), _hints(_explain(t, got, want, recorded)))

@@ -124,6 +124,11 @@ def _no_sqrt(w, g, m, v, t, a, b1, b2, eps):
     return w - a * (m / (1 - b1**t)) / (v / (1 - b2**t) + eps), m, v
 
 
+def _alpha_t_without_sqrt(w, g, m, v, t, a, b1, b2, eps):
+    m, v = _averages(g, m, v, b1, b2)
+    return w - a * (1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps), m, v
+
+
 def _corrected_moments(w, g, m, v, t, a, b1, b2, eps):
     """Algorithm 1's step, returning the corrected m_hat and v_hat in place of m and v."""
     m, v = _averages(g, m, v, b1, b2)
@@ -170,6 +175,7 @@ ADAM_STEP_MISTAKES = {
     "swapped average weights": _wrong_step(_swapped_weights),
     "v without square": _wrong_step(_v_without_square),
     "no sqrt": _wrong_step(_no_sqrt),
+    "alpha_t without sqrt": _wrong_step(_alpha_t_without_sqrt),
     "corrected moments": _wrong_step(_corrected_moments),  # the check matches it on m and v alone
     "plus sign": _wrong_step(_plus_sign),
     "old moments": _wrong_step(_old_moments),
