@@ -105,7 +105,7 @@ def test_blank_is_not_written(notebook, tmp_path):
     ("output_activation", TWO_WRONG, "(and 1 more)"),
     ("output_activation", SOFTMAX, "'softmax' is not one of"),
     ("output_activation", HALF_DONE, "has no answer yet"),
-    ("output_activation", CAPITALS, "' ReLU' is not a name Keras knows"),
+    ("output_activation", CAPITALS, "is not a name Keras knows"),
     ("fold_linear_layers", LAST_BIAS, "b: differs"),
     ("fold_linear_layers", NO_NEW_BIAS, "b: differs"),
     ("fold_linear_layers", WRONG_ORDER, "fold_linear_layers"),
