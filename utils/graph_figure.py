@@ -235,7 +235,10 @@ class CourseGraphExplorer(Explorer):
             label = self.texts["local"][parent.name, child.name]
             label.set_text(_local_label(parent, child, local, stacked="\n" in label.get_text()))
         g = {name: value.grad for name, value in v.items()}
-        return (f"J = {v['J'].data:.4g}.  Chain rule: dJ/dd = d = {g['d']:.4g};  dJ/da = dJ/dd·1 = {g['a']:.4g};  "
+        f = {name: f"{value.data:.4g}" for name, value in v.items()}
+        return (f"J = {f['J']}.  Forward, with w = {f['w']}, b = {f['b']}, x = {f['x']}, y = {f['y']}: "
+                f"c = w·x = {f['c']}, a = c + b = {f['a']}, d = a − y = {f['d']}, J = ½d² = {f['J']}.  "
+                f"Chain rule: dJ/dd = d = {g['d']:.4g};  dJ/da = dJ/dd·1 = {g['a']:.4g};  "
                 f"dJ/db = dJ/da·1 = {g['b']:.4g};  dJ/dc = dJ/da·1 = {g['c']:.4g};  "
                 f"dJ/dw = dJ/dc·x = {g['w']:.4g}")
 
