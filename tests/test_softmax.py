@@ -214,9 +214,24 @@ def test_the_same_chance_mistake_twice_climbs_its_ladder(capsys):
     first = capsys.readouterr().out
     check_chance_loss(negative)
     second = capsys.readouterr().out
-    assert "never negative" in first and "closer look" not in first
-    assert "closer look" in second and "the share each class gets" in second
+    assert "minus sign missing" in first and "closer look" not in first
+    assert "closer look" in second and "put a minus sign" in second
     assert "np.log(n" not in first + second and "log(1 / n" not in first + second
+
+
+def test_a_missing_minus_and_minus_log_n_are_different_mistakes(capsys):
+    """np.log(1/n) and -np.log(n) give the same negative value; each gets its own first step (trial 2026-12-07)."""
+    def missing_minus(n):
+        return np.log(1 / n)
+
+    def log_of_count(n):
+        return -np.log(n)
+    check_chance_loss(missing_minus)
+    first = capsys.readouterr().out
+    check_chance_loss(log_of_count)
+    second = capsys.readouterr().out
+    assert "minus sign missing" in first and "n_classes is not a probability" not in first
+    assert "n_classes is not a probability" in second and "closer look" not in second
 
 
 def test_minus_log_n_floor_division_and_an_uncompiled_model_are_named(capsys):
@@ -225,7 +240,7 @@ def test_minus_log_n_floor_division_and_an_uncompiled_model_are_named(capsys):
 
     check_chance_loss(lambda n: -np.log(n))
     out = capsys.readouterr().out
-    assert "is n_classes itself a probability?" in out and "compare the sign" not in out
+    assert "n_classes is not a probability" in out and "compare the sign" not in out
     with np.errstate(divide="ignore"):
         check_chance_loss(lambda n: -np.log(1 // n))
     assert "// is floor division" in capsys.readouterr().out
@@ -395,3 +410,33 @@ def test_ready_made_figures_carry_their_alt_text():
         fig, alt = make()
         assert fragment in alt and fig.axes[0].get_title()
         plt.close(fig)
+
+
+def test_a_naive_batch_softmax_is_told_about_overflow_not_the_sum(capsys):
+    """Trial 2026-12-07: the naive softmax's batch got 'yours sum to 0.: divide e^z by its sum' (nan elsewhere)."""
+    def naive(z):
+        e = np.exp(z)
+        return e / np.sum(e)
+    with np.errstate(all="ignore"):
+        check_my_softmax(naive)
+    out = capsys.readouterr().out
+    assert "divide e^z by its sum" not in out and "overflows to inf" in out
+
+
+def test_a_wrong_softmax_regression_line_does_not_name_the_expected_value(capsys):
+    """Trial 2026-12-07: 'expected 'linear'' or 'expected from_logits=True' gave the answer away."""
+    import tensorflow as tf
+
+    def build(activation=None, units=10, loss=None):
+        def f():
+            model = tf.keras.Sequential([tf.keras.Input(shape=(64,)),
+                                         tf.keras.layers.Dense(units, activation=activation)])
+            model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.5),
+                          loss=loss or tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+            return model
+        return f
+    for fn in (build("softmax"), build(units=9), build(loss=tf.keras.losses.SparseCategoricalCrossentropy()),
+               build(loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True))):
+        check_build_softmax_regression(fn)
+        out = capsys.readouterr().out
+        assert "expected" not in out and "❌" in out, out

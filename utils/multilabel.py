@@ -299,15 +299,16 @@ def plot_softmax_vs_sigmoid(X, Y, P_sigmoid, P_softmax, threshold=0.5):
     bottom.bar(x + 0.2, np.ravel(P_softmax[:n]), width=0.4, color=COLOURS["softmax"], label="softmax outputs")
     bottom.axhline(threshold, color="black", linestyle="--", linewidth=1, label=f"threshold {threshold}")
     for j in range(n):
-        bottom.text(j * step + (k - 1) / 2, 1.08, f"sums: sigmoid {np.sum(P_sigmoid[j]):.2f}, "
-                    f"softmax {np.sum(P_softmax[j]):.2f}", ha="center", fontsize=8)
+        bottom.text(j * step + (k - 1) / 2, 1.03, f"sums: sigmoid {np.sum(P_sigmoid[j]):.2f}, "
+                    f"softmax {np.sum(P_softmax[j]):.2f}", ha="center", va="bottom", fontsize=8,
+                    transform=bottom.get_xaxis_transform())  # just above the axes: the axis stays 0 to 1
     bottom.set_xticks(x, list(LABELS) * n, fontsize=8)
     bottom.set_xlim(-0.7, n * step - 1.8)
-    bottom.set_ylim(0, 1.25)
+    bottom.set_ylim(0, 1)
     bottom.set_ylabel("probability")
     bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9)
     bottom.set_title("Sigmoid outputs answer three yes/no questions; softmax shares 1 between the labels",
-                     fontsize=11, pad=18)
+                     fontsize=11, pad=22)
     return fig
 
 

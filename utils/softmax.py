@@ -6,6 +6,8 @@ The checks compare with values recorded from the instructor's references (utils/
 the right result of every case and the results of the typical mistakes they name.
 """
 
+import re
+
 import numpy as np
 
 from utils import expectations
@@ -91,9 +93,17 @@ def softmax_regression_figure():
                  title="Softmax regression: 64 pixels, ten output units, no hidden layer",
                  caption="The layer is linear: it outputs z_0 ... z_9. Softmax is applied by the loss\n"
                          "(from_logits=True) and, for probabilities, by tf.nn.softmax.")
+    # draw_network puts no "⋮" among the last layer's labels; add it level with the logits' "⋮"
+    dots = [t for t in ax.texts if t.get_text() == "⋮"]
+    label = next(t for t in ax.texts if t.get_text() == "P(digit 0)")
+    if dots:
+        z_dots = max(dots, key=lambda t: t.get_position()[0])        # the rightmost "⋮": the logits' column
+        ax.text(label.get_position()[0] + 0.3, z_dots.get_position()[1], "⋮",
+                ha="center", va="center", fontsize=dots[0].get_fontsize(), color=dots[0].get_color())
     return fig, ("Network diagram of softmax regression: 64 pixel inputs (x_1 to x_5, an ellipsis, x_64 drawn) each "
                  "joined to 10 output units computing the logits z_0 to z_9 (z_0 to z_4, an ellipsis, z_9 drawn), "
-                 "followed by one softmax block giving P(digit 0) to P(digit 9); the softmax belongs to the loss.")
+                 "followed by one softmax block giving P(digit 0) to P(digit 9) (P(digit 0) to P(digit 4), "
+                 "an ellipsis, P(digit 9) drawn); the softmax belongs to the loss.")
 
 
 class SoftmaxExplorer(Explorer):
@@ -251,7 +261,9 @@ def _batch_mistakes(fn, case, got, expected):
                 r is not None and compare_arrays(r, right) is None
                 for r, right in zip(rows_alone, expected, strict=True)):
             return [ONE_MAX]
-        first_bad = np.argwhere(~np.isclose(got, expected, atol=1e-6, rtol=1e-5))[0][0]
+        not_finite = np.flatnonzero(~np.isfinite(got).all(axis=-1))   # nan/inf first: a sum hint would mislead
+        first_bad = not_finite[0] if len(not_finite) else \
+            np.argwhere(~np.isclose(got, expected, atol=1e-6, rtol=1e-5))[0][0]
     return _vector_mistakes(z[first_bad], got[first_bad])
 
 
@@ -317,11 +329,9 @@ def chance_loss_cases():
 # The typical wrong answers (their values are recorded per case), each with its feedback ladder.
 CHANCE_MISTAKES = {
     "negative": Mistake("negative", (
-        "your loss is negative. The loss is minus the log of a probability, and a probability is at most 1, so "
-        "the loss is never negative. What you take the log of must be the probability of the true class: with "
-        "n_classes classes, is n_classes itself a probability?",
-        "first work out the share each class gets (two classes: a half each), then take minus its log; minus "
-        "the log of anything above 1 is negative.")),
+        "your loss is negative. The loss is MINUS the log of the true class's probability; a probability is at "
+        "most 1, so its log is at most 0 and the loss is at least 0.",
+        "check the sign: minus the log of the share each class gets (two classes: a half each).")),
     "probability": Mistake("probability", (
         "that is the probability the true class gets, a_y, which is the right first step; the exercise asks "
         "for the loss, the cost the model pays for that probability.",
@@ -355,14 +365,50 @@ _CHANCE_START = Mistake("chance_start", (
     "must give a larger loss, and a negative or zero loss for two classes means the idea is off."))
 
 
+# The same negative value comes from two different mistakes; the code tells them apart.
+MINUS_MISSING = Mistake("minus_missing", (
+    "your loss is negative: it is the log of the right probability, with the minus sign missing. The loss is "
+    "MINUS the log of the true class's probability; a probability is at most 1, so its log is at most 0 and "
+    "the loss is at least 0.",
+    "put a minus sign in front of your log."))
+LOG_OF_COUNT = Mistake("log_of_count", (
+    "your loss is negative: you took minus the log of n_classes, but n_classes is not a probability. The loss "
+    "is minus the log of the probability the true class gets.",
+    "first work out the share each class gets (two classes: a half each), then take minus its log."))
+
+
+def _code_lines(fn):
+    """fn's source without comments (empty when it cannot be read)."""
+    import inspect
+
+    try:
+        return "\n".join(line.split("#")[0] for line in inspect.getsource(fn).splitlines())
+    except (OSError, TypeError):
+        return ""
+
+
+def _chance_mistakes_for(fn):
+    """diagnose(case, got, expected) for chance_loss: a recorded mistake (the negative one split by fn's code)."""
+    import re
+
+    code = _code_lines(fn) if callable(fn) else ""
+    negative = LOG_OF_COUNT if re.search(r"-\s*(np|math)\.log\(\s*n", code) else \
+        MINUS_MISSING if re.search(r"(np|math)\.log", code) else CHANCE_MISTAKES["negative"]
+
+    def diagnose(case, got, expected):
+        with np.errstate(all="ignore"):
+            got = np.asarray(got, dtype=float)
+            if got.shape != ():
+                return "return one number, the loss of one example, not an array"
+        found = expectations.recorded_mistakes(case, got, {**CHANCE_MISTAKES, "negative": negative}, expected,
+                                               rtol=1e-6, atol=1e-8)
+        return found[0] if found else _CHANCE_START
+    return diagnose
+
+
 def _chance_mistakes(case, got, expected):
     """The typical mistake a wrong chance loss shows (recorded values in case.about), or a first step."""
-    with np.errstate(all="ignore"):
-        got = np.asarray(got, dtype=float)
-        if got.shape != ():
-            return "return one number, the loss of one example, not an array"
-    found = expectations.recorded_mistakes(case, got, CHANCE_MISTAKES, expected, rtol=1e-6, atol=1e-8)
-    return found[0] if found else _CHANCE_START
+    return _chance_mistakes_for(None)(case, got, expected)
 
 
 def _compare_chance(got, expected, case):
@@ -377,7 +423,7 @@ def _compare_chance(got, expected, case):
 def evaluate_chance_loss(fn):
     """The CheckResult of chance_loss(n_classes) against the recorded losses of a uniform guess."""
     cases = expectations.with_expected(LAB, "chance_loss", chance_loss_cases())
-    result = run_check("chance_loss", fn, None, cases, compare=_compare_chance, diagnose=_chance_mistakes)
+    result = run_check("chance_loss", fn, None, cases, compare=_compare_chance, diagnose=_chance_mistakes_for(fn))
     result.on_pass = "section 4 puts it to use on an untrained model"
     return result
 
@@ -455,8 +501,8 @@ def _softmax_regression_hints(model):
     if activation == "softmax" and from_logits:
         hints.append(Mistake("softmax_twice", (
             "your output layer applies softmax, while from_logits=True tells the loss that it receives logits: the "
-            "code says softmax twice. Keras 3 notices its own softmax and uses the layer's logits instead (it warns, "
-            "but this lab hides Keras's warnings; Going further shows the rescue), yet the recommended model does "
+            "code says softmax twice. Keras 3 notices its own softmax and uses the layer's logits instead (Going "
+            "further shows the rescue), yet the recommended model does "
             "not rely on that: its output layer hands over the logits themselves.",
             "keep from_logits=True; which activation leaves a layer's outputs as they are?")))
     elif activation == "softmax":
@@ -516,9 +562,29 @@ def evaluate_build_softmax_regression(build_model):
     """The CheckResult of softmax regression on the digits: 64 pixels -> 10 logits, from-logits sparse loss."""
     import keras
 
-    return evaluate_built_model("build_softmax_regression", build_model, SOFTMAX_REGRESSION_LAYERS, (64,),
-                                keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                                _softmax_regression_hints, optimizer=("SGD", 0.5))
+    result = evaluate_built_model("build_softmax_regression", build_model, SOFTMAX_REGRESSION_LAYERS, (64,),
+                                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                                  _softmax_regression_hints, optimizer=("SGD", 0.5))
+    for problem in result.problems:  # say what is wrong and why, not the expected value (it is the answer)
+        problem.what = _without_answer(problem.what)
+    return result
+
+
+_WHY = [
+    (r"activation=", ": the output layer should hand its logits over unchanged (softmax belongs to the loss)"),
+    (r"from_logits=False", " (the default): the loss takes its inputs for probabilities"),
+    (r"units=", ": softmax needs one logit per class"),
+    (r"compiled with loss", ", which does not fit how the labels are stored (y_train holds the digits 0 to 9)"),
+]
+
+
+def _without_answer(what):
+    """A model check's line without its ', expected ...' part, with why the value is wrong."""
+    if ", expected " not in what:
+        return what
+    got = re.sub(r", expected ('[^']*'|[\w=.]+)", "", what).replace(_LINEAR_CLAIM, "")
+    why = next((text for key, text in _WHY if key in got), "")
+    return got + why
 
 
 def check_build_softmax_regression(build_model):
