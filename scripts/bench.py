@@ -6,6 +6,7 @@ Per lab, each the median of REPEATS fresh kernels unless said otherwise:
   first output   kernel start to the end of the lab's set-up cell (its first output printed;
                  bench.json also has first_line_s, to the line itself); the floor is the same
                  for a bare kernel running `print("ready")`, measured between the lab's runs
+                 (a lab's ratio is to the floor of its own runs: the load changes during a bench)
   run all        kernel start to the end of the last cell, cells sent one after the other
   reading wait   one run at reading pace (a pause of READING_WPM words a minute for the markdown
                  before each code cell, while the background import is under way): the longest
@@ -159,12 +160,13 @@ def main(args):
     print(f"{'lab':<34} {'first (s)':>9} {'x floor':>7} {'run all (s)':>11} {'read wait (s)':>13}"
           f" {'frame ms med/p95':>16} {'browser ms med/p95':>18}")
     for path in paths:
-        runs = []
+        runs, lab_floors = [], []
         for repeat in range(REPEATS):
-            floors.append(floor_seconds())  # the floor interleaved with the labs: same machine load
+            lab_floors.append(floor_seconds())  # the floor interleaved with this lab's runs: same machine load
             runs.append(run_lab(path, frames=repeat == 0))
+        floors += lab_floors
         reading = run_lab(path, reading=True)
-        floor = statistics.median(floors)
+        floor = statistics.median(lab_floors)
         first = statistics.median(r["first"] for r in runs)
         row = {"lab": path.name, "first_output_s": round(first, 2), "floor_s": round(floor, 2),
                "first_line_s": round(statistics.median(r["first_line"] for r in runs), 2),
