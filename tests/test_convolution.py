@@ -244,6 +244,10 @@ def _size(windows, params, adds):
     (_size("right", "(k + 1) * f", "right * k * c * f"), "for every channel of its window"),
     (_size("right", "(k + 1) * c * f", "right * k * c * f"), "one bias, not one per channel"),
     (_size("right", "k * c + 1", "right * k * c * f"), "that is one filter"),
+    (_size("right", "k * c * f + 1", "right * k * c * f"), "one bias for the whole layer"),
+    (_size("right", "(k * c + 2) * f", "right * k * c * f"), "count one filter's numbers"),
+    (_size("right + 2", "(k * c + 1) * f", "right * k * c * f"), "list the window starts by hand"),
+    (_size("right", "(k * c + 1) * f", "right * k * c * f + 1"), "count one output's products"),
     (_size("right", "((n - k) // s + 1) * (k * c + 1) * f", "right * k * c * f"), "windows share"),
     (_size("right", "(k * c + 1) * f", "right * (k * c + 1) * f"), "the bias is added, not multiplied"),
     (_size("right", "(k * c + 1) * f", "k * c * f"), "in EVERY window"),
@@ -359,6 +363,23 @@ def test_parameter_counts_no_bias_is_a_ladder(capsys, monkeypatch):
     assert len(set(outputs)) == 3 and "this came up before" in outputs[1]
 
 
+def test_conv1d_size_every_count_climbs_its_ladder(capsys, monkeypatch):
+    """Trial: on a repeat only the parameters hint changed; windows and multiply-adds stayed the same."""
+    from utils import checks
+    from utils.convolution import check_conv1d_size
+
+    monkeypatch.setattr(checks, "_TIMES_SHOWN", {})
+    wrong = _size("(n - k) / s + 1", "k * c * f + 1", "right * (k * c + 1) * f")
+    outputs = []
+    for _ in range(2):
+        check_conv1d_size(wrong)
+        outputs.append(capsys.readouterr().out)
+    first, second = outputs
+    for before, after in [("whole number", "partial jump"), ("one bias for the whole layer", "such sets"),
+                          ("added, not multiplied", "without the bias")]:
+        assert before in first and after not in first and after in second, (before, second)
+
+
 def test_keras_parameter_counts_prints_keras_next_to_the_students_counts(capsys):
     from instructor.references.lab06 import reference_parameter_counts
     from utils.convolution import keras_parameter_counts
@@ -366,7 +387,7 @@ def test_keras_parameter_counts_prints_keras_next_to_the_students_counts(capsys)
     keras_parameter_counts(reference_parameter_counts, steps=24, kernel_size=5)
     out = capsys.readouterr().out
     assert "Dense(20) on 24 inputs:   500 parameters" in out and "6 parameters" in out
-    assert "counted from the connection matrix: 100 weights + 20 biases = 120 parameters" in out
+    assert "counted from the connection matrix: 100 weights + 20 biases = 120 parameters, 100 multiply-adds" in out
     assert "shifted one column per row: True" in out and "17,976" in out and "windows of 5" in out
 
 

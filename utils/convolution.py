@@ -90,8 +90,8 @@ class SlidingWindowExplorer(Explorer):
         top_output = self.top_output + 1e-9
         bottom.set_ylim(-0.05 * top_output, 1.1 * top_output)
         bottom.set_xlim(-1, n)
-        bottom.set_xlabel("sample (100 per second); outputs drawn at the centre of their window")
-        bottom.set_ylabel("ReLU(w·x + b)")
+        bottom.set_xlabel("window centre (sample, 100 per second)")
+        bottom.set_ylabel("output ReLU(w·x + b)")
         bottom.legend(loc="upper left", fontsize=8).set_zorder(2.9)  # still: under the outputs, drawn once
         self.moving = [self.trace, self.span, self.weights, self.title, top_legend, self.all_outputs,
                        self.so_far, self.current]
@@ -317,40 +317,75 @@ def _diagnose_conv1d_size(case, got, expected):
                 "the last samples.",
                 "windows: the room the window has to move is steps - kernel_size samples, not steps.")))
         elif windows != int(windows):
-            hints.append(Mistake("windows_fraction", ("windows: a number of windows is a whole number.",)))
+            hints.append(Mistake("windows_fraction", (
+                "windows: a number of windows is a whole number.",
+                "windows: a division that leaves a remainder means the last, partial jump does not make a "
+                "window: keep only whole jumps.")))
+        else:
+            hints.append(Mistake("windows_other", (
+                "windows: list the window starts by hand for this case (Hint 1) and compare with your formula.",
+                "windows: the starts are 0, stride, 2 * stride, ... up to the last start where the whole "
+                "window fits, steps - kernel_size; count them.")))
     if params != expected[1]:
         if params == a["parameters_no_bias"]:
-            hints.append(Mistake("parameters_no_bias", ("parameters: the bias is missing; every filter has one.",)))
+            hints.append(Mistake("parameters_no_bias", (
+                "parameters: the bias is missing; every filter has one.",
+                "parameters: one filter stores its weights and one bias; the layer stores that for every filter.")))
+        elif params == a["parameters_one_bias"] and f > 1:
+            hints.append(Mistake("parameters_one_bias", (
+                "parameters: one bias for the whole layer; each filter has a bias of its own.",
+                f"parameters: count one filter's numbers first (its weights in every channel, then its bias); "
+                f"the layer stores {f} such sets.")))
         elif params == a["parameters_one_channel"] and c > 1:
             hints.append(Mistake("parameters_one_channel", (
                 "parameters: a filter has weights for every channel of its window, not for one channel only.",
                 f"parameters: with {c} input channels, one filter's window holds {c} times as many weights.")))
         elif params == a["parameters_bias_per_channel"]:
             hints.append(Mistake("parameters_bias_per_channel", (
-                "parameters: each filter has one bias, not one per channel.",)))
+                "parameters: each filter has one bias, not one per channel.",
+                "parameters: the weights are per channel, the bias is per filter: it is added once to the "
+                "filter's sum over all channels.")))
         elif params == a["parameters_one_filter"] and f > 1:
             hints.append(Mistake("parameters_one_filter", (
-                f"parameters: that is one filter; the layer has {f}, each with its own weights and bias.",)))
+                f"parameters: that is one filter; the layer has {f}, each with its own weights and bias.",
+                "parameters: multiply one filter's count by the number of filters.")))
         elif params in (a["parameters_per_window"], windows * expected[1]):   # right or the student's windows
             hints.append(Mistake("parameters_per_window", (
                 "parameters: your count grows with the windows, but the windows share their filter's "
-                "weights: the layer stores them once.",)))
+                "weights: the layer stores them once.",
+                "parameters: the windows do not enter this count at all; only the window's size, the "
+                "channels and the filters do.")))
+        else:
+            hints.append(Mistake("parameters_other", (
+                "parameters: count one filter's numbers (a weight per sample of its window in every "
+                "channel, and a bias), then the filters.",
+                "parameters: check on section 1's layer (Hint 3): one channel, window 5, one filter has 6.")))
     if adds != expected[2]:
         # judged per window, with the right number of windows or the student's own
         per_window = {adds / n for n in {right_windows, windows} if n > 0}
         if adds == a["adds_bias_multiplied"] or (windows > 0 and adds == windows * expected[1]):
             hints.append(Mistake("adds_bias_multiplied", (
-                "multiply-adds: the bias is added, not multiplied; count the products only.",)))
+                "multiply-adds: the bias is added, not multiplied; count the products only.",
+                "multiply-adds: one output of one filter costs one product per weight of the filter, "
+                "without the bias.")))
         elif adds in a["adds_one_window"]:
             hints.append(Mistake("adds_one_window", (
-                "multiply-adds: that is one window's work: every weight is used again in EVERY window.",)))
+                "multiply-adds: that is one window's work: every weight is used again in EVERY window.",
+                "multiply-adds: one window's products for all filters, times the number of windows.")))
         elif adds == windows * a["adds_per_window"] and windows != right_windows:
             hints.append(Mistake("adds_windows_off", (
-                "multiply-adds: right per window; the total is off because the number of windows is.",)))
+                "multiply-adds: right per window; the total is off because the number of windows is.",
+                "multiply-adds: fix the windows first (see the windows hint); this count then follows.")))
         elif c > 1 and a["adds_per_window_one_channel"] in per_window:
             hints.append(Mistake("adds_one_channel", (
                 "multiply-adds: each output multiplies the samples of every channel in its window, not of "
-                "one channel.",)))
+                "one channel.",
+                f"multiply-adds: one window of one filter holds kernel_size x {c} samples, one product each.")))
+        else:
+            hints.append(Mistake("adds_other", (
+                "multiply-adds: count one output's products (one per weight of its filter), then the "
+                "outputs: windows times filters.",
+                "multiply-adds: check on section 1's layer (Hint 3): 20 windows of 5 samples, one filter, 100.")))
     return hints
 
 
@@ -503,7 +538,7 @@ def keras_parameter_counts(parameter_counts, steps=24, kernel_size=5):
     print(f"the Conv1D's connection matrix: every row holds the same {kernel_size} weights, shifted one column "
           f"per row: {shifted and connections == units * kernel_size}")
     print(f"locally connected (not in Keras 3), counted from the connection matrix: {connections} weights "
-          f"+ {units} biases = {local} parameters")
+          f"+ {units} biases = {local} parameters, {connections} multiply-adds")
     print(f"\nyour parameter_counts with windows of {kernel_size}:")
     print(f"{'samples':>8} {'dense':>12} {'locally connected':>18} {'convolutional':>14}")
     for longer in (steps, 300, 3000):
@@ -520,23 +555,28 @@ def weight_matrices_figure(steps=24, kernel_size=5):
     _, _, dense_matrix, conv_matrix = _dense_and_conv(steps, kernel_size)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     limit = np.abs(np.concatenate([dense_matrix.ravel(), conv_matrix.ravel()])).max()
+    # grey marks "no connection", so that a weight near 0 (white) inside the band stays visible
+    rows, columns = np.indices(conv_matrix.shape)
+    connected = (columns >= rows) & (columns < rows + kernel_size)
+    cmap = plt.get_cmap("PuOr_r").with_extremes(bad="0.6")
     for ax, matrix, title in [
         (axes[0], dense_matrix, f"Dense: {dense_matrix.size} different weights"),
-        (axes[1], conv_matrix, f"Conv1D: the same {kernel_size} weights on every row"),
+        (axes[1], np.ma.masked_where(~connected, conv_matrix),
+         f"Conv1D: the same {kernel_size} weights on every row"),
     ]:
-        shown = ax.imshow(matrix, cmap="PuOr_r", vmin=-limit, vmax=limit)
+        shown = ax.imshow(matrix, cmap=cmap, vmin=-limit, vmax=limit)
         ax.set_xlabel("input sample $i$")
         ax.set_ylabel("output unit $j$")
         ax.set_title(title)
         ax.set_xticks(range(0, matrix.shape[1], 4))    # whole sample and unit numbers
         ax.set_yticks(range(0, matrix.shape[0], 4))
         ax.grid(False)
-    fig.colorbar(shown, ax=axes, label="weight from input $i$ to unit $j$ (white = 0, no connection)")
+    fig.colorbar(shown, ax=axes, label="weight from input $i$ to unit $j$ (grey: no connection)")
     units = dense_matrix.shape[0]
     alt = (f"Two weight matrices, output unit (0 to {units - 1}) down and input sample (0 to {steps - 1}) "
            f"across: the dense layer's is filled with {dense_matrix.size} different weights; the convolutional "
-           f"layer's is white except a diagonal band {kernel_size} wide holding the same {kernel_size} weights "
-           f"on every row.")
+           f"layer's is grey (no connection) except a diagonal band {kernel_size} wide holding the same "
+           f"{kernel_size} weights on every row.")
     return fig, alt
 
 

@@ -132,7 +132,7 @@ def ecg_figure(X, y, ectopic_time):
         ax.plot(t, X[index], color="C0", lw=1, label="synthetic ECG")
         if key == "abnormal":
             ax.axvspan(ectopic_time[index] - 0.12, ectopic_time[index] + 0.12, color="C1", alpha=0.25,
-                       label="premature ventricular beat")
+                       label="premature beat")
         ax.set_xlabel("time (s)")
         ax.set_ylabel("mV")
         ax.set_title(f"{key.capitalize()} record (test record {index})")

@@ -55,6 +55,7 @@ def conv1d_size_mistakes(n, c, k, f, s):
         "parameters_one_channel": (k + 1) * f,
         "parameters_bias_per_channel": (k + 1) * c * f,
         "parameters_one_filter": k * c + 1,
+        "parameters_one_bias": k * c * f + 1,
         "parameters_per_window": windows * (k * c + 1) * f,
         "adds_bias_multiplied": windows * (k * c + 1) * f,
         "adds_one_window": [(k * c + 1) * f, k * c * f],
