@@ -139,3 +139,16 @@ def test_a_result_without_a_subject_still_counts(capsys):
     show(CheckResult("choices", 1, [Problem("", "wrong")]))
     warn_unless_passed("choices")
     assert "has not passed its check" in capsys.readouterr().out
+
+
+def test_a_mistake_behind_and_n_more_does_not_climb_its_ladder(capsys):
+    """Only printed problems move their ladders: a hint the student never saw stays at its first step
+    (Lab 08 trial: a wrong dJ/dd listed fourth came back labelled 'this came up before')."""
+    def diagnose(case, got, expected):
+        return Mistake(f"slip in {case.label}", (f"first look at {case.label}", f"closer look at {case.label}"))
+
+    cases = [Case(f"row {i}", (np.array([float(i + 1)]),)) for i in range(5)]
+    show(run_check("double", lambda x: np.asarray(x, dtype=float), double, cases, diagnose=diagnose))
+    assert checks._TIMES_SHOWN.get(("double", "slip in row 4")) is None
+    assert checks._TIMES_SHOWN["double", "slip in row 0"] == 1
+    assert "... and 2 more" in capsys.readouterr().out

@@ -144,7 +144,12 @@ class CheckResult:
         """Each problem as one text (where, what, hints): for tests and tools that read results."""
         return [problem.text()[3:] for problem in self.problems]
 
-    def text(self, limit=3, ladder=False):
+    LIMIT = 3  # problems printed; the rest are counted ("... and 2 more")
+
+    def printed_problems(self):
+        return self.problems[:self.LIMIT]
+
+    def text(self, limit=None, ladder=False):
         """The printed feedback; ladder=True shows each mistake's step due now (show() does this)."""
         exercise = self.name if ladder else None
         if self.not_written is not None:
@@ -162,6 +167,7 @@ class CheckResult:
                               + ([self.note] if self.note else []))
         head = (f"{FAIL} {self.name}: " + (f"{failed} of {self.checked} checks failed."
                                            if failed <= self.checked else f"{failed} problems found."))
+        limit = self.LIMIT if limit is None else limit
         already = set()  # a mistake seen in several cases gets its hint once, at the first
         lines = [head] + [problem.text(exercise, already) for problem in self.problems[:limit]]
         if len(self.problems) > limit:
@@ -183,8 +189,9 @@ def show(result):
     """Print a check's result; under a grader a result that did not pass then raises CheckFailed."""
     print(result.text(ladder=True))
     result.shown = True
-    # the next run that shows the same mistake climbs its ladder one step, however many cases showed it
-    for key in {mistake.key for problem in result.problems for mistake in problem.mistakes()}:
+    # the next run that shows the same mistake climbs its ladder one step, however many cases showed it;
+    # a mistake behind "... and N more" was not shown, so its ladder stays where it is
+    for key in {mistake.key for problem in result.printed_problems() for mistake in problem.mistakes()}:
         _TIMES_SHOWN[result.name, key] = _TIMES_SHOWN.get((result.name, key), 0) + 1
     verdicts = [v for v in _VERDICTS.get(result.name, []) if v[0] is not result.subject]
     _VERDICTS[result.name] = verdicts[-7:] + [(result.subject, result.passed)]
