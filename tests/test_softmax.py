@@ -440,3 +440,16 @@ def test_a_wrong_softmax_regression_line_does_not_name_the_expected_value(capsys
         check_build_softmax_regression(fn)
         out = capsys.readouterr().out
         assert "expected" not in out and "❌" in out, out
+
+
+def test_a_sum_over_the_examples_is_named_in_a_batch_of_one_row_too():
+    """Lab 03 trial: softmax normalised with axis=0 gives all ones for a one-row batch, which read as
+    'divide e^z by its sum' although the student did divide, over the wrong axis."""
+    from utils.softmax import evaluate_my_softmax
+
+    def over_examples(z):
+        e = np.exp(z - np.max(z, axis=0, keepdims=True))
+        return e / np.sum(e, axis=0, keepdims=True)
+
+    text = evaluate_my_softmax(over_examples).text()
+    assert "you normalized over the examples" in text and "divide e^z by its sum" not in text
