@@ -402,6 +402,20 @@ def check_conv1d_size(fn):
     return show(evaluate_conv1d_size(fn))
 
 
+def print_network_sizes(fn):
+    """Section 5's two Conv1D layers counted with the student's conv1d_size, printed only once it passes
+    its check (unchecked counts would read like the lab's); otherwise one line saying so."""
+    if not evaluate_conv1d_size(fn).passed:
+        print("⚠️ conv1d_size has not passed its check yet: make the check above pass, then run this cell "
+              "again to see your counts for the network's two layers.")
+        return
+    first = fn(300, 1, 9, 8, stride=2)
+    second = fn(first[0], 8, 9, 8, stride=2)
+    for name, (windows, parameters, operations) in (("conv1", first), ("conv2", second)):
+        print(f"{name}: {windows} windows x 8 filters, {parameters:,} parameters, {operations:,} multiply-adds")
+    print(f"then Flatten: {second[0]} x 8 = {second[0] * 8} numbers into the single output unit")
+
+
 # ------------------------------------------------- the exercise: dense, locally connected, convolutional
 
 def parameter_counts_cases():
@@ -610,11 +624,14 @@ def ecg_network_figure():
     """The lab's Conv1D -> Conv1D -> Dense network for the ECG records as a diagram; returns (fig, alt)."""
     import matplotlib.pyplot as plt
 
+    from dataclasses import replace
+
     from utils.network_figure import box_layer, dense_layer, draw_network, input_layer
 
+    samples = input_layer([f"$x_{{{i}}}$" for i in range(300)], name="ECG record")   # x_0 ... x_299, as in the formulas
     fig, ax = plt.subplots(figsize=(11, 4.6))
     draw_network(ax, [
-        input_layer([f"$x_{{{i}}}$" for i in range(300)], name="ECG record"),   # x_0 ... x_299, as in the formulas
+        replace(samples, detail="300 input\nsamples"),
         box_layer("conv1\nConv1D\n8 filters\nwindow 9\nstride 2\nReLU\n→ 146 × 8"),
         box_layer("conv2\nConv1D\n8 filters\nwindow 9\n× 8 channels\nstride 2\nReLU\n→ 69 × 8"),
         box_layer("Flatten\n→ 552\nnumbers"),
