@@ -622,9 +622,9 @@ def windows_figure(signal, outputs, starts, width):
 
 def ecg_network_figure():
     """The lab's Conv1D -> Conv1D -> Dense network for the ECG records as a diagram; returns (fig, alt)."""
-    import matplotlib.pyplot as plt
-
     from dataclasses import replace
+
+    import matplotlib.pyplot as plt
 
     from utils.network_figure import box_layer, dense_layer, draw_network, input_layer
 
