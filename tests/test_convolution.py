@@ -433,3 +433,35 @@ def test_compare_networks_prints_accuracy_of_logit_models(capsys):
     results = compare_networks({"linear": (model, X, X)}, y, 1 - y)
     assert results["linear"] == (3, 2, 0.75, 0.25)
     assert "linear" in capsys.readouterr().out
+
+
+def test_network_sizes_are_printed_only_once_conv1d_size_passes(capsys):
+    from utils.convolution import print_network_sizes
+
+    def stub(steps, channels, kernel_size, filters, stride=1):
+        raise NotImplementedError("write conv1d_size")
+
+    def true_division(steps, channels, kernel_size, filters, stride=1):
+        windows = (steps - kernel_size) / stride + 1
+        return windows, (kernel_size * channels + 1) * filters, windows * kernel_size * channels * filters
+
+    for fn in (stub, true_division):
+        print_network_sizes(fn)
+        out = capsys.readouterr().out
+        assert out.count("\n") == 1 and "has not passed its check" in out and "windows" not in out
+    print_network_sizes(reference_conv1d_size)
+    assert capsys.readouterr().out.splitlines() == [
+        "conv1: 146 windows x 8 filters, 80 parameters, 10,512 multiply-adds",
+        "conv2: 69 windows x 8 filters, 584 parameters, 39,744 multiply-adds",
+        "then Flatten: 69 x 8 = 552 numbers into the single output unit"]
+
+
+def test_ecg_network_diagram_calls_the_inputs_samples():
+    import matplotlib.pyplot as plt
+
+    from utils.convolution import ecg_network_figure
+
+    fig, alt = ecg_network_figure()
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    plt.close(fig)
+    assert "300 input\nsamples" in texts and not any("feature" in t for t in texts) and "300 input samples" in alt
