@@ -624,8 +624,8 @@ def evaluate_model(model, layers, input_shape=None, loss=None, from_logits=None)
         except (AttributeError, ValueError):
             got_shape = None
         if got_shape is None:
-            problems.append("the model does not know its input shape: make "
-                            f"tf.keras.Input(shape={tuple(input_shape)}) the first item of the Sequential")
+            problems.append(f"the model does not know its input shape: each example has shape {tuple(input_shape)}, "
+                            "and the model's first item must say so (the lab's models show how)")
         elif got_shape != tuple(input_shape):
             problems.append(f"input shape is {got_shape}, expected {tuple(input_shape)} "
                             "(one value per feature of an example)")
