@@ -143,3 +143,15 @@ def test_matplotlib_is_imported_after_the_set_up_cell_with_the_labs_style():
     already applied, and a stand-in for a class still works with isinstance."""
     lines = _run(MATPLOTLIB_IN_A_SHELL).stdout.splitlines()
     assert lines == ["set-up cell: Pending", "first use: True 2.0 False", "swapped: module type"]
+
+
+def test_the_grader_s_kernels_import_tensorflow_in_the_set_up_cell():
+    """LABS_BACKGROUND_IMPORT=0 (the grader's sandbox): no stand-in, so a timed call of a student's
+    function never waits for the import."""
+    code = ("import os\nos.environ['LABS_BACKGROUND_IMPORT'] = '0'\n"
+            "from IPython.core.interactiveshell import InteractiveShell\n"
+            "shell = InteractiveShell.instance()\n"
+            "shell.run_cell('import utils\\nutils.setup_lab(quiet=True)\\nimport tensorflow as tf\\n'\n"
+            "              'import matplotlib.pyplot as plt').raise_error()\n"
+            "shell.run_cell('print(type(tf).__name__, type(plt).__name__)').raise_error()")
+    assert _run(code).stdout.strip() == "module module"

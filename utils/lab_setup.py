@@ -20,7 +20,8 @@ def setup_lab(seed=SEED, quiet=False):
 
     In a notebook the first call returns before TensorFlow is imported: the import runs in the
     background once this cell is over, and TensorFlow is seeded when it is first used
-    (utils.background_import). Elsewhere (scripts, tests, the grader) it is imported here.
+    (utils.background_import). Elsewhere (scripts, tests), and with LABS_BACKGROUND_IMPORT=0 (the
+    grader's sandboxed kernels), it is imported here.
     """
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise TypeError(f"setup_lab(seed=...) expects an int, got {type(seed).__name__}")
@@ -36,7 +37,8 @@ def setup_lab(seed=SEED, quiet=False):
     shell = _shell()
     if shell is None:
         background_import.finish()  # one started earlier (tests) ends first
-    if shell is None or not background_import.in_progress() and "tensorflow" in sys.modules:
+    at_once = os.environ.get("LABS_BACKGROUND_IMPORT") == "0"  # the grader's kernels: no import in a call's time
+    if shell is None or at_once or not background_import.in_progress() and "tensorflow" in sys.modules:
         background_import.import_quietly()
         background_import.seed_tensorflow(seed)
     else:

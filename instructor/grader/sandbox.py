@@ -60,7 +60,8 @@ def sandbox_command(scratch):
     command += ["--bind", scratch, scratch, "--chdir", scratch, "--clearenv"]
     environment = {"HOME": scratch, "PATH": f"{python.parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
                    "MPLCONFIGDIR": scratch, "KERAS_HOME": scratch, "IPYTHONDIR": f"{scratch}/.ipython",
-                   "JUPYTER_RUNTIME_DIR": scratch, "TF_CPP_MIN_LOG_LEVEL": "3"}
+                   "JUPYTER_RUNTIME_DIR": scratch, "TF_CPP_MIN_LOG_LEVEL": "3",
+                   "LABS_BACKGROUND_IMPORT": "0"}  # TensorFlow imported in the set-up cell, not in a timed call
     for name, value in environment.items():
         command += ["--setenv", name, value]
     return command + ["--", str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
