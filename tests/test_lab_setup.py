@@ -155,3 +155,15 @@ def test_the_grader_s_kernels_import_tensorflow_in_the_set_up_cell():
             "              'import matplotlib.pyplot as plt').raise_error()\n"
             "shell.run_cell('print(type(tf).__name__, type(plt).__name__)').raise_error()")
     assert _run(code).stdout.strip() == "module module"
+
+
+def test_a_set_up_cell_run_twice_waits_for_the_thread_s_matplotlib():
+    """The second run of the set-up cell, while the thread still imports pyplot, waits for it instead of
+    importing and styling it beside the thread (re-running cells: a 'dictionary changed size' error)."""
+    code = ("from IPython.core.interactiveshell import InteractiveShell\n"
+            "shell = InteractiveShell.instance()\n"
+            "setup = 'import utils\\nutils.setup_lab(quiet=True)\\nimport matplotlib.pyplot as plt'\n"
+            "shell.run_cell(setup).raise_error()\n"
+            "shell.run_cell(setup).raise_error()\n"
+            "shell.run_cell('fig, ax = plt.subplots()\\nprint(plt.rcParams[\"lines.linewidth\"])').raise_error()")
+    assert _run(code).stdout.strip() == "2.0"

@@ -124,7 +124,10 @@ def defer(name, then):
             _then[name] = then
             _note(name)
             return
-    then(importlib.import_module(name))
+    if name in _ready:  # the thread imports it (or did): wait for that, never import and use it beside the thread
+        then(wait(name))
+    else:
+        then(importlib.import_module(name))
 
 
 def _note(name):
