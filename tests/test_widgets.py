@@ -269,6 +269,8 @@ def test_the_displayed_output_keeps_the_first_frame_as_a_png_with_alt_text():
     assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert metadata["image/png"]["alt"] == "The explorer's first picture: x across. slope 1.0"
     assert data["text/plain"] == "Explorer with a control for slope: x across"
+    assert data["text/html"].startswith("<img src=\"data:image/png;base64,")
+    assert 'alt="x across. The explorer redraws it when the lab runs."' in data["text/html"]
     assert metadata["application/vnd.jupyter.widget-view+json"] == {"controls": ["slope"]}
     assert "slope 2.5" in box.children[2].value
 
