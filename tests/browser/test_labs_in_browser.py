@@ -105,12 +105,14 @@ class LabReport:
 
 
 def stored_image_counts(cells):
-    """cell index -> number of image outputs (plt.show() figures) stored in the executed lab."""
+    """cell index -> number of image outputs (plt.show() figures) stored in the executed lab. An explorer's
+    stored first picture is not counted: the running lab shows the live widget there (expected_widgets)."""
     counts = {}
     for index, cell in enumerate(cells):
         if cell["cell_type"] == "code":
             n = sum(1 for output in cell.get("outputs", [])
-                    if any(mime.startswith("image/") for mime in output.get("data", {})))
+                    if any(mime.startswith("image/") for mime in output.get("data", {}))
+                    and "application/vnd.jupyter.widget-view+json" not in output.get("data", {}))
             if n:
                 counts[index] = n
     return counts
