@@ -20,10 +20,9 @@ def test_render_png_returns_png_and_caption():
 def test_moving_a_slider_redraws_the_image():
     slider = widgets.FloatSlider(value=1.0, min=0, max=3)
     box = live_figure(draw_line, slope=slider)
-    image, caption = box.children[1], box.children[2]
-    before = image.value
+    before = box.picture
     slider.value = 2.5
-    assert image.value != before and "slope 2.5" in caption.value
+    assert box.picture != before and "slope 2.5" in box.caption
 
 
 def test_bad_controls_are_explained():
@@ -101,33 +100,32 @@ def test_the_caption_is_a_live_region_that_says_the_state_in_words():
 
     slider = widgets.FloatSlider(value=1.0, min=0, max=3, description="slope")
     box = live_figure(draw_line, slope=slider)
-    caption = box.children[2]
-    assert isinstance(caption, anywidget.AnyWidget) and caption.value == "slope 1.0"
+    view = box.children[1]
+    assert isinstance(view, anywidget.AnyWidget) and box.caption == "slope 1.0"
     for needle in ('role", "status"', 'aria-live", "polite"', 'aria-atomic", "true"', "textContent",
-                   'model.on("change:value"'):
-        assert needle in caption._esm, needle
-    assert "innerHTML" not in caption._esm  # the region itself is never replaced
-    assert "font-family" in caption._css and "monospace" in caption._css
+                   'model.on("change:caption"'):
+        assert needle in view._esm, needle
+    assert "innerHTML" not in view._esm  # the region itself is never replaced
+    assert "font-family" in view._css and "monospace" in view._css
     slider.value = 2.5
-    assert caption.value == "slope 2.5" and repr(caption) == "Caption(value='slope 2.5')"
+    assert box.caption == "slope 2.5" and repr(view) == "FigureView(caption='slope 2.5')"
 
     def silent(fig, w, b):
         fig.subplots().plot([0, 1], [b, w + b])
 
     box = live_figure(silent, w=widgets.FloatSlider(value=0.5, description="weight"), b=widgets.IntSlider(value=2))
-    assert box.children[2].value == "weight = 0.5, b = 2"
+    assert box.caption == "weight = 0.5, b = 2"
 
 
 def test_the_caption_is_text_not_markup():
     """A caption is shown as typed: '<' and '&' reach the screen reader as such (textContent, no escaping)."""
     box = live_figure(lambda fig, k: f"J < {k} & rising", k=widgets.IntSlider(value=3))
-    assert box.children[2].value == "J < 3 & rising"
+    assert box.caption == "J < 3 & rising"
 
 
 def test_live_frames_are_jpeg_and_single_frames_png():
     slider = widgets.FloatSlider(value=1.0, min=0, max=3)
-    image = live_figure(draw_line, slope=slider).children[1]
-    assert image.format == "jpeg" and image.value[:3] == b"\xff\xd8\xff"
+    assert live_figure(draw_line, slope=slider).picture[:3] == b"\xff\xd8\xff"
     assert render_png(draw_line, slope=1.0)[0][:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -272,7 +270,7 @@ def test_the_displayed_output_keeps_the_first_frame_as_a_png_with_alt_text():
     assert data["text/html"].startswith("<img src=\"data:image/png;base64,")
     assert 'alt="x across. The explorer redraws it when the lab runs."' in data["text/html"]
     assert metadata["application/vnd.jupyter.widget-view+json"] == {"controls": ["slope"]}
-    assert "slope 2.5" in box.children[2].value
+    assert "slope 2.5" in box.caption
 
 
 def test_a_figure_outline_reads_the_titles_and_axis_labels():

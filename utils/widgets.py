@@ -29,6 +29,8 @@ import time
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .explorer_states import FrameStore, control_kind, place, state_key, states_ahead
+
 COALESCE_SECONDS = 0.01  # slider moves that arrive this close together are drawn once
 LIVE_FIGURES = []  # every live figure of this kernel, so `make bench` can time its frames
 
@@ -225,56 +227,213 @@ def latest_wins(redraw, delay=COALESCE_SECONDS):
             idle = time.perf_counter() - state["last"] >= delay
             state["due"] = loop.call_soon(draw_now) if idle else loop.call_later(delay, draw_now)
 
+    request.pending = lambda: state["due"] is not None  # a frame the student asked for is waiting
     return request
 
 
-def caption_text(text, controls):
+class DrawingAhead:
+    """Draws the states a student is likely to reach next (explorer_states.states_ahead), one per turn of the
+    kernel's event loop and only while no move waits to be drawn, and sends each to the browser's view,
+    which keeps it and shows it the moment its controls get there. Nothing is drawn ahead until a view says
+    a student is reaching for the explorer (`reaching`): a notebook run without a browser draws no more
+    than before."""
+
+    def __init__(self, frame_for, send, busy=lambda: False):
+        self.frame_for, self.send, self.busy = frame_for, send, busy
+        self.wanted = False
+        self.plan = []
+        self.sent = set()  # keys the browser's views hold (up to their limit)
+        self.current = None
+        self._due = None
+
+    def reaching(self, fresh=False):
+        """A view asks for pictures ahead; a fresh one (a new view, a reloaded page) holds none yet."""
+        self.wanted = True
+        if fresh:  # it holds the picture shown now, from the widget's state
+            self.sent = {self.current} - {None}
+
+    def shown(self, key):
+        """The state shown now (its picture is the view's own); None for one off the grids."""
+        self.current = key
+        if key is not None:
+            self.sent.add(key)
+
+    def start(self, plan):
+        """Draw these (key, values) states ahead, in order, instead of what was planned before."""
+        self.plan = [(key, values) for key, values in plan if key not in self.sent]
+        if self._due is not None or not self.plan:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # tests and scripts: all at once
+            while self.plan:
+                self._draw_one()
+            return
+        self._due = loop.call_soon(self._turn, loop)
+
+    def _turn(self, loop):
+        self._due = None
+        if self.busy():  # the move's own frame goes first; its redraw plans again
+            self.plan = []
+            return
+        self._draw_one()
+        if self.plan:
+            self._due = loop.call_soon(self._turn, loop)
+
+    def _draw_one(self):
+        key, values = self.plan.pop(0)
+        if key in self.sent:
+            return
+        picture, caption = self.frame_for(key, values)
+        self.send(key, picture, caption)
+        self.sent.add(key)
+
+
+def caption_text(text, controls, values=None):
     """The caption under a live figure: the draw function's text, or the controls' values in words."""
     if text:
         return text
-    return ", ".join(f"{getattr(control, 'description', '') or name} = {_spoken(control.value)}"
+    values = values or {name: control.value for name, control in controls.items()}
+    return ", ".join(f"{getattr(control, 'description', '') or name} = {_spoken(values[name])}"
                      for name, control in controls.items())
 
 
-# The caption's view: one live region, made once; a change of the text sets its textContent, so a screen
-# reader hears each new state (ipywidgets.HTML would re-create the region on every move, and a region
-# that has just appeared is usually not announced).
-CAPTION_ESM = """
-function render({ model, el }) {
+# The picture and its caption in the browser. The caption is one live region, made once: a change sets its
+# textContent, so a screen reader hears each new state (a region re-created on every move is usually not
+# announced). Every picture the kernel sends is kept by its state key (utils/explorer_states.py); when a
+# control moves, the view works out the new key from the controls' own models and shows a picture it
+# already holds at once, without waiting for the kernel. It asks the kernel to draw ahead when the pointer
+# or the keyboard focus reaches the explorer.
+FIGURE_VIEW_ESM = """
+const KEPT = 128;  // pictures kept per view (about 5 MB)
+const DECODED = 16;  // of which decoded ahead (about 1 MB each)
+
+function placeOf(control) {
+  const m = control.model;
+  if (control.kind === "index") return m.get("index");
+  if (control.kind === "value") return m.get("value");
+  const value = m.get("value"), low = m.get("min"), step = m.get("step");
+  const x = control.kind === "log" ? Math.log(value) / Math.log(m.get("base")) : value;
+  const k = Math.round((x - low) / step);
+  return Math.abs(x - (low + k * step)) <= Math.abs(step) * 1e-6 ? k : null;
+}
+
+async function render({ model, el, host, signal }) {
+  const picture = document.createElement("img");
+  picture.className = "labs-frame";
+  picture.alt = model.get("alt");
   const region = document.createElement("div");
   region.className = "labs-caption";
   region.setAttribute("role", "status");
   region.setAttribute("aria-live", "polite");
   region.setAttribute("aria-atomic", "true");
-  const show = () => { region.textContent = model.get("value"); };
-  show();
-  model.on("change:value", show);
-  el.appendChild(region);
-  return () => model.off("change:value", show);
+  el.append(picture, region);
+
+  const kept = new Map();  // state key -> {url, caption}, oldest first
+  const decoded = [];      // the newest pictures kept, as decoded images
+  let loose = null;        // the URL of a picture without a key
+  const keep = (key, bytes, caption) => {
+    if (kept.has(key)) {
+      const entry = kept.get(key);
+      kept.delete(key);
+      kept.set(key, entry);
+      return entry;
+    }
+    const entry = {url: URL.createObjectURL(new Blob([bytes], {type: "image/jpeg"})), caption};
+    kept.set(key, entry);
+    decoded.push(new Image());  // decoded now, while the student reads: shown later without a wait
+    decoded.at(-1).src = entry.url;
+    decoded.at(-1).decode().catch(() => {});
+    if (decoded.length > DECODED) decoded.shift();
+    for (const [old, gone] of kept) {
+      if (kept.size <= KEPT) break;
+      kept.delete(old);
+      if (picture.src !== gone.url) URL.revokeObjectURL(gone.url);
+    }
+    return entry;
+  };
+  const show = (entry) => {
+    if (picture.src !== entry.url) picture.src = entry.url;
+    if (region.textContent !== entry.caption) region.textContent = entry.caption;
+  };
+
+  let controls = [];
+  const currentKey = () => {
+    if (!controls.length) return null;
+    const places = controls.map(placeOf);
+    return places.includes(null) ? null : JSON.stringify(places);
+  };
+  const fromKernel = () => {
+    const key = model.get("key");
+    if (!key) {
+      if (loose) URL.revokeObjectURL(loose);
+      loose = URL.createObjectURL(new Blob([model.get("picture")], {type: "image/jpeg"}));
+      show({url: loose, caption: model.get("caption")});
+      return;
+    }
+    const entry = keep(key, model.get("picture"), model.get("caption"));
+    const now = currentKey();
+    if (now === null || now === key) show(entry);
+  };
+  fromKernel();
+  model.on("change:picture", fromKernel);
+  model.on("change:key", fromKernel);
+  model.on("change:caption", fromKernel);
+  model.on("msg:custom", (message, buffers) => {
+    if (message.kind === "frame" && buffers.length) keep(message.key, buffers[0], message.caption);
+  });
+
+  controls = await Promise.all(model.get("controls").map(
+    async (control) => ({kind: control.kind, model: await host.getModel(control.ref)})));
+  const moved = () => {
+    const entry = kept.get(currentKey());
+    if (entry) show(entry);
+  };
+  for (const control of controls) control.model.on(control.kind === "index" ? "change:index" : "change:value", moved);
+
+  let warmed = null;
+  const reaching = (event) => {
+    const box = el.closest(".widget-vbox");
+    const key = currentKey();
+    if (!box || !box.contains(event.target) || key === warmed) return;
+    warmed = key;
+    model.send({kind: "warm", fresh: kept.size <= 1});
+  };
+  document.addEventListener("pointerover", reaching, {signal});
+  document.addEventListener("focusin", reaching, {signal});
+  return () => {
+    for (const entry of kept.values()) URL.revokeObjectURL(entry.url);
+    if (loose) URL.revokeObjectURL(loose);
+  };
 }
 export default { render };
 """
-CAPTION_CSS = """
+FIGURE_VIEW_CSS = """
+.labs-frame { display: block; max-width: 100%; height: auto; }
 .labs-caption { font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px);
                 line-height: var(--jp-code-line-height, 1.3077); white-space: pre-wrap; margin: 2px 0 0; }
 """
 
 
 @functools.cache
-def _caption_class():
-    """The caption widget: its `value` (synced) is the text a screen reader hears after every move."""
+def _figure_view_class():
+    """The picture (JPEG), its caption (the text a screen reader hears after every move) and its state key."""
     import anywidget
     import traitlets
 
-    class Caption(anywidget.AnyWidget):
-        _esm = CAPTION_ESM
-        _css = CAPTION_CSS
-        value = traitlets.Unicode("").tag(sync=True)
+    class FigureView(anywidget.AnyWidget):
+        _esm = FIGURE_VIEW_ESM
+        _css = FIGURE_VIEW_CSS
+        picture = traitlets.Bytes(b"").tag(sync=True)
+        caption = traitlets.Unicode("").tag(sync=True)
+        key = traitlets.Unicode("").tag(sync=True)  # the picture's state key, "" for a state off the grids
+        alt = traitlets.Unicode("").tag(sync=True)
+        controls = traitlets.List().tag(sync=True)  # [{"ref": "anywidget:<model id>", "kind": ...}]
 
         def __repr__(self):  # anywidget's default names the object's address
-            return f"Caption(value={self.value!r})"
+            return f"FigureView(caption={self.caption!r})"
 
-    return Caption
+    return FigureView
 
 
 def figure_outline(fig):
@@ -324,31 +483,68 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
             style.description_width = "initial"  # show the whole label, e.g. "learning rate"
         if hasattr(control, "continuous_update"):
             control.continuous_update = True  # the figure follows the slider while it is dragged
-    image = widgets.Image(format="jpeg")
-    caption = _caption_class()()
     frames = Frames(draw, figsize, dpi, image_format="jpeg")
-    spoken = {}
+    store = FrameStore()
+    view = _figure_view_class()(controls=[{"ref": f"anywidget:{control.model_id}", "kind": control_kind(control)}
+                                          for control in controls.values()])
 
-    def redraw():
+    def frame_for(key, values, fresh=False):
+        """(JPEG, caption) of a state: drawn now, or the one drawn before for its key."""
+        frame = None if fresh or key is None else store.get(key)
+        if frame is None:
+            picture, text = frames.render(**values)
+            frame = (picture, caption_text(text, controls, values))
+            if key is not None:
+                store.put(key, frame)
+        return frame
+
+    def send_ahead(key, picture, caption):
+        view.send({"kind": "frame", "key": key, "caption": caption}, buffers=[picture])
+
+    ahead = DrawingAhead(frame_for, send_ahead)
+    last_move = {"moved": None, "direction": 1}
+
+    def redraw(fresh=False):
         values = {name: control.value for name, control in controls.items()}
-        picture, text = frames.render(**values)
-        image.value = picture
-        spoken["text"] = caption_text(text, controls)
-        caption.value = spoken["text"]
+        key = state_key(controls, values)
+        picture, text = frame_for(key, values, fresh)
+        with view.hold_sync():
+            view.picture, view.caption, view.key = picture, text, key or ""
+        ahead.shown(key)
+        if ahead.wanted:
+            ahead.start(states_ahead(controls, values, **last_move))
 
-    live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False}
+    def on_move(name, change):
+        if live["quiet"]:
+            return
+        control = controls[name]
+        before, after = place(control, change["old"]), place(control, change["new"])
+        last_move.update(moved=name, direction=-1 if None not in (before, after) and after < before else 1)
+        request(change)
+
+    def on_message(_view, content, _buffers):
+        if content.get("kind") == "warm":
+            ahead.reaching(fresh=bool(content.get("fresh")))
+            last_move.update(moved=None, direction=1)
+            values = {name: control.value for name, control in controls.items()}
+            ahead.start(states_ahead(controls, values))
+
+    live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False, "ahead": ahead}
     request = latest_wins(redraw)
-    for control in controls.values():
-        control.observe(lambda change: None if live["quiet"] else request(change), names="value")
+    ahead.busy = request.pending
+    for name, control in controls.items():
+        control.observe(functools.partial(on_move, name), names="value")
+    view.on_msg(on_message)
     redraw()
+    view.alt = f"The explorer's picture: {figure_outline(frames.last_canvas.figure)}"
     LIVE_FIGURES.append(live)
     del LIVE_FIGURES[:-32]  # a kernel that re-runs its cells keeps only the newest figures
     box = _live_box_class()([widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
-                             image, caption])
+                             view])
     first = frames.last_canvas
     outline = figure_outline(first.figure)
     names = [control_name(name, control) for name, control in controls.items()]
-    box.first_frame = (_encode(first, "png"), f"The explorer's first picture: {outline}. {spoken['text']}")
+    box.first_frame = (_encode(first, "png"), f"The explorer's first picture: {outline}. {view.caption}")
     box.described = (f"Explorer with {'a control' if len(names) == 1 else 'controls'} for {_listed(names)}: "
                      f"{outline}", names)
     return box
@@ -373,6 +569,16 @@ def _live_box_class():
     class LiveFigureBox(widgets.VBox):
         first_frame = None  # (PNG bytes, alt text)
         described = None  # (one line for text-only front ends, the controls' names)
+
+        @property
+        def picture(self):
+            """The JPEG shown now."""
+            return self.children[1].picture
+
+        @property
+        def caption(self):
+            """The caption shown now (what a screen reader hears)."""
+            return self.children[1].caption
 
         def _repr_mimebundle_(self, **kwargs):
             bundle = super()._repr_mimebundle_(**kwargs)
@@ -424,7 +630,7 @@ def frame_times(steps=3):
                     control.value = _next_value(control)
                 finally:
                     live["quiet"] = False
-                live["redraw"]()
+                live["redraw"](fresh=True)
         draw = frames.draw
         name = getattr(draw, "__name__", type(draw).__name__)
         report.append({"figure": name, "seconds": frames.seconds[done:],

@@ -28,7 +28,7 @@ LABS = sorted((ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
 # aria-pressed on toolbar buttons. Left to JupyterLab; held to zero inside the lab's content.
 INTERFACE_RULES = {"aria-input-field-name", "aria-required-children", "button-name", "aria-allowed-attr"}
 CONTENT = ".jp-OutputArea-output, .jp-RenderedMarkdown"
-FIGURE = ".widget-vbox:has(> .widget-hbox):has(> img.widget-image)"
+FIGURE = ".widget-vbox:has(> .widget-hbox):has(> * > img.labs-frame)"
 LIVE_REGION = ':scope > * [role="status"][aria-live="polite"]'  # an explorer's caption, inside FIGURE
 # what a student tabs to in an explorer's controls: a slider's handle, then its editable readout, a list, a box,
 # a button, a text field
@@ -189,7 +189,7 @@ def test_every_explorer_works_with_the_keyboard_alone(lab, lab_server, lab_pages
         problems = []
         for nth in range(figures.count()):
             figure = figures.nth(nth)
-            image = figure.locator(":scope > img.widget-image")
+            image = figure.locator(":scope > * > img.labs-frame")
             controls = figure.locator(f":scope > .widget-hbox :is({CONTROLS})")
             count = controls.count()
             assert count, f"{name}: explorer {nth + 1} has no control"

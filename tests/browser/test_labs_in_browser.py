@@ -24,8 +24,8 @@ SLIDER = ".widget-slider"
 OTHER_CONTROL_KINDS = ("dropdown", "toggle-buttons", "toggle-button", "checkbox", "button", "radio", "select",
                        "text", "textarea", "play", "colorpicker", "datepicker", "upload", "tagsinput", "combobox")
 OTHER_CONTROL = ", ".join(f".lm-Widget.widget-{kind}" for kind in OTHER_CONTROL_KINDS)
-# utils.widgets.live_figure: a VBox holding a box of controls above an Image
-FIGURE = ".widget-vbox:has(> .widget-hbox):has(> img.widget-image)"
+# utils.widgets.live_figure: a VBox holding a box of controls above its picture (an anywidget view: img.labs-frame)
+FIGURE = ".widget-vbox:has(> .widget-hbox):has(> * > img.labs-frame)"
 IMAGE_LOAD_TIMEOUT = 20_000
 REDRAW_TIMEOUT = 30_000
 
@@ -36,7 +36,7 @@ SNAPSHOT_JS = """([stderrSelector, sliderSelector, otherSelector, figureSelector
         const outputs = cell.querySelector('.jp-OutputArea');
         const images = [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type^="image/"] img, '
             + '.jp-OutputArea-output[data-mime-type="text/html"] img')];  // utils.plots.show: <img alt>
-        const widgetImages = [...cell.querySelectorAll('.jp-OutputArea-output img.widget-image')];
+        const widgetImages = [...cell.querySelectorAll('.jp-OutputArea-output img.labs-frame')];
         const loaded = img => img.complete && img.naturalWidth > 0;
         return {
             code: cell.classList.contains('jp-CodeCell'),
@@ -360,7 +360,7 @@ def test_lab_runs_in_jupyterlab(lab, lab_server, lab_pages, expected_widgets, sc
                     continue
                 choice = named[0]
             description, kind, control = choice
-            image = figure.locator(":scope > img.widget-image")
+            image = figure.locator(":scope > * > img.labs-frame")
             before = image.get_attribute("src")
             entries = page.evaluate(LOG_ENTRIES_JS)
             moved = time.monotonic()

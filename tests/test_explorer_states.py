@@ -1,0 +1,160 @@
+"""An explorer's states: keys the kernel and the browser agree on, the states drawn ahead, and the drawing
+ahead itself (utils/explorer_states.py, utils/widgets.DrawingAhead)."""
+import json
+import shutil
+import subprocess
+
+import ipywidgets as widgets
+import pytest
+
+from utils.explorer_states import FrameStore, control_kind, place, state_key, states_ahead, stepped
+from utils.widgets import FIGURE_VIEW_ESM, LIVE_FIGURES, DrawingAhead, live_figure
+
+
+def draw_line(fig, slope):
+    fig.subplots().plot([0, 1], [0, slope])
+    return f"slope {slope}"
+
+
+def test_each_control_has_the_kind_the_browser_reads():
+    assert control_kind(widgets.FloatSlider()) == "grid"
+    assert control_kind(widgets.IntSlider()) == "grid"
+    assert control_kind(widgets.FloatLogSlider()) == "log"
+    assert control_kind(widgets.Dropdown(options=["a", "b"])) == "index"
+    assert control_kind(widgets.SelectionSlider(options=[0.3, 1.0])) == "index"
+    assert control_kind(widgets.Checkbox()) == "value"
+
+
+def test_a_slider_value_is_its_step_number_and_off_grid_values_have_none():
+    slider = widgets.FloatSlider(value=0.15, min=0.01, max=0.5, step=0.01)
+    assert place(slider, 0.15) == 14 and place(slider, 0.01 + 14 * 0.01) == 14
+    assert place(slider, 0.155) is None
+    log = widgets.FloatLogSlider(value=1.0, base=10, min=-3, max=0, step=0.1)
+    assert place(log, 1.0) == 30 and place(log, 10 ** -0.1) == 29
+    menu = widgets.Dropdown(options=[("w²", "w**2"), ("w", "w")], value="w")
+    assert place(menu, "w") == 1 and place(menu, "nothing") is None
+
+
+def test_a_state_key_lists_the_places_and_is_none_off_the_grid():
+    controls = {"w": widgets.FloatSlider(value=1.0, min=-3, max=3, step=0.25),
+                "g": widgets.Dropdown(options=["a", "b"])}
+    assert state_key(controls, {"w": 1.0, "g": "b"}) == "[16,1]"
+    assert state_key(controls, {"w": 1.1, "g": "b"}) is None
+
+
+def test_stepping_stays_inside_the_range():
+    width = widgets.IntSlider(value=9, min=3, max=41, step=2)
+    assert stepped(width, 9, 1) == 11 and isinstance(stepped(width, 9, 1), int)
+    assert stepped(width, 41, 1) is None and stepped(width, 3, -1) is None
+    log = widgets.FloatLogSlider(value=1.0, base=10, min=-3, max=0, step=0.1)
+    assert stepped(log, 1.0, 1) is None and stepped(log, 1.0, -1) == pytest.approx(10 ** -0.1)
+    menu = widgets.SelectionSlider(options=[0.3, 1.0, 3.0], value=1.0)
+    assert stepped(menu, 1.0, 1) == 3.0 and stepped(menu, 3.0, 1) is None
+    assert stepped(widgets.Checkbox(), True, 1) is None
+
+
+def test_the_states_ahead_follow_the_move_first():
+    controls = {"w": widgets.FloatSlider(value=0.0, min=-1, max=1, step=0.5),
+                "b": widgets.IntSlider(value=0, min=0, max=2)}
+    ahead = states_ahead(controls, {"w": 0.0, "b": 0}, moved="w", direction=1)
+    assert [values for _, values in ahead] == [{"w": 0.5, "b": 0}, {"w": 1.0, "b": 0}, {"w": -0.5, "b": 0},
+                                               {"w": 0.0, "b": 1}]
+    keys = [key for key, _ in ahead]
+    assert len(set(keys)) == len(keys) and state_key(controls, {"w": 0.0, "b": 0}) not in keys
+    reaching = states_ahead(controls, {"w": 0.0, "b": 0})
+    assert [values for _, values in reaching][:3] == [{"w": 0.5, "b": 0}, {"w": -0.5, "b": 0}, {"w": 0.0, "b": 1}]
+
+
+def test_the_store_keeps_the_newest_frames():
+    store = FrameStore(limit=2)
+    store.put("a", 1)
+    store.put("b", 2)
+    assert store.get("a") == 1  # now the newest
+    store.put("c", 3)
+    assert store.get("b") is None and store.get("a") == 1 and len(store) == 2
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (CI installs it)")
+def test_the_browser_computes_the_same_keys_as_the_kernel():
+    """The view's placeOf (FIGURE_VIEW_ESM), run in Node on models holding what the kernel syncs, gives the
+    kernel's place for every control kind, on and off the grid."""
+    cases = [(widgets.FloatSlider(min=0.01, max=0.5, step=0.01), [0.15, 0.01 + 14 * 0.01, 0.155, 0.5]),
+             (widgets.FloatSlider(min=-10, max=10, step=0.1), [0.30000000000000004, -2.7, 9.95]),
+             (widgets.IntSlider(min=3, max=41, step=2), [3, 9, 41]),
+             (widgets.FloatLogSlider(base=10, min=-3, max=0, step=0.1), [1.0, 10 ** -0.1, 0.001, 0.5]),
+             (widgets.Checkbox(), [True, False])]
+    models, expected = [], []
+    for control, values in cases:
+        kind = control_kind(control)
+        for value in values:
+            state = {name: getattr(control, name) for name in ("min", "step", "base") if hasattr(control, name)}
+            models.append({"kind": kind, "state": dict(state, value=value)})
+            expected.append(place(control, value))
+    menu = widgets.Dropdown(options=["a", "b", "c"], value="c")
+    models.append({"kind": "index", "state": {"index": menu.index}})
+    expected.append(place(menu, "c"))
+    place_of = FIGURE_VIEW_ESM[FIGURE_VIEW_ESM.index("function placeOf"):FIGURE_VIEW_ESM.index("async function render")]
+    script = place_of + f"""
+const cases = {json.dumps(models)};
+console.log(JSON.stringify(cases.map(c => placeOf({{kind: c.kind, model: {{get: (name) => c.state[name]}}}}))));
+"""
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == expected
+
+
+def kernel_messages(box):
+    """The frames the kernel sends the view ahead: (key, caption), in order."""
+    view, sent = box.children[1], []
+    view.send = lambda content, buffers=None: sent.append((content["key"], content["caption"], buffers[0][:3]))
+    return view, sent
+
+
+def test_nothing_is_drawn_ahead_until_a_view_reaches_for_the_explorer():
+    slider = widgets.FloatSlider(value=1.0, min=0, max=3, step=0.5)
+    box = live_figure(draw_line, slope=slider)
+    view, sent = kernel_messages(box)
+    slider.value = 1.5
+    assert sent == []
+    view._handle_custom_msg({"kind": "warm", "fresh": True}, [])
+    assert [(key, caption) for key, caption, _ in sent] == [("[4]", "slope 2.0"), ("[2]", "slope 1.0"),
+                                                           ("[5]", "slope 2.5"), ("[1]", "slope 0.5")]
+    assert all(head == b"\xff\xd8\xff" for _, _, head in sent)
+
+
+def test_a_move_to_a_state_drawn_ahead_shows_it_without_drawing_again():
+    slider = widgets.FloatSlider(value=1.0, min=0, max=3, step=0.5)
+    box = live_figure(draw_line, slope=slider)
+    view, sent = kernel_messages(box)
+    view._handle_custom_msg({"kind": "warm", "fresh": True}, [])
+    frames = next(live["frames"] for live in LIVE_FIGURES if live["controls"]["slope"] is slider)
+    assert [key for key, _, _ in sent] == ["[3]", "[1]", "[4]", "[0]"]
+    drawn = len(frames.seconds)
+    slider.value = 1.5
+    assert box.caption == "slope 1.5" and box.children[1].key == "[3]"
+    # the move's own frame was kept from the drawing ahead; only the two states further on are new
+    assert [key for key, _, _ in sent[4:]] == ["[5]", "[6]"] and len(frames.seconds) == drawn + 2
+    slider.value = 1.25  # off the grid: drawn, never kept
+    assert box.children[1].key == "" and box.caption == "slope 1.25" and len(frames.seconds) == drawn + 3
+
+
+def test_drawing_ahead_yields_to_a_move_waiting_to_be_drawn():
+    drawn = []
+    ahead = DrawingAhead(lambda key, values: drawn.append(key) or (b"", ""), lambda *frame: None)
+    busy = {"now": False}
+    ahead.busy = lambda: busy["now"]
+
+    class Loop:
+        def __init__(self):
+            self.calls = []
+
+        def call_soon(self, callback, *args):
+            self.calls.append((callback, args))
+
+    loop = Loop()
+    ahead.plan = [("a", {}), ("b", {}), ("c", {})]
+    ahead._turn(loop)
+    assert drawn == ["a"] and len(loop.calls) == 1
+    busy["now"] = True
+    callback, args = loop.calls.pop()
+    callback(*args)
+    assert drawn == ["a"] and ahead.plan == [] and loop.calls == []

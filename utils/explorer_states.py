@@ -1,0 +1,122 @@
+"""An explorer's states: where its controls stand, named so the kernel and the browser agree, and the states a
+student is likely to move to next, which `live_figure` draws ahead while the kernel is idle.
+
+A state's key lists each control's place: a slider's step number on its grid (min + k * step, or its
+exponent's grid for a log slider), a menu's option index, any other control's value. The browser's view
+(utils/widgets.py, FIGURE_VIEW_ESM) computes the same key from the controls' models, so a picture drawn
+ahead is shown the moment its slider gets there. A slider standing off its grid has no key: such a state
+is always drawn when it is asked for, never looked up.
+"""
+import json
+import math
+from collections import OrderedDict
+
+ON_GRID = 1e-6  # a value within this fraction of a step from a grid point stands on it
+
+
+def control_kind(control):
+    """'index' (a menu: its synced state is the option index), 'grid' or 'log' (a slider), else 'value'."""
+    if hasattr(control, "options") and hasattr(control, "index"):
+        return "index"
+    value = getattr(control, "value", None)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if numeric and all(hasattr(control, name) for name in ("min", "max", "step")) and control.step:
+        return "log" if hasattr(control, "base") else "grid"
+    return "value"
+
+
+def _option_values(control):
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
+
+
+def _grid_position(control, value):
+    """The slider's coordinate for value: the value itself, or its exponent on a log slider."""
+    return math.log(value) / math.log(control.base) if control_kind(control) == "log" else value
+
+
+def place(control, value):
+    """The control's part of a state key for value: an int, a JSON value, or None (off its grid)."""
+    kind = control_kind(control)
+    if kind == "index":
+        options = _option_values(control)
+        return options.index(value) if value in options else None
+    if kind == "value":
+        return value
+    x = _grid_position(control, value)
+    k = round((x - control.min) / control.step)
+    return k if abs(x - (control.min + k * control.step)) <= abs(control.step) * ON_GRID else None
+
+
+def state_key(controls, values):
+    """The key of the state where each control (name -> widget) has its value in values, or None."""
+    places = [place(control, values[name]) for name, control in controls.items()]
+    if any(p is None for p in places):
+        return None
+    return json.dumps(places, separators=(",", ":"), ensure_ascii=False)
+
+
+def stepped(control, value, steps):
+    """The control's value `steps` steps from value, or None past either end (or for a control without steps)."""
+    kind = control_kind(control)
+    if kind == "index":
+        options = _option_values(control)
+        k = options.index(value) + steps if value in options else -1
+        return options[k] if 0 <= k < len(options) else None
+    k = place(control, value) if kind in ("grid", "log") else None
+    if k is None:
+        return None
+    x = control.min + (k + steps) * control.step
+    if not control.min - abs(control.step) * ON_GRID <= x <= control.max + abs(control.step) * ON_GRID:
+        return None
+    if kind == "log":
+        return control.base ** x
+    return round(x) if isinstance(control.value, int) else x
+
+
+def states_ahead(controls, values, moved=None, direction=1, reach=3):
+    """(key, values) of the states to draw ahead from values, likeliest first, none twice.
+
+    After a move of the control `moved` (direction +1 or -1): that control `reach` steps on in the same
+    direction, one step back, then every other control one step either way. With no move (a student
+    reaching for the explorer): every control one step either way, then two.
+    """
+    names = list(controls)
+    if moved is None:
+        plan = [(name, s) for reach_ in (1, 2) for name in names for s in (reach_, -reach_)]
+    else:
+        plan = [(moved, direction * k) for k in range(1, reach + 1)] + [(moved, -direction)]
+        plan += [(name, s) for name in names if name != moved for s in (1, -1)]
+    seen, ahead = {state_key(controls, values)}, []
+    for name, steps in plan:
+        value = stepped(controls[name], values[name], steps)
+        if value is None:
+            continue
+        state = dict(values, **{name: value})
+        key = state_key(controls, state)
+        if key is not None and key not in seen:
+            seen.add(key)
+            ahead.append((key, state))
+    return ahead
+
+
+class FrameStore:
+    """The newest `limit` frames drawn, by state key: (picture bytes, caption)."""
+
+    def __init__(self, limit=96):
+        self.limit = limit
+        self._frames = OrderedDict()
+
+    def get(self, key):
+        frame = self._frames.get(key)
+        if frame is not None:
+            self._frames.move_to_end(key)
+        return frame
+
+    def put(self, key, frame):
+        self._frames[key] = frame
+        self._frames.move_to_end(key)
+        while len(self._frames) > self.limit:
+            self._frames.popitem(last=False)
+
+    def __len__(self):
+        return len(self._frames)
