@@ -13,9 +13,11 @@ Per lab, each the median of REPEATS fresh kernels unless said otherwise:
                  time a cell waited for it (utils.background_import.WAITS), and which cell
   frame          every control of every live figure moved FRAME_STEPS times after a Run All:
                  kernel-side seconds per frame (drawing and PNG), median and 95th percentile
-  browser        slider key press to new picture in JupyterLab in Chromium (median, 95th
+  browser        slider key press (a step) to new picture in JupyterLab in Chromium (median, 95th
                  percentile), from build/browser-latency.json; --browser measures it first
                  (tests/browser/test_explorer_latency.py, with where the time goes)
+  jump           the same for a click along the slider's track, mostly to a state not drawn ahead
+                 (build/browser-latency-parts.json, written by --browser)
 The table is printed and written to build/bench.json. Nothing in labs/ is modified.
 """
 import json
@@ -38,6 +40,7 @@ FRAMES_CODE = f"import json\nfrom utils.widgets import frame_times\nprint(json.d
 BUSY = "__import__('utils.background_import', fromlist=['_']).in_progress()"
 WAITS_CODE = "from utils import background_import\nprint(json.dumps(background_import.WAITS))"
 LATENCY_FILE = ROOT / "build" / "browser-latency.json"
+PARTS_FILE = ROOT / "build" / "browser-latency-parts.json"
 
 
 class Kernel:
@@ -137,6 +140,14 @@ def browser_latency():
     return {lab: run["seconds"] for lab, run in json.loads(LATENCY_FILE.read_text()).items() if run["seconds"]}
 
 
+def browser_jumps():
+    """{lab: seconds of every timed jump} from the latency test's last run."""
+    if not PARTS_FILE.exists():
+        return {}
+    return {lab: [jump["total"] / 1000 for figure in run["figures"] for jump in figure.get("jumps", [])]
+            for lab, run in json.loads(PARTS_FILE.read_text()).items()}
+
+
 def measure_browser(paths):
     """Run the explorer latency test in Chromium for these labs (it writes build/browser-latency.json)."""
     selected = " or ".join(path.name for path in paths)
@@ -156,9 +167,9 @@ def main(args):
         measure_browser(paths)
     floors = []
     rows = []
-    latencies = browser_latency()
+    latencies, jumps = browser_latency(), browser_jumps()
     print(f"{'lab':<34} {'first (s)':>9} {'x floor':>7} {'run all (s)':>11} {'read wait (s)':>13}"
-          f" {'frame ms med/p95':>16} {'browser ms med/p95':>18}")
+          f" {'frame ms med/p95':>16} {'browser ms med/p95':>18} {'jump ms med/p95':>15}")
     for path in paths:
         runs, lab_floors = [], []
         for repeat in range(REPEATS):
@@ -191,10 +202,16 @@ def main(args):
             row |= {"browser_median_ms": ms(statistics.median(moves)), "browser_p95_ms": ms(percentile(moves, 0.95)),
                     "browser_moves": len(moves)}
             seen = f"{row['browser_median_ms']:.0f} / {row['browser_p95_ms']:.0f}"
+        jumped = "-"
+        if jumps.get(path.name):
+            moves = jumps[path.name]
+            row |= {"jump_median_ms": ms(statistics.median(moves)), "jump_p95_ms": ms(percentile(moves, 0.95)),
+                    "jumps": len(moves)}
+            jumped = f"{row['jump_median_ms']:.0f} / {row['jump_p95_ms']:.0f}"
         rows.append(row)
         print(f"{path.name:<34} {first:>9.2f} {first / floor:>7.2f} {row['run_all_s']:>11.1f}"
-              f" {row['reading_wait_s']:>13.2f} {frame:>16} {seen:>18}" + (f"  ERRORS: {row['errors']}" if row["errors"]
-                                                                          else ""), flush=True)
+              f" {row['reading_wait_s']:>13.2f} {frame:>16} {seen:>18} {jumped:>15}"
+              + (f"  ERRORS: {row['errors']}" if row["errors"] else ""), flush=True)
     floor = statistics.median(floors)
     print(f"{'bare kernel (floor)':<34} {floor:>9.2f} {1.0:>7.2f}   (median of {len(floors)}, interleaved)")
     out = ROOT / "build" / "bench.json"

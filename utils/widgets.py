@@ -383,8 +383,17 @@ async function render({ model, el, host, signal }) {
     if (message.kind === "frame" && buffers.length) keep(message.key, buffers[0], message.caption);
   });
 
-  controls = await Promise.all(model.get("controls").map(
-    async (control) => ({kind: control.kind, model: await host.getModel(control.ref)})));
+  const cleanup = () => {
+    for (const entry of kept.values()) URL.revokeObjectURL(entry.url);
+    if (loose) URL.revokeObjectURL(loose);
+  };
+  try {
+    controls = await Promise.all(model.get("controls").map(
+      async (control) => ({kind: control.kind, model: await host.getModel(control.ref)})));
+  } catch (error) {  // a front end that cannot share its models: the kernel's pictures alone, as they come
+    console.warn("explorer: drawing ahead is off here:", error);
+    return cleanup;
+  }
   const moved = () => {
     const entry = kept.get(currentKey());
     if (entry) show(entry);
@@ -401,10 +410,7 @@ async function render({ model, el, host, signal }) {
   };
   document.addEventListener("pointerover", reaching, {signal});
   document.addEventListener("focusin", reaching, {signal});
-  return () => {
-    for (const entry of kept.values()) URL.revokeObjectURL(entry.url);
-    if (loose) URL.revokeObjectURL(loose);
-  };
+  return cleanup;
 }
 export default { render };
 """

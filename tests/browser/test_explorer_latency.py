@@ -1,15 +1,18 @@
 """Where a student's wait goes when an explorer's slider moves: `make bench` runs this (BENCH_LATENCY=1).
 
-For each lab: JupyterLab in Chromium, Run All, then MOVES key presses on the first slider of every
-live figure. Each move is timed inside the page and split at the WebSocket:
-  input    key press to the slider's update leaving the page
+For each lab: JupyterLab in Chromium, Run All, then on the first slider of every live figure MOVES key
+presses (a step each: most of them shown from the pictures the kernel drew ahead, utils.widgets
+DrawingAhead) and then clicks at JUMP_AT along its track (jumps: mostly to states not drawn yet, so the
+kernel draws them while the student waits). Each move is timed inside the page, from the last key or
+pointer press to the new picture's `load`, and split at the WebSocket when a picture came for it:
+  input    press to the slider's update leaving the page
   kernel   that message to the new picture's message arriving (the kernel's frame, the messages'
            trips through the server and ZeroMQ)
-  display  the picture's message to its `load` event (widget model, Blob URL, PNG decode)
+  display  the picture's message to its `load` event (widget model, Blob URL, JPEG decode)
   paint    `load` to the next animation frame (the picture on screen)
-The totals (key press to `load`, as test_labs_in_browser times them) go to build/browser-latency.json
-for `make bench`; the split to build/browser-latency-parts.json. Skipped unless BENCH_LATENCY=1:
-`make test-browser` already runs every lab once.
+A move shown from a picture drawn ahead has its total only. The steps' totals go to
+build/browser-latency.json for `make bench`; every part, the jumps' too, to build/browser-latency-parts.json.
+Skipped unless BENCH_LATENCY=1: `make test-browser` already runs every lab once.
 """
 import json
 import os
@@ -25,6 +28,7 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(os.environ.get("BENCH_LATENCY") != "1", reason="make bench runs it (BENCH_LATENCY=1)")]
 
 MOVES = 12
+JUMP_AT = (0.15, 0.85, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55, 0.1, 0.9, 0.3, 0.7)  # along the track: far apart
 IMAGE_BYTES = 3000  # a message this large after a move carries the new picture
 PARTS_FILE = Path(__file__).resolve().parents[2] / "build" / "browser-latency-parts.json"
 
@@ -65,11 +69,14 @@ START_MOVE_JS = """(image) => {
     }
     if (!window.labKeysTimed) {
         window.labKeysTimed = true;
-        // from the last key press before the new picture: a press at the end of a slider's range moves nothing
-        document.addEventListener('keydown', () => {
+        // from the last key or pointer press before the new picture: a key press at the end of a slider's
+        // range moves nothing
+        const pressed = () => {
             const current = window.labTimedMove;
             if (current && current.loaded === null) current.start = performance.now();
-        }, {capture: true});
+        };
+        document.addEventListener('keydown', pressed, {capture: true});
+        document.addEventListener('pointerdown', pressed, {capture: true});
     }
     window.labTimedMove = move;
 }"""
@@ -88,15 +95,26 @@ MOVE_PARTS_JS = f"""() => {{
 STILL_JS = "() => performance.now() - (window.labLastLoad ?? 0) > 300"
 
 
-def timed_moves(page, image, control, kind, moves=MOVES):
+def click_along(control, fraction):
+    """A click on the slider's track at this fraction of its length: a jump, as a student clicks or drags."""
+    track = control.locator(".noUi-target").first
+    box = track.bounding_box()
+    track.click(position={"x": box["width"] * fraction, "y": box["height"] / 2})
+
+
+def timed_moves(page, image, control, kind, moves=MOVES, jumps=False):
+    """The parts of each move: a key press (one step), or with jumps a click along the track (JUMP_AT)."""
     parts = []
-    for _ in range(moves):
+    for move in range(len(JUMP_AT) if jumps else moves):
         try:
             page.wait_for_function(STILL_JS, timeout=5_000, polling=50)
         except Exception:
             continue
         image.evaluate(START_MOVE_JS)
-        nudge_control(control, kind)
+        if jumps:
+            click_along(control, JUMP_AT[move])
+        else:
+            nudge_control(control, kind)
         try:
             parts.append(page.wait_for_function(MOVE_PARTS_JS, timeout=5_000, polling=20).json_value())
         except Exception:  # the picture did not change (a rounded value)
@@ -138,19 +156,22 @@ def test_explorer_latency(lab, lab_server, lab_pages, browser, lab_timeout):
             nudge_control(control, kind)  # a first move: the figure's first frames are not timed
             time.sleep(0.5)
             parts = timed_moves(page, image, control, kind)
+            jumps = timed_moves(page, image, control, kind, jumps=True)
             live = figure.locator('[aria-live="polite"]')
             if live.count() != 1 or not live.first.text_content().strip():
                 silent.append(i + 1)
-            per_figure.append({"figure": i + 1, "control": description, "moves": parts, "median_ms": summary(parts)})
+            per_figure.append({"figure": i + 1, "control": description, "moves": parts, "median_ms": summary(parts),
+                               "jumps": jumps, "jump_median_ms": summary(jumps)})
         if not any(f["moves"] for f in per_figure):
             pytest.skip(f"{name}: no live figure with a slider")
         LATENCIES[name] = [p["total"] / 1000 for f in per_figure for p in f["moves"]]
         known = json.loads(PARTS_FILE.read_text()) if PARTS_FILE.exists() else {}
         known[name] = {"when": time.strftime("%Y-%m-%d %H:%M"), "figures": per_figure,
-                       "median_ms": summary([p for f in per_figure for p in f["moves"]])}
+                       "median_ms": summary([p for f in per_figure for p in f["moves"]]),
+                       "jump_median_ms": summary([p for f in per_figure for p in f["jumps"]])}
         PARTS_FILE.parent.mkdir(exist_ok=True)
         PARTS_FILE.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n")
-        print(f"{name}: {known[name]['median_ms']}")
+        print(f"{name}: steps {known[name]['median_ms']}, jumps {known[name]['jump_median_ms']}")
         assert not silent, f"{name}: figure(s) {silent} have no caption in a live region (screen readers hear nothing)"
     finally:
         lab_pages.close(run)
