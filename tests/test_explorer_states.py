@@ -7,7 +7,7 @@ import subprocess
 import ipywidgets as widgets
 import pytest
 
-from utils.explorer_states import FrameStore, control_kind, place, state_key, states_ahead, stepped
+from utils.explorer_states import FrameStore, control_kind, grid_value, on_grid, place, state_key, states_ahead, stepped
 from utils.widgets import FIGURE_VIEW_ESM, LIVE_FIGURES, DrawingAhead, live_figure
 
 
@@ -158,3 +158,44 @@ def test_drawing_ahead_yields_to_a_move_waiting_to_be_drawn():
     callback, args = loop.calls.pop()
     callback(*args)
     assert drawn == ["a"] and ahead.plan == [] and loop.calls == []
+
+
+def test_a_slider_on_its_grid_is_drawn_at_its_written_value():
+    w = widgets.FloatSlider(value=3.0, min=0.5, max=3.5, step=0.05)
+    epsilon = widgets.FloatLogSlider(value=1.0, base=10, min=-3, max=0, step=0.1)
+    assert grid_value(w, 51) == 3.05 and grid_value(epsilon, 29) == 10 ** -0.1
+    assert on_grid({"w": w, "epsilon": epsilon}, {"w": 0.5 + 51 * 0.05, "epsilon": 1.0}) == {"w": 3.05, "epsilon": 1.0}
+    assert on_grid({"w": w}, {"w": 3.051}) == {"w": 3.051}  # off the grid: as it is
+    assert stepped(w, 3.0, 1) == 3.05
+
+
+def test_every_picture_sent_is_the_picture_of_its_state():
+    """Lab 07's explorer (a menu that lays the figure out again, a log slider) moved at random, drawing ahead
+    after each move: every picture the view gets, ahead or for a move, equals a fresh drawing of its key's
+    state, so out-of-order frames never leave a trace in the still picture."""
+    import random
+
+    from utils.derivatives import TangentExplorer
+    from utils.widgets import Frames
+
+    options = [("w²", "w**2"), ("w³", "w**3"), ("1/w", "1/w")]
+    controls = {"function": widgets.Dropdown(options=options, value="w**2"),
+                "w": widgets.FloatSlider(value=3.0, min=0.5, max=3.5, step=0.05),
+                "epsilon": widgets.FloatLogSlider(value=1.0, base=10, min=-3, max=0, step=0.1)}
+    box = live_figure(TangentExplorer, **controls)
+    view, sent = box.children[1], []
+    view.send = lambda content, buffers=None: sent.append((content["key"], buffers[0]))
+    view.observe(lambda _: sent.append((view.key, view.picture)), names="key")
+    view._handle_custom_msg({"kind": "warm", "fresh": True}, [])
+    rng = random.Random(7)
+    for _ in range(8):
+        name = rng.choice(list(controls))
+        moved = stepped(controls[name], controls[name].value, rng.choice([-1, 1, 2]))
+        if moved is not None:
+            controls[name].value = moved
+    assert len(sent) > 20
+    for key, picture in sent:
+        function, k, e = json.loads(key)
+        state = {"function": options[function][1], "w": grid_value(controls["w"], k),
+                 "epsilon": grid_value(controls["epsilon"], e)}
+        assert picture == Frames(TangentExplorer, image_format="jpeg").render(**state)[0], state

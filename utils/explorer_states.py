@@ -10,6 +10,7 @@ is always drawn when it is asked for, never looked up.
 import json
 import math
 from collections import OrderedDict
+from decimal import Decimal
 
 ON_GRID = 1e-6  # a value within this fraction of a step from a grid point stands on it
 
@@ -55,6 +56,31 @@ def state_key(controls, values):
     return json.dumps(places, separators=(",", ":"), ensure_ascii=False)
 
 
+def _decimals(number):
+    """How many decimals a number is written with (0.05 -> 2, 3 -> 0, 1e-05 -> 5)."""
+    return max(0, -Decimal(repr(float(number))).normalize().as_tuple().exponent)
+
+
+def grid_value(control, k):
+    """The value of grid point k of a slider, as it is written (0.5 + 51 * 0.05 is 3.05, not 3.0500000000000003)."""
+    x = round(control.min + k * control.step, max(_decimals(control.min), _decimals(control.step)))
+    if control_kind(control) == "log":
+        return control.base ** x
+    return round(x) if isinstance(control.value, int) else x
+
+
+def on_grid(controls, values):
+    """values with each slider's value standing on its grid replaced by its grid_value: a state's picture then
+    depends on its key alone, whether it is drawn ahead or when the browser's last bits arrive."""
+    snapped = dict(values)
+    for name, control in controls.items():
+        if control_kind(control) in ("grid", "log"):
+            k = place(control, values[name])
+            if k is not None:
+                snapped[name] = grid_value(control, k)
+    return snapped
+
+
 def stepped(control, value, steps):
     """The control's value `steps` steps from value, or None past either end (or for a control without steps)."""
     kind = control_kind(control)
@@ -68,9 +94,7 @@ def stepped(control, value, steps):
     x = control.min + (k + steps) * control.step
     if not control.min - abs(control.step) * ON_GRID <= x <= control.max + abs(control.step) * ON_GRID:
         return None
-    if kind == "log":
-        return control.base ** x
-    return round(x) if isinstance(control.value, int) else x
+    return grid_value(control, k + steps)
 
 
 def states_ahead(controls, values, moved=None, direction=1, reach=3):

@@ -29,7 +29,7 @@ import time
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .explorer_states import FrameStore, control_kind, place, state_key, states_ahead
+from .explorer_states import FrameStore, control_kind, on_grid, place, state_key, states_ahead
 
 COALESCE_SECONDS = 0.01  # slider moves that arrive this close together are drawn once
 LIVE_FIGURES = []  # every live figure of this kernel, so `make bench` can time its frames
@@ -511,7 +511,7 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
     last_move = {"moved": None, "direction": 1}
 
     def redraw(fresh=False):
-        values = {name: control.value for name, control in controls.items()}
+        values = on_grid(controls, {name: control.value for name, control in controls.items()})
         key = state_key(controls, values)
         picture, text = frame_for(key, values, fresh)
         with view.hold_sync():
@@ -532,7 +532,7 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
         if content.get("kind") == "warm":
             ahead.reaching(fresh=bool(content.get("fresh")))
             last_move.update(moved=None, direction=1)
-            values = {name: control.value for name, control in controls.items()}
+            values = on_grid(controls, {name: control.value for name, control in controls.items()})
             ahead.start(states_ahead(controls, values))
 
     live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False, "ahead": ahead}
