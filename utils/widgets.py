@@ -1,8 +1,10 @@
 """Interactive figures without ipympl: sliders re-draw a Matplotlib figure shown as an image.
 
-The figure lives in an `ipywidgets.Image`, not in an Output widget, so a stored notebook holds
-only plain widget views (nbval skips them) and the drawing code stays pure and testable without a
-browser. Two ways to draw:
+The figure is a picture in a small anywidget view (`FigureView`, with its caption), not in an Output
+widget, so a stored notebook holds only plain widget views (nbval skips them) and the drawing code
+stays pure and testable without a browser. Once a student reaches for an explorer, the kernel also
+draws the states next to the current one while it is idle (`DrawingAhead`, utils/explorer_states.py),
+and the view shows each the moment its slider gets there. Two ways to draw:
 
     def draw(fig, w, b):                          # a new figure on every frame: simple
         ax = fig.subplots()
