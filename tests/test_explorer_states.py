@@ -1,10 +1,12 @@
 """An explorer's states: keys the kernel and the browser agree on, the states drawn ahead, and the drawing
 ahead itself (utils/explorer_states.py, utils/widgets.DrawingAhead)."""
+import io
 import json
 import shutil
 import subprocess
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 
 from utils.explorer_states import FrameStore, control_kind, grid_value, on_grid, place, state_key, states_ahead, stepped
@@ -171,8 +173,8 @@ def test_a_slider_on_its_grid_is_drawn_at_its_written_value():
 
 def test_every_picture_sent_is_the_picture_of_its_state():
     """Lab 07's explorer (a menu that lays the figure out again, a log slider) moved at random, drawing ahead
-    after each move: every picture the view gets, ahead or for a move, equals a fresh drawing of its key's
-    state, so out-of-order frames never leave a trace in the still picture."""
+    after each move: every picture the view gets, ahead or for a move, looks like a fresh drawing of its
+    key's state, so out-of-order frames never leave a trace in the still picture."""
     import random
 
     from utils.derivatives import TangentExplorer
@@ -198,4 +200,13 @@ def test_every_picture_sent_is_the_picture_of_its_state():
         function, k, e = json.loads(key)
         state = {"function": options[function][1], "w": grid_value(controls["w"], k),
                  "epsilon": grid_value(controls["epsilon"], e)}
-        assert picture == Frames(TangentExplorer, image_format="jpeg").render(**state)[0], state
+        fresh = Frames(TangentExplorer, image_format="jpeg").render(**state)[0]
+        # the same picture: a menu's new layout may land a title a fraction of a pixel apart (a JPEG value
+        # or two); a stale text or line left in the still picture differs by hundreds
+        assert np.abs(pixels(picture) - pixels(fresh)).max() <= 16, state
+
+
+def pixels(jpeg):
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(jpeg)).convert("RGB"), dtype=int)

@@ -26,6 +26,11 @@ def control_kind(control):
     return "value"
 
 
+def is_menu(control):
+    """A list of options chosen by a click (a dropdown, radio buttons), not stepped along like a slider."""
+    return control_kind(control) == "index" and "Slider" not in type(control).__name__
+
+
 def _option_values(control):
     return [option[1] if isinstance(option, tuple) else option for option in control.options]
 
@@ -101,15 +106,19 @@ def states_ahead(controls, values, moved=None, direction=1, reach=3):
     """(key, values) of the states to draw ahead from values, likeliest first, none twice.
 
     After a move of the control `moved` (direction +1 or -1): that control `reach` steps on in the same
-    direction, one step back, then every other control one step either way. With no move (a student
-    reaching for the explorer): every control one step either way, then two.
+    direction, one step back, then every other control but a menu one step either way. With no move (a
+    student reaching for the explorer): every slider one step either way, then two, then each menu's
+    neighbours. A menu's picture is often a full drawing (a new curve, new limits); drawn ahead after
+    every move, it would hold up the next move that was not drawn ahead.
     """
-    names = list(controls)
+    sliders = [name for name in controls if not is_menu(controls[name])]
+    menus = [name for name in controls if is_menu(controls[name])]
     if moved is None:
-        plan = [(name, s) for reach_ in (1, 2) for name in names for s in (reach_, -reach_)]
+        plan = [(name, s) for reach_ in (1, 2) for name in sliders for s in (reach_, -reach_)]
+        plan += [(name, s) for name in menus for s in (1, -1)]
     else:
         plan = [(moved, direction * k) for k in range(1, reach + 1)] + [(moved, -direction)]
-        plan += [(name, s) for name in names if name != moved for s in (1, -1)]
+        plan += [(name, s) for name in sliders if name != moved for s in (1, -1)]
     seen, ahead = {state_key(controls, values)}, []
     for name, steps in plan:
         value = stepped(controls[name], values[name], steps)
