@@ -160,6 +160,15 @@ def ms(seconds):
     return round(1000 * seconds, 1)
 
 
+def spread(row, name, seconds, count):
+    """Add <name>_median_ms, <name>_p95_ms and the count to row; return them as "median / p95" ("-": none)."""
+    if not seconds:
+        return "-"
+    row |= {f"{name}_median_ms": ms(statistics.median(seconds)), f"{name}_p95_ms": ms(percentile(seconds, 0.95)),
+            count: len(seconds)}
+    return f"{row[f'{name}_median_ms']:.0f} / {row[f'{name}_p95_ms']:.0f}"
+
+
 def main(args):
     browser = "--browser" in args
     paths = lab_paths([a for a in args if a != "--browser"])
@@ -189,25 +198,11 @@ def main(args):
         if longest:
             row["reading_wait_cell"] = {"execution_count": longest[0], "module": longest[1]}
         frames = runs[0].get("frames", [])
-        frame = "-"
-        if frames:
-            row |= {"frame_median_ms": ms(statistics.median(frames)), "frame_p95_ms": ms(percentile(frames, 0.95)),
-                    "frames": len(frames)}
-            frame = f"{row['frame_median_ms']:.0f} / {row['frame_p95_ms']:.0f}"
-            if runs[0].get("encode"):
-                row["encode_median_ms"] = ms(statistics.median(runs[0]["encode"]))
-        seen = "-"
-        if latencies.get(path.name):
-            moves = latencies[path.name]
-            row |= {"browser_median_ms": ms(statistics.median(moves)), "browser_p95_ms": ms(percentile(moves, 0.95)),
-                    "browser_moves": len(moves)}
-            seen = f"{row['browser_median_ms']:.0f} / {row['browser_p95_ms']:.0f}"
-        jumped = "-"
-        if jumps.get(path.name):
-            moves = jumps[path.name]
-            row |= {"jump_median_ms": ms(statistics.median(moves)), "jump_p95_ms": ms(percentile(moves, 0.95)),
-                    "jumps": len(moves)}
-            jumped = f"{row['jump_median_ms']:.0f} / {row['jump_p95_ms']:.0f}"
+        frame = spread(row, "frame", frames, count="frames")
+        if frames and runs[0].get("encode"):
+            row["encode_median_ms"] = ms(statistics.median(runs[0]["encode"]))
+        seen = spread(row, "browser", latencies.get(path.name), count="browser_moves")
+        jumped = spread(row, "jump", jumps.get(path.name), count="jumps")
         rows.append(row)
         print(f"{path.name:<34} {first:>9.2f} {first / floor:>7.2f} {row['run_all_s']:>11.1f}"
               f" {row['reading_wait_s']:>13.2f} {frame:>16} {seen:>18} {jumped:>15}"

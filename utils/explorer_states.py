@@ -102,14 +102,16 @@ def stepped(control, value, steps):
     return grid_value(control, k + steps)
 
 
-def states_ahead(controls, values, moved=None, direction=1, reach=3):
+def states_ahead(controls, values, moved=None, direction=1, reach=3, line=24):
     """(key, values) of the states to draw ahead from values, likeliest first, none twice.
 
     After a move of the control `moved` (direction +1 or -1): that control `reach` steps on in the same
-    direction, one step back, then every other control but a menu one step either way. With no move (a
-    student reaching for the explorer): every slider one step either way, then two, then each menu's
-    neighbours. A menu's picture is often a full drawing (a new curve, new limits); drawn ahead after
-    every move, it would hold up the next move that was not drawn ahead.
+    direction, one step back, then every other control but a menu one step either way, then, for a
+    slider, the rest of its grid up to `line` steps either way, nearest first (a click along its track
+    then finds its picture drawn). With no move (a student reaching for the explorer): every slider one
+    step either way, then two, then each menu's neighbours. A menu's picture is often a full drawing (a
+    new curve, new limits); drawn ahead after every move, it would hold up the next move that was not
+    drawn ahead.
     """
     sliders = [name for name in controls if not is_menu(controls[name])]
     menus = [name for name in controls if is_menu(controls[name])]
@@ -119,6 +121,8 @@ def states_ahead(controls, values, moved=None, direction=1, reach=3):
     else:
         plan = [(moved, direction * k) for k in range(1, reach + 1)] + [(moved, -direction)]
         plan += [(name, s) for name in sliders if name != moved for s in (1, -1)]
+        if moved in sliders:
+            plan += [(moved, s) for k in range(2, line + 1) for s in (direction * k, -direction * k)]
     seen, ahead = {state_key(controls, values)}, []
     for name, steps in plan:
         value = stepped(controls[name], values[name], steps)
@@ -135,7 +139,7 @@ def states_ahead(controls, values, moved=None, direction=1, reach=3):
 class FrameStore:
     """The newest `limit` frames drawn, by state key: (picture bytes, caption)."""
 
-    def __init__(self, limit=96):
+    def __init__(self, limit=160):
         self.limit = limit
         self._frames = OrderedDict()
 

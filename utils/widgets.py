@@ -307,7 +307,7 @@ def caption_text(text, controls, values=None):
 # already holds at once, without waiting for the kernel. It asks the kernel to draw ahead when the pointer
 # or the keyboard focus reaches the explorer.
 FIGURE_VIEW_ESM = """
-const KEPT = 128;  // pictures kept per view (about 5 MB)
+const KEPT = 192;  // pictures kept per view (about 10 MB)
 const DECODED = 16;  // of which decoded ahead (about 1 MB each)
 
 function placeOf(control) {
