@@ -102,7 +102,7 @@ def stepped(control, value, steps):
     return grid_value(control, k + steps)
 
 
-def states_ahead(controls, values, moved=None, direction=1, reach=3, line=24):
+def states_ahead(controls, values, moved=None, direction=1, reach=3, line=10):
     """(key, values) of the states to draw ahead from values, likeliest first, none twice.
 
     After a move of the control `moved` (direction +1 or -1): that control `reach` steps on in the same
