@@ -218,3 +218,15 @@ def pixels(jpeg):
     from PIL import Image
 
     return np.asarray(Image.open(io.BytesIO(jpeg)).convert("RGB"), dtype=int)
+
+
+def test_the_likeliest_next_pictures_are_marked_for_decoding_at_once():
+    slider = widgets.IntSlider(value=50, min=0, max=100)
+    box = live_figure(draw_line, slope=slider)
+    view, near = box.children[1], []
+    view.send = lambda content, buffers=None: near.append(content["near"])
+    view._handle_custom_msg({"kind": "warm", "fresh": True}, [])
+    assert near == [True] * 4  # 51, 49, 52, 48
+    near.clear()
+    slider.value = 51
+    assert near[:4] == [True] * 4 and len(near) > 10 and not any(near[4:])  # 53, 54, 50, 47; then the grid

@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from .explorer_states import FrameStore, control_kind, on_grid, place, state_key, states_ahead
 
 COALESCE_SECONDS = 0.01  # slider moves that arrive this close together are drawn once
+NEAR = 4  # the first states of a plan drawn ahead, which the page also decodes at once (more would slow a jump's)
 LIVE_FIGURES = []  # every live figure of this kernel, so `make bench` can time its frames
 
 
@@ -244,6 +245,7 @@ class DrawingAhead:
         self.frame_for, self.send, self.busy = frame_for, send, busy
         self.wanted = False
         self.plan = []
+        self.near = set()
         self.sent = set()  # keys the browser's views hold (up to their limit)
         self.current = None
         self._due = None
@@ -263,6 +265,7 @@ class DrawingAhead:
     def start(self, plan):
         """Draw these (key, values) states ahead, in order, instead of what was planned before."""
         self.plan = [(key, values) for key, values in plan if key not in self.sent]
+        self.near = {key for key, _ in self.plan[:NEAR]}  # the likeliest next: the page decodes them at once
         if self._due is not None or not self.plan:
             return
         try:
@@ -287,7 +290,7 @@ class DrawingAhead:
         if key in self.sent:
             return
         picture, caption = self.frame_for(key, values)
-        self.send(key, picture, caption)
+        self.send(key, picture, caption, key in self.near)
         self.sent.add(key)
 
 
@@ -308,7 +311,7 @@ def caption_text(text, controls, values=None):
 # or the keyboard focus reaches the explorer.
 FIGURE_VIEW_ESM = """
 const KEPT = 192;  // pictures kept per view (about 10 MB)
-const DECODED = 16;  // of which decoded ahead (about 1 MB each)
+const DECODED = 8;  // of which decoded ahead, the likeliest next (about 1 MB each)
 
 function placeOf(control) {
   const m = control.model;
@@ -343,16 +346,19 @@ async function render({ model, el, host, signal }) {
     }
     const entry = {url: URL.createObjectURL(new Blob([bytes], {type: "image/jpeg"})), caption};
     kept.set(key, entry);
-    decoded.push(new Image());  // decoded now, while the student reads: shown later without a wait
-    decoded.at(-1).src = entry.url;
-    decoded.at(-1).decode().catch(() => {});
-    if (decoded.length > DECODED) decoded.shift();
     for (const [old, gone] of kept) {
       if (kept.size <= KEPT) break;
       kept.delete(old);
       if (picture.src !== gone.url) URL.revokeObjectURL(gone.url);
     }
     return entry;
+  };
+  const decode = (entry) => {  // a likely next picture, decoded while the student reads: then shown at once
+    const image = new Image();
+    image.src = entry.url;
+    image.decode().catch(() => {});
+    decoded.push(image);
+    if (decoded.length > DECODED) decoded.shift();
   };
   const show = (entry) => {
     if (picture.src !== entry.url) picture.src = entry.url;
@@ -382,7 +388,9 @@ async function render({ model, el, host, signal }) {
   model.on("change:key", fromKernel);
   model.on("change:caption", fromKernel);
   model.on("msg:custom", (message, buffers) => {
-    if (message.kind === "frame" && buffers.length) keep(message.key, buffers[0], message.caption);
+    if (message.kind !== "frame" || !buffers.length) return;
+    const entry = keep(message.key, buffers[0], message.caption);
+    if (message.near) decode(entry);
   });
 
   const cleanup = () => {
@@ -506,8 +514,8 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
                 store.put(key, frame)
         return frame
 
-    def send_ahead(key, picture, caption):
-        view.send({"kind": "frame", "key": key, "caption": caption}, buffers=[picture])
+    def send_ahead(key, picture, caption, near):
+        view.send({"kind": "frame", "key": key, "caption": caption, "near": near}, buffers=[picture])
 
     ahead = DrawingAhead(frame_for, send_ahead)
     last_move = {"moved": None, "direction": 1}
