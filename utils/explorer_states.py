@@ -102,13 +102,27 @@ def stepped(control, value, steps):
     return grid_value(control, k + steps)
 
 
-def states_ahead(controls, values, moved=None, direction=1, reach=3, line=10):
+WHOLE_LINE = 64  # a slider with at most this many grid points has its whole grid drawn ahead after a move
+
+
+def grid_points(control):
+    """How many values a slider or a menu can take (None for other controls)."""
+    kind = control_kind(control)
+    if kind == "index":
+        return len(control.options)
+    if kind in ("grid", "log"):
+        return round((control.max - control.min) / control.step) + 1
+    return None
+
+
+def states_ahead(controls, values, moved=None, direction=1, reach=3, whole_line=WHOLE_LINE):
     """(key, values) of the states to draw ahead from values, likeliest first, none twice.
 
     After a move of the control `moved` (direction +1 or -1): that control `reach` steps on in the same
     direction, one step back, then every other control but a menu one step either way, then, for a
-    slider, the rest of its grid up to `line` steps either way, nearest first (a click along its track
-    then finds its picture drawn). With no move (a student reaching for the explorer): every slider one
+    slider of at most `whole_line` grid points, the rest of its grid, nearest first (a click along its
+    track then finds its picture drawn; on a longer slider that many pictures queued ahead of a click's
+    own would slow it down). With no move (a student reaching for the explorer): every slider one
     step either way, then two, then each menu's neighbours. A menu's picture is often a full drawing (a
     new curve, new limits); drawn ahead after every move, it would hold up the next move that was not
     drawn ahead.
@@ -121,8 +135,9 @@ def states_ahead(controls, values, moved=None, direction=1, reach=3, line=10):
     else:
         plan = [(moved, direction * k) for k in range(1, reach + 1)] + [(moved, -direction)]
         plan += [(name, s) for name in sliders if name != moved for s in (1, -1)]
-        if moved in sliders:
-            plan += [(moved, s) for k in range(2, line + 1) for s in (direction * k, -direction * k)]
+        points = grid_points(controls[moved]) or 0
+        if moved in sliders and points <= whole_line:
+            plan += [(moved, s) for k in range(2, points) for s in (direction * k, -direction * k)]
     seen, ahead = {state_key(controls, values)}, []
     for name, steps in plan:
         value = stepped(controls[name], values[name], steps)
