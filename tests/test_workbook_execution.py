@@ -10,6 +10,7 @@ One kernel per lab (about 8-15 s each here): this file stands alone so that pyte
 beside the other tests.
 """
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def problems_of(lab, nb):
         for output in cell.get("outputs", []):
             if output.output_type == "error" and not (output.ename == "NotImplementedError"
                                                       and output.evalue in stub_messages):
-                say(index, f"{output.ename}: {output.evalue[:120]}")
+                where_raised = [line for line in strip_ansi("\n".join(output.traceback)).splitlines()
+                                if line.lstrip().startswith(("File ", "Cell In"))][-3:]
+                say(index, f"{output.ename}: {output.evalue[:120]} (raised in: {' <- '.join(reversed(where_raised))})")
     for exercise, check, _ in workbook.exercise_layout(lab.cells):
         cell = nb.cells[position[check]]
         text = "".join(output_text(o) for o in cell.outputs)
@@ -73,6 +76,10 @@ def problems_of(lab, nb):
         if found:
             say(index, f"an output shows solution text: {found[0].strip()!r}")
     return problems
+
+
+def strip_ansi(text):
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def check_workbook(lab, folder):
