@@ -264,12 +264,14 @@ def _done(name):
 
 def _swap_stand_ins():
     """Stand-ins in the notebook and in loaded utils modules become the real objects, where imported."""
-    namespaces = [vars(module) for name, module in list(sys.modules.items())
+    # dict.copy(), not list(d.items()): a copy is one step under the GIL, while building a list can run the
+    # garbage collector, let the thread import meanwhile and raise "dictionary changed size during iteration"
+    namespaces = [vars(module) for name, module in sys.modules.copy().items()
                   if name == "utils" or name.startswith("utils.")]
     if _state["shell"] is not None:
         namespaces.append(_state["shell"].user_ns)
     for namespace in namespaces:
-        for key, value in list(namespace.items()):
+        for key, value in namespace.copy().items():
             with contextlib.suppress(Exception):  # a failed import stays a stand-in: its use raises
                 if isinstance(value, Pending) and _done(value.__name__):
                     namespace[key] = wait(value.__name__)
