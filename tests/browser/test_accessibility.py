@@ -156,6 +156,7 @@ def run_all(lab_pages, server, name, timeout=300):
 def press_until_redrawn(page, image, attempts):
     """Try each sequence of keys in turn until the figure's image changes; True if it did."""
     for keys in attempts:
+        page.bring_to_front()  # a list's pop-up opens only in the page in front; the next lab may have opened since
         before = image.get_attribute("src")
         for key in keys:
             page.keyboard.press(key)
