@@ -31,7 +31,8 @@ def is_menu(control):
     return control_kind(control) == "index" and "Slider" not in type(control).__name__
 
 
-def _option_values(control):
+def option_values(control):
+    """A menu's or selection slider's values (the second of each (label, value) pair)."""
     return [option[1] if isinstance(option, tuple) else option for option in control.options]
 
 
@@ -44,7 +45,7 @@ def place(control, value):
     """The control's part of a state key for value: an int, a JSON value, or None (off its grid)."""
     kind = control_kind(control)
     if kind == "index":
-        options = _option_values(control)
+        options = option_values(control)
         return options.index(value) if value in options else None
     if kind == "value":
         return value
@@ -90,7 +91,7 @@ def stepped(control, value, steps):
     """The control's value `steps` steps from value, or None past either end (or for a control without steps)."""
     kind = control_kind(control)
     if kind == "index":
-        options = _option_values(control)
+        options = option_values(control)
         k = options.index(value) + steps if value in options else -1
         return options[k] if 0 <= k < len(options) else None
     k = place(control, value) if kind in ("grid", "log") else None

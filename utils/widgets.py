@@ -31,7 +31,7 @@ import time
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .explorer_states import FrameStore, control_kind, on_grid, place, state_key, states_ahead
+from .explorer_states import FrameStore, control_kind, on_grid, option_values, place, state_key, states_ahead, stepped
 
 COALESCE_SECONDS = 0.01  # slider moves that arrive this close together are drawn once
 NEAR = 4  # the first states of a plan drawn ahead, which the page also decodes at once (more would slow a jump's)
@@ -615,18 +615,14 @@ def _live_box_class():
 
 
 def _next_value(control):
-    """The value one step on from the control's current one (back one step at the end of its range)."""
-    options = getattr(control, "options", None)
-    if options is not None and len(options):
-        values = [option[1] if isinstance(option, tuple) else option for option in options]
-        index = values.index(control.value) if control.value in values else 0
-        return values[(index + 1) % len(values)]
-    step = getattr(control, "step", 1) or 1
-    if hasattr(control, "base"):  # FloatLogSlider: the step is in powers of base
-        up, down = control.value * control.base ** step, control.value / control.base ** step
-        return up if up <= control.base ** control.max else down
-    up, down = control.value + step, control.value - step
-    return up if up <= control.max else down
+    """The value one step on from the control's current one (back one step at the end of its range; a menu
+    goes round to its first option; a control without steps, or off its grid, stays)."""
+    value = stepped(control, control.value, 1)
+    if value is None and control_kind(control) == "index":
+        return option_values(control)[0]
+    if value is None:
+        value = stepped(control, control.value, -1)
+    return control.value if value is None else value
 
 
 def frame_times(steps=3):
