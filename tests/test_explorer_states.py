@@ -9,7 +9,17 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from utils.explorer_states import FrameStore, control_kind, grid_value, on_grid, place, state_key, states_ahead, stepped
+from utils.explorer_states import (
+    FrameStore,
+    control_kind,
+    grid_value,
+    on_grid,
+    place,
+    state_key,
+    states_ahead,
+    states_around,
+    stepped,
+)
 from utils.widgets import FIGURE_VIEW_ESM, DrawingAhead, live_figure
 
 
@@ -155,6 +165,34 @@ def test_a_move_to_a_state_drawn_ahead_shows_it_without_drawing_again():
     assert box.children[1].key == "" and box.caption == "slope 1.25" and drawn[2] == 1.25
 
 
+def test_the_states_around_a_point_on_a_track_stay_on_its_grid():
+    controls = {"w": widgets.FloatSlider(value=0.5, min=0, max=3, step=0.5),
+                "kind": widgets.Dropdown(options=["a", "b"])}
+    values = {"w": 0.5, "kind": "b"}
+    assert [key for key, _ in states_around(controls, values, "w", 4)] == ["[3,1]", "[4,1]", "[2,1]", "[5,1]"]
+    assert states_around(controls, values, "w", 4)[1][1] == {"w": 2.0, "kind": "b"}
+    assert [key for key, _ in states_around(controls, values, "w", 6)] == ["[5,1]", "[6,1]", "[4,1]"]  # 7: past the end
+    assert [key for key, _ in states_around(controls, values, "w", 2)] == ["[2,1]", "[0,1]", "[3,1]"]  # 1: where it is
+    assert states_around(controls, values, "w", 99) == [] and states_around(controls, values, "w", "4") == []
+    assert states_around(controls, values, "kind", 0) == []  # a menu has no track
+
+
+def test_a_pointer_resting_on_a_track_has_its_state_drawn_first():
+    slider = widgets.IntSlider(value=50, min=0, max=100)
+    box = live_figure(draw_line, slope=slider)
+    view, sent = kernel_messages(box)
+    view._handle_custom_msg({"kind": "hover", "control": 0, "place": 80}, [])
+    assert [key for key, _, _ in sent[:6]] == ["[79]", "[80]", "[78]", "[81]", "[51]", "[49]"]
+    assert sent[1][1] == "slope 80"
+    sent.clear()
+    for wrong in ({"kind": "hover", "control": 1, "place": 3}, {"kind": "hover", "control": 0.0, "place": 3},
+                  {"kind": "hover", "control": 0, "place": 300}, {"kind": "hover"}):
+        view._handle_custom_msg(wrong, [])  # from a page: nothing out of range is drawn, nothing raises
+    assert all(json.loads(key)[0] in range(101) for key, _, _ in sent)
+    slider.value = 80
+    assert box.caption == "slope 80" and box.children[1].key == "[80]"
+
+
 def test_drawing_ahead_yields_to_a_move_waiting_to_be_drawn():
     drawn = []
     ahead = DrawingAhead(lambda key, values: drawn.append(key) or (b"", ""), lambda *frame: None)
@@ -165,7 +203,7 @@ def test_drawing_ahead_yields_to_a_move_waiting_to_be_drawn():
         def __init__(self):
             self.calls = []
 
-        def call_soon(self, callback, *args):
+        def call_later(self, _delay, callback, *args):
             self.calls.append((callback, args))
 
     loop = Loop()

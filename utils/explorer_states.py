@@ -152,6 +152,24 @@ def states_ahead(controls, values, moved=None, direction=1, reach=3, whole_line=
     return ahead
 
 
+def states_around(controls, values, name, k):
+    """(key, values) of the states a click at grid point k of slider `name`'s track is likely to give,
+    likeliest first (those in its range and not where it stands). The slider's own reading of a click lands
+    a little below the pointer's position on its scale: in Chromium, on a 155-pixel track of 291 steps, 0.25
+    to 1.75 steps below. So k - 1, k, k - 2, then k + 1."""
+    control = controls[name]
+    if control_kind(control) not in ("grid", "log") or not isinstance(k, int):
+        return []
+    around, here = [], place(control, values[name])
+    for point in (k - 1, k, k - 2, k + 1):
+        if 0 <= point < grid_points(control) and point != here:
+            state = dict(values, **{name: grid_value(control, point)})
+            key = state_key(controls, state)
+            if key is not None:
+                around.append((key, state))
+    return around
+
+
 class FrameStore:
     """The newest `limit` frames drawn, by state key: (picture bytes, caption)."""
 

@@ -31,9 +31,21 @@ import time
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .explorer_states import FrameStore, control_kind, on_grid, option_values, place, state_key, states_ahead, stepped
+from .explorer_states import (
+    FrameStore,
+    control_kind,
+    on_grid,
+    option_values,
+    place,
+    state_key,
+    states_ahead,
+    states_around,
+    stepped,
+)
 
 COALESCE_SECONDS = 0.01  # slider moves that arrive this close together are drawn once
+AHEAD_GAP_SECONDS = 0.004  # the event loop's wait between two pictures drawn ahead: a student's move waiting
+# in the kernel's sockets is read and drawn next (back to back, a move waited two or three pictures ahead)
 NEAR = 4  # the first states of a plan drawn ahead, which the page also decodes at once (more would slow a jump's)
 LIVE_FIGURES = []  # every live figure of this kernel, so `make bench` can time its frames
 
@@ -235,11 +247,11 @@ def latest_wins(redraw, delay=COALESCE_SECONDS):
 
 
 class DrawingAhead:
-    """Draws the states a student is likely to reach next (explorer_states.states_ahead), one per turn of the
-    kernel's event loop and only while no move waits to be drawn, and sends each to the browser's view,
-    which keeps it and shows it the moment its controls get there. Nothing is drawn ahead until a view says
-    a student is reaching for the explorer (`reaching`): a notebook run without a browser draws no more
-    than before."""
+    """Draws the states a student is likely to reach next (explorer_states.states_ahead), one at a time with
+    a short wait between for the kernel's messages and only while no move waits to be drawn, and sends each
+    to the browser's view, which keeps it and shows it the moment its controls get there. Nothing is drawn
+    ahead until a view says a student is reaching for the explorer (`reaching`): a notebook run without a
+    browser draws no more than before."""
 
     def __init__(self, frame_for, send, busy=lambda: False):
         self.frame_for, self.send, self.busy = frame_for, send, busy
@@ -274,7 +286,7 @@ class DrawingAhead:
             while self.plan:
                 self._draw_one()
             return
-        self._due = loop.call_soon(self._turn, loop)
+        self._due = loop.call_later(AHEAD_GAP_SECONDS, self._turn, loop)
 
     def _turn(self, loop):
         self._due = None
@@ -283,7 +295,7 @@ class DrawingAhead:
             return
         self._draw_one()
         if self.plan:
-            self._due = loop.call_soon(self._turn, loop)
+            self._due = loop.call_later(AHEAD_GAP_SECONDS, self._turn, loop)
 
     def _draw_one(self):
         key, values = self.plan.pop(0)
@@ -312,6 +324,7 @@ def caption_text(text, controls, values=None):
 FIGURE_VIEW_ESM = """
 const KEPT = 192;  // pictures kept per view (about 10 MB)
 const DECODED = 8;  // of which decoded ahead, the likeliest next (about 1 MB each)
+const RESTING = 30;  // ms a pointer stays still on a slider's track before the kernel is asked for its state
 
 function placeOf(control) {
   const m = control.model;
@@ -390,7 +403,8 @@ async function render({ model, el, host, signal }) {
   model.on("msg:custom", (message, buffers) => {
     if (message.kind !== "frame" || !buffers.length) return;
     const entry = keep(message.key, buffers[0], message.caption);
-    if (message.near) decode(entry);
+    if (message.key === currentKey()) show(entry);  // asked for from a pointer resting there, then clicked
+    else if (message.near) decode(entry);
   });
 
   const cleanup = () => {
@@ -420,6 +434,35 @@ async function render({ model, el, host, signal }) {
   };
   document.addEventListener("pointerover", reaching, {signal});
   document.addEventListener("focusin", reaching, {signal});
+
+  // A hand comes to rest on a slider's track a moment before it clicks there: once the pointer has rested
+  // there RESTING ms, the kernel is asked to draw the state under it first (a horizontal slider's track maps
+  // its width onto the grid). A pointer passing over, or a click as the pointer arrives, asks for nothing.
+  let hovered = null, resting = null;
+  const hovering = (event) => {
+    clearTimeout(resting);
+    resting = setTimeout(() => rested(event), RESTING);
+  };
+  const rested = (event) => {
+    const row = event.buttons ? null : el.closest(".widget-vbox")?.querySelector(":scope > .widget-hbox");
+    if (!row || !row.contains(event.target)) return;
+    const i = [...row.children].findIndex((child) => child.contains(event.target));
+    const control = controls[i], track = row.children[i]?.querySelector(".noUi-base");  // noUiSlider's own scale
+    if (!track || !["grid", "log"].includes(control?.kind) || control.model.get("orientation") === "vertical") return;
+    const rect = track.getBoundingClientRect(), m = control.model;
+    if (event.clientX < rect.left || event.clientX > rect.right || !rect.width) return;
+    const points = Math.round((m.get("max") - m.get("min")) / m.get("step"));
+    const k = Math.round((event.clientX - rect.left) / rect.width * points);
+    const places = controls.map(placeOf);
+    places[i] = k;
+    const key = JSON.stringify(places);
+    if (key === hovered || places.includes(null) || kept.has(key)) return;
+    hovered = key;
+    model.send({kind: "hover", control: i, place: k});
+  };
+  document.addEventListener("pointermove", hovering, {signal});
+  document.addEventListener("pointerdown", () => clearTimeout(resting), {signal, capture: true});
+  signal?.addEventListener("abort", () => clearTimeout(resting));
   return cleanup;
 }
 export default { render };
@@ -539,11 +582,18 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
         request(change)
 
     def on_message(_view, content, _buffers):
-        if content.get("kind") == "warm":
+        kind = content.get("kind")
+        values = on_grid(controls, {name: control.value for name, control in controls.items()})
+        if kind == "warm":
             ahead.reaching(fresh=bool(content.get("fresh")))
             last_move.update(moved=None, direction=1)
-            values = on_grid(controls, {name: control.value for name, control in controls.items()})
             ahead.start(states_ahead(controls, values))
+        elif kind == "hover" and type(content.get("control")) is int and 0 <= content["control"] < len(controls):
+            # the pointer rests on a slider's track: the state a click there gives is drawn first
+            ahead.reaching()
+            name = list(controls)[content["control"]]
+            ahead.start(states_around(controls, values, name, content.get("place"))
+                        + states_ahead(controls, values, **last_move))
 
     live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False, "ahead": ahead}
     request = latest_wins(redraw)
