@@ -11,6 +11,7 @@ import pytest
 
 from utils.explorer_states import (
     FrameStore,
+    RecentKeys,
     control_kind,
     grid_value,
     on_grid,
@@ -97,6 +98,16 @@ def test_the_store_keeps_the_newest_frames():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (CI installs it)")
+def test_the_keys_sent_are_forgotten_oldest_first():
+    keys = RecentKeys(2)
+    for key in ("a", "b", "a", "c"):
+        keys.add(key)
+    assert "a" in keys and "c" in keys and "b" not in keys and len(keys) == 2
+    keys.discard("a")
+    keys.discard("x")
+    assert "a" not in keys and len(keys) == 1
+
+
 def test_the_browser_computes_the_same_keys_as_the_kernel():
     """The view's placeOf (FIGURE_VIEW_ESM), run in Node on models holding what the kernel syncs, gives the
     kernel's place for every control kind, on and off the grid."""
@@ -191,6 +202,11 @@ def test_a_pointer_resting_on_a_track_has_its_state_drawn_first():
     assert all(json.loads(key)[0] in range(101) for key, _, _ in sent)
     slider.value = 80
     assert box.caption == "slope 80" and box.children[1].key == "[80]"
+    # a view that asks for a state lacks it, even if the kernel sent it before (the view forgot it)
+    sent.clear()
+    view._handle_custom_msg({"kind": "hover", "control": 0, "place": 82}, [])
+    # 81 and 82 were drawn ahead after the move to 80, and are sent again; 83 too, but the view did not ask
+    assert [key for key, _, _ in sent[:2]] == ["[81]", "[82]"] and "[83]" not in [key for key, _, _ in sent]
 
 
 def test_drawing_ahead_yields_to_a_move_waiting_to_be_drawn():

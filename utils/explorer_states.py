@@ -191,3 +191,28 @@ class FrameStore:
 
     def __len__(self):
         return len(self._frames)
+
+
+class RecentKeys:
+    """The newest `limit` state keys sent to the browser, oldest forgotten first as the page forgets their
+    pictures (the page keeps more than this, so a key here is a picture the page still holds)."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self._keys = OrderedDict()
+
+    def add(self, key):
+        self._keys[key] = None
+        self._keys.move_to_end(key)
+        while len(self._keys) > self.limit:
+            self._keys.popitem(last=False)
+
+    def discard(self, key):
+        self._keys.pop(key, None)
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def __len__(self):
+        return len(self._keys)
+

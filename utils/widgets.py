@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 
 from .explorer_states import (
     FrameStore,
+    RecentKeys,
     control_kind,
     on_grid,
     option_values,
@@ -46,6 +47,7 @@ from .explorer_states import (
 COALESCE_SECONDS = 0.01  # slider moves that arrive this close together are drawn once
 AHEAD_GAP_SECONDS = 0.004  # the event loop's wait between two pictures drawn ahead: a student's move waiting
 # in the kernel's sockets is read and drawn next (back to back, a move waited two or three pictures ahead)
+HELD = 160  # pictures the kernel counts on a view still holding (the view keeps KEPT = 192, newest first)
 NEAR = 4  # the first states of a plan drawn ahead, which the page also decodes at once (more would slow a jump's)
 LIVE_FIGURES = []  # every live figure of this kernel, so `make bench` can time its frames
 
@@ -258,7 +260,7 @@ class DrawingAhead:
         self.wanted = False
         self.plan = []
         self.near = set()
-        self.sent = set()  # keys the browser's views hold (up to their limit)
+        self.sent = RecentKeys(HELD)  # keys whose pictures the browser's views still hold
         self.current = None
         self._due = None
 
@@ -266,7 +268,8 @@ class DrawingAhead:
         """A view asks for pictures ahead; a fresh one (a new view, a reloaded page) holds none yet."""
         self.wanted = True
         if fresh:  # it holds the picture shown now, from the widget's state
-            self.sent = {self.current} - {None}
+            self.sent = RecentKeys(HELD)
+            self.shown(self.current)
 
     def shown(self, key):
         """The state shown now (its picture is the view's own); None for one off the grids."""
@@ -592,8 +595,10 @@ def live_figure(draw, figsize=(6.4, 4.0), dpi=90, **controls):
             # the pointer rests on a slider's track: the state a click there gives is drawn first
             ahead.reaching()
             name = list(controls)[content["control"]]
-            ahead.start(states_around(controls, values, name, content.get("place"))
-                        + states_ahead(controls, values, **last_move))
+            around = states_around(controls, values, name, content.get("place"))
+            for key, _ in around[:2]:  # the view lacks the state under the pointer (and may lack the one below)
+                ahead.sent.discard(key)
+            ahead.start(around + states_ahead(controls, values, **last_move))
 
     live = {"frames": frames, "controls": controls, "redraw": redraw, "quiet": False, "ahead": ahead}
     request = latest_wins(redraw)
