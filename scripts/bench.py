@@ -16,10 +16,10 @@ Per lab, each the median of REPEATS fresh kernels unless said otherwise:
   browser        slider key press (a step) to new picture in JupyterLab in Chromium (median, 95th
                  percentile), from build/browser-latency.json; --browser measures it first
                  (tests/browser/test_explorer_latency.py, with where the time goes)
-  jump           the same for a click along the slider's track as a script makes it (the pointer arrives
-                 with the press), mostly to a state not drawn ahead (build/browser-latency-parts.json,
+  tap            the same for a click along the slider's track with no warning (the pointer arrives with
+                 the press), mostly to a state not drawn ahead (build/browser-latency-parts.json,
                  written by --browser)
-  hand           the same for a click as a hand makes it (the pointer rests on the track 0.15 s first)
+  click          the same for a click as a hand makes it (the pointer rests on the track 0.15 s first)
 The table is printed and written to build/bench.json. Nothing in labs/ is modified.
 """
 import json
@@ -143,7 +143,7 @@ def browser_latency():
 
 
 def browser_clicks(series):
-    """{lab: seconds of every timed click of a series ("jumps" or "reached")} from the latency test's last run."""
+    """{lab: seconds of every timed click of a series ("taps" or "clicks")} from the latency test's last run."""
     if not PARTS_FILE.exists():
         return {}
     return {lab: [click["total"] / 1000 for figure in run["figures"] for click in figure.get(series, [])]
@@ -178,9 +178,9 @@ def main(args):
         measure_browser(paths)
     floors = []
     rows = []
-    latencies, jumps, reached = browser_latency(), browser_clicks("jumps"), browser_clicks("reached")
+    latencies, taps, clicks = browser_latency(), browser_clicks("taps"), browser_clicks("clicks")
     print(f"{'lab':<34} {'first (s)':>9} {'x floor':>7} {'run all (s)':>11} {'read wait (s)':>13}"
-          f" {'frame ms med/p95':>16} {'browser ms med/p95':>18} {'jump ms med/p95':>15} {'hand ms med/p95':>15}")
+          f" {'frame ms med/p95':>16} {'browser ms med/p95':>18} {'tap ms med/p95':>15} {'click ms med/p95':>16}")
     for path in paths:
         runs, lab_floors = [], []
         for repeat in range(REPEATS):
@@ -204,11 +204,11 @@ def main(args):
         if frames and runs[0].get("encode"):
             row["encode_median_ms"] = ms(statistics.median(runs[0]["encode"]))
         seen = spread(row, "browser", latencies.get(path.name), count="browser_moves")
-        jumped = spread(row, "jump", jumps.get(path.name), count="jumps")
-        by_hand = spread(row, "hand", reached.get(path.name), count="hand_clicks")
+        tapped = spread(row, "tap", taps.get(path.name), count="taps")
+        clicked = spread(row, "click", clicks.get(path.name), count="clicks")
         rows.append(row)
         print(f"{path.name:<34} {first:>9.2f} {first / floor:>7.2f} {row['run_all_s']:>11.1f}"
-              f" {row['reading_wait_s']:>13.2f} {frame:>16} {seen:>18} {jumped:>15} {by_hand:>15}"
+              f" {row['reading_wait_s']:>13.2f} {frame:>16} {seen:>18} {tapped:>15} {clicked:>16}"
               + (f"  ERRORS: {row['errors']}" if row["errors"] else ""), flush=True)
     floor = statistics.median(floors)
     print(f"{'bare kernel (floor)':<34} {floor:>9.2f} {1.0:>7.2f}   (median of {len(floors)}, interleaved)")

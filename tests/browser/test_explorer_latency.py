@@ -2,9 +2,9 @@
 
 For each lab: JupyterLab in Chromium, Run All, then on the first slider of every live figure MOVES key
 presses (a step each: most of them shown from the pictures the kernel drew ahead, utils.widgets
-DrawingAhead), then clicks at JUMP_AT along its track with the pointer arriving as the button goes down
-(jumps: mostly to states not drawn yet, so the kernel draws them while the student waits), then clicks at
-REACH_AT as a hand makes them, the pointer resting on the track a moment first (the page then asks the
+DrawingAhead), then clicks at TAP_AT along its track with the pointer arriving as the button goes down
+(taps: mostly to states not drawn yet, so the kernel draws them while the student waits), then clicks at
+CLICK_AT as a hand makes them, the pointer resting on the track a moment first (the page then asks the
 kernel for the state under the pointer). Each move is timed inside the page, from the last key or
 pointer press to the new picture's `load`, and split at the WebSocket when a picture came for it:
   input    press to the slider's update leaving the page
@@ -13,7 +13,7 @@ pointer press to the new picture's `load`, and split at the WebSocket when a pic
   display  the picture's message to its `load` event (widget model, Blob URL, JPEG decode)
   paint    `load` to the next animation frame (the picture on screen)
 A move shown from a picture drawn ahead has its total only. The steps' totals go to
-build/browser-latency.json for `make bench`; every part, the jumps' and the hand's clicks' too, to
+build/browser-latency.json for `make bench`; every part, the taps' and clicks' too, to
 build/browser-latency-parts.json.
 Skipped unless BENCH_LATENCY=1: `make test-browser` already runs every lab once.
 """
@@ -31,8 +31,8 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(os.environ.get("BENCH_LATENCY") != "1", reason="make bench runs it (BENCH_LATENCY=1)")]
 
 MOVES = 12
-JUMP_AT = (0.15, 0.85, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55, 0.1, 0.9, 0.3, 0.7)  # along the track: far apart
-REACH_AT = tuple(round(at + 0.025, 3) for at in JUMP_AT)  # the hand's clicks: points the jumps left undrawn
+TAP_AT = (0.15, 0.85, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55, 0.1, 0.9, 0.3, 0.7)  # along the track: far apart
+CLICK_AT = tuple(round(at + 0.025, 3) for at in TAP_AT)  # a hand's clicks: points the taps left undrawn
 # A hand's click: the pointer comes down APPROACH_PX onto the track in APPROACH_STEPS moves and rests REST_S
 # before the press (people pause on a target for about 0.2 s or more before they click; 0.15 s here).
 APPROACH_PX, APPROACH_STEPS, REST_S = 40, 6, 0.15
@@ -104,13 +104,13 @@ STILL_JS = "() => performance.now() - (window.labLastLoad ?? 0) > 300"
 
 def click_along(control, fraction):
     """A click on the slider's track at this fraction of its length, the pointer arriving with the press
-    (a script's click): a jump with no warning."""
+    (a script's click, a touch screen's tap): a jump with no warning."""
     track = control.locator(".noUi-target").first
     box = track.bounding_box()
     track.click(position={"x": box["width"] * fraction, "y": box["height"] / 2})
 
 
-def reach_and_click(page, control, fraction):
+def click_as_a_hand(page, control, fraction):
     """The same click as a hand makes it: the pointer comes down onto the track and rests REST_S before
     the press."""
     box = control.locator(".noUi-target").first.bounding_box()
@@ -123,19 +123,19 @@ def reach_and_click(page, control, fraction):
 
 
 def timed_moves(page, image, control, kind, how="step"):
-    """The parts of each move: a key press (one step), a click along the track at JUMP_AT ("jump"), or a
-    click at REACH_AT after the pointer rests there ("reach")."""
+    """The parts of each move: a key press (one step), a click along the track at TAP_AT ("tap"), or a
+    click at CLICK_AT after the pointer rests there ("click")."""
     parts = []
-    for move in range(MOVES if how == "step" else len(JUMP_AT)):
+    for move in range(MOVES if how == "step" else len(TAP_AT)):
         try:
             page.wait_for_function(STILL_JS, timeout=5_000, polling=50)
         except Exception:
             continue
         image.evaluate(START_MOVE_JS)
-        if how == "jump":
-            click_along(control, JUMP_AT[move])
-        elif how == "reach":
-            reach_and_click(page, control, REACH_AT[move])
+        if how == "tap":
+            click_along(control, TAP_AT[move])
+        elif how == "click":
+            click_as_a_hand(page, control, CLICK_AT[move])
         else:
             nudge_control(control, kind)
         try:
@@ -179,26 +179,26 @@ def test_explorer_latency(lab, lab_server, lab_pages, browser, lab_timeout):
             nudge_control(control, kind)  # a first move: the figure's first frames are not timed
             time.sleep(0.5)
             parts = timed_moves(page, image, control, kind)
-            jumps = timed_moves(page, image, control, kind, how="jump")
-            reached = timed_moves(page, image, control, kind, how="reach")
+            taps = timed_moves(page, image, control, kind, how="tap")
+            clicks = timed_moves(page, image, control, kind, how="click")
             live = figure.locator('[aria-live="polite"]')
             if live.count() != 1 or not live.first.text_content().strip():
                 silent.append(i + 1)
             per_figure.append({"figure": i + 1, "control": description, "moves": parts, "median_ms": summary(parts),
-                               "jumps": jumps, "jump_median_ms": summary(jumps),
-                               "reached": reached, "reach_median_ms": summary(reached)})
+                               "taps": taps, "tap_median_ms": summary(taps),
+                               "clicks": clicks, "click_median_ms": summary(clicks)})
         if not any(f["moves"] for f in per_figure):
             pytest.skip(f"{name}: no live figure with a slider")
         LATENCIES[name] = [p["total"] / 1000 for f in per_figure for p in f["moves"]]
         known = json.loads(PARTS_FILE.read_text()) if PARTS_FILE.exists() else {}
         known[name] = {"when": time.strftime("%Y-%m-%d %H:%M"), "figures": per_figure,
                        "median_ms": summary([p for f in per_figure for p in f["moves"]]),
-                       "jump_median_ms": summary([p for f in per_figure for p in f["jumps"]]),
-                       "reach_median_ms": summary([p for f in per_figure for p in f["reached"]])}
+                       "tap_median_ms": summary([p for f in per_figure for p in f["taps"]]),
+                       "click_median_ms": summary([p for f in per_figure for p in f["clicks"]])}
         PARTS_FILE.parent.mkdir(exist_ok=True)
         PARTS_FILE.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n")
-        print(f"{name}: steps {known[name]['median_ms']}, jumps {known[name]['jump_median_ms']},"
-              f" reached {known[name]['reach_median_ms']}")
+        print(f"{name}: steps {known[name]['median_ms']}, taps {known[name]['tap_median_ms']},"
+              f" clicks {known[name]['click_median_ms']}")
         assert not silent, f"{name}: figure(s) {silent} have no caption in a live region (screen readers hear nothing)"
     finally:
         lab_pages.close(run)
