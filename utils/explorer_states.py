@@ -215,4 +215,3 @@ class RecentKeys:
 
     def __len__(self):
         return len(self._keys)
-
