@@ -109,8 +109,8 @@ def test_the_keys_sent_are_forgotten_oldest_first():
 
 
 def test_the_browser_computes_the_same_keys_as_the_kernel():
-    """The view's placeOf (FIGURE_VIEW_ESM), run in Node on models holding what the kernel syncs, gives the
-    kernel's place for every control kind, on and off the grid."""
+    """The view's placeOf and keyOf (FIGURE_VIEW_ESM), run in Node on models holding what the kernel syncs,
+    give the kernel's place for every control kind, on and off the grid, and its state key."""
     cases = [(widgets.FloatSlider(min=0.01, max=0.5, step=0.01), [0.15, 0.01 + 14 * 0.01, 0.155, 0.5]),
              (widgets.FloatSlider(min=-10, max=10, step=0.1), [0.30000000000000004, -2.7, 9.95]),
              (widgets.IntSlider(min=3, max=41, step=2), [3, 9, 41]),
@@ -129,10 +129,16 @@ def test_the_browser_computes_the_same_keys_as_the_kernel():
     place_of = FIGURE_VIEW_ESM[FIGURE_VIEW_ESM.index("function placeOf"):FIGURE_VIEW_ESM.index("async function render")]
     script = place_of + f"""
 const cases = {json.dumps(models)};
-console.log(JSON.stringify(cases.map(c => placeOf({{kind: c.kind, model: {{get: (name) => c.state[name]}}}}))));
+const places = cases.map(c => placeOf({{kind: c.kind, model: {{get: (name) => c.state[name]}}}}));
+console.log(JSON.stringify([places, keyOf(places.slice(0, 2)), keyOf(places.slice(0, 3)), keyOf(places.slice(-3))]));
 """
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
-    assert json.loads(out) == expected
+    places, on_grid_key, off_grid_key, mixed_key = json.loads(out)
+    assert places == expected
+    slider, checkbox = cases[0][0], cases[-1][0]
+    assert on_grid_key == state_key({"a": slider, "b": slider}, {"a": 0.15, "b": 0.01 + 14 * 0.01}) == "[14,14]"
+    assert off_grid_key is None  # 0.155 stands between two grid points
+    assert mixed_key == state_key({"a": checkbox, "b": checkbox, "c": menu}, {"a": True, "b": False, "c": "c"})
 
 
 def kernel_messages(box):

@@ -339,6 +339,10 @@ function placeOf(control) {
   return Math.abs(x - (low + k * step)) <= Math.abs(step) * 1e-6 ? k : null;
 }
 
+function keyOf(places) {  // a state's key, as explorer_states.state_key writes it; null off the grids
+  return places.includes(null) ? null : JSON.stringify(places);
+}
+
 async function render({ model, el, host, signal }) {
   const picture = document.createElement("img");
   picture.className = "labs-frame";
@@ -382,11 +386,7 @@ async function render({ model, el, host, signal }) {
   };
 
   let controls = [];
-  const currentKey = () => {
-    if (!controls.length) return null;
-    const places = controls.map(placeOf);
-    return places.includes(null) ? null : JSON.stringify(places);
-  };
+  const currentKey = () => controls.length ? keyOf(controls.map(placeOf)) : null;
   const fromKernel = () => {
     const key = model.get("key");
     if (!key) {
@@ -458,8 +458,8 @@ async function render({ model, el, host, signal }) {
     const k = Math.round((event.clientX - rect.left) / rect.width * points);
     const places = controls.map(placeOf);
     places[i] = k;
-    const key = JSON.stringify(places);
-    if (key === hovered || places.includes(null) || kept.has(key)) return;
+    const key = keyOf(places);
+    if (key === null || key === hovered || kept.has(key)) return;
     hovered = key;
     model.send({kind: "hover", control: i, place: k});
   };
